@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ref_engine.c - the reference engine's ops table, entry point, open and
+ * close.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ref_internal.h"
+
+void ref_log(const struct ipoc_engine *e, int level, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!e->host.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	e->host.log(e->host.ctx, level, msg);
+}
+
+/* Copy the host table up to what both sides know; the rest stays NULL. */
+static int copy_host(struct ipoc_engine *e, const struct ipoc_host_ops *host)
+{
+	size_t n = host->struct_size < sizeof(e->host) ? host->struct_size : sizeof(e->host);
+
+	if (n < offsetof(struct ipoc_host_ops, log))
+		return -1;
+	memcpy(&e->host, host, n);
+	e->host.struct_size = (uint32_t)n;
+	if (!e->host.transmit || !e->host.send_complete || !e->host.indicate_receive)
+		return -1;
+	return 0;
+}
+
+static NDIS_STATUS ref_open(const struct ipoc_host_ops *host, const struct ipoc_open_params *p,
+			    ipoc_engine **out)
+{
+	struct ipoc_engine *e;
+	uint32_t cap = REF_DEFAULT_SA_CAPACITY;
+
+	if (!out)
+		return NDIS_STATUS_INVALID_PARAMETER;
+	*out = NULL;
+	if (!host)
+		return NDIS_STATUS_INVALID_PARAMETER;
+	if (p && p->struct_size >= offsetof(struct ipoc_open_params, flags) &&
+	    p->sa_offload_capacity)
+		cap = p->sa_offload_capacity;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NDIS_STATUS_RESOURCES;
+	if (copy_host(e, host) != 0) {
+		free(e);
+		return NDIS_STATUS_INVALID_PARAMETER;
+	}
+	if (p && p->struct_size >= offsetof(struct ipoc_open_params, reserved))
+		e->open_flags = p->flags;
+	if (ref_sa_table_init(&e->sas, cap) != 0) {
+		free(e);
+		return NDIS_STATUS_RESOURCES;
+	}
+	ref_caps_init(e, cap);
+	*out = e;
+	return NDIS_STATUS_SUCCESS;
+}
+
+static void ref_close(ipoc_engine *e)
+{
+	if (!e)
+		return;
+	ref_sa_table_fini(&e->sas);   /* wipes every SA */
+	free(e);
+}
+
+static const struct ipoc_engine_ops ref_ops = {
+	.abi_major = IPOC_ENGINE_ABI_MAJOR,
+	.abi_minor = IPOC_ENGINE_ABI_MINOR,
+	.struct_size = sizeof(struct ipoc_engine_ops),
+	.name = REF_ENGINE_NAME,
+	.version = REF_VERSION,
+	.open = ref_open,
+	.close = ref_close,
+	.oid_request = ref_oid_request,
+	.send_net_buffer_lists = ref_send_net_buffer_lists,
+	.receive_net_buffer_lists = ref_receive_net_buffer_lists,
+	.test_set_tx_iv = NULL,       /* arrives with the data plane */
+	.test_set_sequence = NULL,
+};
+
+IPOC_ENGINE_EXPORT const struct ipoc_engine_ops *ipoc_engine_entry(uint16_t host_abi_major)
+{
+	return host_abi_major == IPOC_ENGINE_ABI_MAJOR ? &ref_ops : NULL;
+}

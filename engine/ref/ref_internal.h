@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ref_internal.h - the reference engine's state and the functions its files
+ * share. Nothing here is ABI: third-party engines see only ipoc/engine.h.
+ */
+#ifndef REF_INTERNAL_H
+#define REF_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ipoc/engine.h"
+
+#ifndef REF_DEFAULT_SA_CAPACITY
+#define REF_DEFAULT_SA_CAPACITY 1024
+#endif
+#ifndef REF_VERSION
+#define REF_VERSION "0.0.0"
+#endif
+
+#define REF_ENGINE_NAME "ipoc-ref"
+
+/* Largest key each member may hold: HMAC-SHA-256 (32) and AES-256-GCM with
+ * its 4-byte salt (36). */
+enum ref_key_lengths {
+	REF_MAX_AUTH_KEY_LEN = 36,
+	REF_MAX_ENC_KEY_LEN = 36,
+	REF_SALT_LEN = 4,
+};
+
+/* Upper bound on SA-list lengths walked from an OID buffer. */
+#define REF_MAX_LIST_LEN 65536u
+
+/* Which OID family created an SA. */
+enum ref_sa_version {
+	REF_SA_V2 = 2,
+	REF_SA_V1 = 1,
+};
+
+/* One member of a bundle: the AH or the ESP part. */
+struct ref_sa_member {
+	uint32_t op;              /* IPsecOffloadV2Ah / IPsecOffloadV2Esp */
+	uint32_t spi;             /* network byte order, as given */
+	bool esn;
+	uint32_t esn_high;        /* SequenceNumberHighOrder */
+	uint32_t auth_alg;        /* IPSEC_OFFLOAD_V2_AUTHENTICATION_* or 0 */
+	uint32_t enc_alg;         /* IPSEC_OFFLOAD_V2_ENCRYPTION_* or 0 */
+	uint32_t icv_len;         /* bytes */
+	uint32_t auth_key_len;
+	uint32_t enc_key_len;     /* includes the salt for GCM/GMAC */
+	uint8_t auth_key[REF_MAX_AUTH_KEY_LEN];
+	uint8_t enc_key[REF_MAX_ENC_KEY_LEN];
+};
+
+/* One offloaded SA bundle: what one ADD_SA element created. */
+struct ref_sa {
+	bool in_use;
+	uint32_t tag;             /* random, part of the handle */
+	enum ref_sa_version version;
+	bool inbound;
+	bool ipv6;
+	uint8_t src[16];          /* IPv4 in the first 4 bytes, network order */
+	uint8_t dst[16];
+	uint32_t udp_esp;         /* IPSEC_OFFLOAD_V2_*UDP_ESP* value */
+	uint32_t tunnel_src;      /* V1 tunnel endpoints, 0 for transport */
+	uint32_t tunnel_dst;
+	uint32_t num_members;
+	struct ref_sa_member m[IPSEC_OFFLOAD_V2_MAX_EXTENSION_HEADERS];
+};
+
+/* The SA table: a fixed array of slots sized at open, so no SA operation
+ * allocates. A handle is (tag << 32) | (slot + 1): a stale or guessed
+ * handle misses the tag and is reported unknown, never dereferenced. */
+struct ref_sa_table {
+	struct ref_sa *slots;
+	uint32_t capacity;
+	uint32_t used;
+};
+
+/* What OID_TCP_OFFLOAD_PARAMETERS switched on. */
+struct ref_enable {
+	bool v1_ah, v1_esp;
+	bool v2_ah, v2_esp;
+};
+
+struct ipoc_engine {
+	struct ipoc_host_ops host;        /* copy, up to the host's struct_size */
+	uint32_t open_flags;
+	NDIS_IPSEC_OFFLOAD_V1 hw_v1;      /* what the hardware can do */
+	NDIS_IPSEC_OFFLOAD_V2 hw_v2;
+	struct ref_enable enable;
+	struct ref_sa_table sas;
+};
+
+/* ref_engine.c */
+void ref_log(const struct ipoc_engine *e, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ref_alg.c: per-algorithm facts. */
+struct ref_alg {
+	uint32_t id;              /* IPSEC_OFFLOAD_V2_* bit */
+	const char *name;
+	uint32_t key_len;         /* bytes, salt included for GCM/GMAC */
+	uint32_t icv_len;         /* default ICV bytes (0 for ciphers) */
+	bool combined;            /* AES-GCM: encryption and integrity */
+	bool gmac;                /* AES-GMAC authentication (RFC 4543) */
+};
+const struct ref_alg *ref_auth_alg(uint32_t id);
+const struct ref_alg *ref_enc_alg(uint32_t id);
+uint32_t ref_auth_alg_mask(void);
+uint32_t ref_enc_alg_mask(void);
+
+/* ref_caps.c */
+void ref_caps_init(struct ipoc_engine *e, uint32_t sa_capacity);
+void ref_caps_current(const struct ipoc_engine *e, NDIS_OFFLOAD *out);
+void ref_caps_hardware(const struct ipoc_engine *e, NDIS_OFFLOAD *out);
+NDIS_STATUS ref_caps_set_parameters(struct ipoc_engine *e, const NDIS_OFFLOAD_PARAMETERS *p,
+				    uint32_t len);
+
+/* ref_sa_table.c */
+int ref_sa_table_init(struct ref_sa_table *t, uint32_t capacity);
+void ref_sa_table_fini(struct ref_sa_table *t);
+struct ref_sa *ref_sa_alloc(struct ref_sa_table *t, NDIS_HANDLE *handle);
+struct ref_sa *ref_sa_lookup(const struct ref_sa_table *t, NDIS_HANDLE handle);
+void ref_sa_release(struct ref_sa_table *t, struct ref_sa *sa);
+struct ref_sa_member *ref_sa_member_by_spi(struct ref_sa *sa, uint32_t op, uint32_t spi);
+bool ref_sa_inbound_clash(const struct ref_sa_table *t, const struct ref_sa *cand);
+
+/* ref_sa_v2.c / ref_sa_v1.c: OID handlers. len is InformationBufferLength. */
+NDIS_STATUS ref_v2_add_sa(struct ipoc_engine *e, IPSEC_OFFLOAD_V2_ADD_SA *first, uint32_t len);
+NDIS_STATUS ref_v2_add_sa_ex(struct ipoc_engine *e, IPSEC_OFFLOAD_V2_ADD_SA_EX *sa, uint32_t len);
+NDIS_STATUS ref_v2_delete_sa(struct ipoc_engine *e, const IPSEC_OFFLOAD_V2_DELETE_SA *first,
+			     uint32_t len);
+NDIS_STATUS ref_v2_update_sa(struct ipoc_engine *e, const IPSEC_OFFLOAD_V2_UPDATE_SA *u,
+			     uint32_t len);
+NDIS_STATUS ref_v1_add_sa(struct ipoc_engine *e, OFFLOAD_IPSEC_ADD_SA *sa, uint32_t len);
+NDIS_STATUS ref_v1_delete_sa(struct ipoc_engine *e, const OFFLOAD_IPSEC_DELETE_SA *d,
+			     uint32_t len);
+
+/* ref_oid.c */
+NDIS_STATUS ref_oid_request(ipoc_engine *e, struct ipoc_oid_request *req);
+
+/* ref_data.c */
+void ref_send_net_buffer_lists(ipoc_engine *e, NET_BUFFER_LIST *chain, ULONG port, ULONG flags);
+void ref_receive_net_buffer_lists(ipoc_engine *e, NET_BUFFER_LIST *chain, ULONG flags);
+
+#endif /* REF_INTERNAL_H */

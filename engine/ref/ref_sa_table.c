@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ref_sa_table.c - the SA slots and their handles.
+ *
+ * Implementation notes. The table is one array of `capacity` slots
+ * allocated at open; adding and deleting SAs never allocates. A handle
+ * handed to TCP/IP is (tag << 32) | (slot index + 1) where tag is a fresh
+ * random non-zero 32-bit value for every add. Lookup splits the handle,
+ * bounds-checks the index and compares the tag of an in-use slot, so a
+ * handle that was deleted, reused, or guessed (2^-32 per try) is reported
+ * unknown and never dereferenced. Handle 0 is never produced (NDIS: 0 means
+ * "no offload"). Releasing a slot wipes all of it, keys included.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ref_crypto.h"
+#include "ref_internal.h"
+
+int ref_sa_table_init(struct ref_sa_table *t, uint32_t capacity)
+{
+	t->slots = calloc(capacity, sizeof(*t->slots));
+	t->capacity = t->slots ? capacity : 0;
+	t->used = 0;
+	return t->slots ? 0 : -1;
+}
+
+void ref_sa_table_fini(struct ref_sa_table *t)
+{
+	if (t->slots) {
+		ref_wipe(t->slots, (size_t)t->capacity * sizeof(*t->slots));
+		free(t->slots);
+	}
+	t->slots = NULL;
+	t->capacity = t->used = 0;
+}
+
+struct ref_sa *ref_sa_alloc(struct ref_sa_table *t, NDIS_HANDLE *handle)
+{
+	uint32_t tag = 0;
+
+	if (t->used >= t->capacity)
+		return NULL;
+	for (uint32_t i = 0; i < t->capacity; i++) {
+		struct ref_sa *sa = &t->slots[i];
+
+		if (sa->in_use)
+			continue;
+		while (tag == 0)
+			if (ref_random_bytes(&tag, sizeof(tag)) != 0)
+				return NULL;
+		memset(sa, 0, sizeof(*sa));
+		sa->in_use = true;
+		sa->tag = tag;
+		t->used++;
+		*handle = (NDIS_HANDLE)(((uintptr_t)tag << 32) | ((uintptr_t)i + 1));
+		return sa;
+	}
+	return NULL;
+}
+
+struct ref_sa *ref_sa_lookup(const struct ref_sa_table *t, NDIS_HANDLE handle)
+{
+	uintptr_t h = (uintptr_t)handle;
+	uint32_t idx1 = (uint32_t)(h & 0xFFFFFFFFu);
+	uint32_t tag = (uint32_t)(h >> 32);
+	struct ref_sa *sa;
+
+	if (idx1 == 0 || idx1 > t->capacity || tag == 0)
+		return NULL;
+	sa = &t->slots[idx1 - 1];
+	if (!sa->in_use || sa->tag != tag)
+		return NULL;
+	return sa;
+}
+
+void ref_sa_release(struct ref_sa_table *t, struct ref_sa *sa)
+{
+	if (!sa || !sa->in_use)
+		return;
+	ref_wipe(sa, sizeof(*sa));
+	sa->in_use = false;
+	t->used--;
+}
+
+struct ref_sa_member *ref_sa_member_by_spi(struct ref_sa *sa, uint32_t op, uint32_t spi)
+{
+	for (uint32_t i = 0; i < sa->num_members; i++)
+		if (sa->m[i].op == op && sa->m[i].spi == spi)
+			return &sa->m[i];
+	return NULL;
+}
+
+static bool same_member_key(const struct ref_sa *a, const struct ref_sa *b)
+{
+	if (a->ipv6 != b->ipv6 || memcmp(a->dst, b->dst, sizeof(a->dst)) != 0)
+		return false;
+	for (uint32_t i = 0; i < a->num_members; i++)
+		for (uint32_t j = 0; j < b->num_members; j++)
+			if (a->m[i].op == b->m[j].op && a->m[i].spi == b->m[j].spi)
+				return true;
+	return false;
+}
+
+/* Inbound lookup is by SPI + destination + protocol (RFC 4301 §4.1,
+ * PROFILE.md receive SA lookup key), so two inbound SAs may not share it. */
+bool ref_sa_inbound_clash(const struct ref_sa_table *t, const struct ref_sa *cand)
+{
+	if (!cand->inbound)
+		return false;
+	for (uint32_t i = 0; i < t->capacity; i++) {
+		const struct ref_sa *sa = &t->slots[i];
+
+		if (sa != cand && sa->in_use && sa->inbound && same_member_key(sa, cand))
+			return true;
+	}
+	return false;
+}
