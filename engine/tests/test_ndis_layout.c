@@ -94,16 +94,16 @@ static int ones_outside(const void *obj, size_t size, size_t off, size_t len)
  */
 #define CHECK_BF(type, off, field, max, mask) \
 	do { \
-		type bf_; \
-		uint32_t bfw_; \
+		type bfc_; \
+		uint32_t bfcw_; \
 		CHECK_BF_SET(type, off, field, max, mask); \
-		memset(&bf_, 0xFF, sizeof bf_); \
-		bf_.field = 0; \
-		bfw_ = ~le32_at(&bf_, (off)); \
-		if (bfw_ != (uint32_t)(mask)) \
+		memset(&bfc_, 0xFF, sizeof bfc_); \
+		bfc_.field = 0; \
+		bfcw_ = ~le32_at(&bfc_, (off)); \
+		if (bfcw_ != (uint32_t)(mask)) \
 			fprintf(stderr, "  clear %s.%s (bits cleared shown)\n", #type, #field); \
-		IPOC_CHECK_EQ(bfw_, (mask)); \
-		IPOC_CHECK(ones_outside(&bf_, sizeof bf_, (off), 4)); \
+		IPOC_CHECK_EQ(bfcw_, (mask)); \
+		IPOC_CHECK(ones_outside(&bfc_, sizeof bfc_, (off), 4)); \
 	} while (0)
 
 #if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu

@@ -27,24 +27,33 @@
 extern "C" {
 #endif
 
+/* While left > 0, mdl is the MDL holding the next byte and mdl_off <
+ * ByteCount of it (empty or used-up MDLs are stepped over at once); when
+ * left reaches 0, mdl is NULL and mdl_off 0. Copy a cursor freely: it owns
+ * nothing. */
 struct ipoc_cursor {
-	const MDL *mdl;      /* MDL holding the next byte (NULL when left == 0 at end) */
+	const MDL *mdl;      /* MDL holding the next byte; NULL once left == 0 */
 	uint32_t mdl_off;    /* offset of the next byte inside mdl */
 	uint32_t left;       /* bytes left in this view */
 	uint32_t pos;        /* bytes consumed since the view's start */
 };
 
-/* Check the NDIS invariants of nb (CurrentMdl is on MdlChain; DataOffset
- * equals the bytes of the MDLs before CurrentMdl plus CurrentMdlOffset;
- * CurrentMdlOffset <= ByteCount(CurrentMdl); the chain holds at least
- * DataOffset + DataLength bytes; no MDL with a NULL MappedSystemVa and a
- * non-zero ByteCount; the chain is not cyclic within 1<<20 MDLs). Returns 0
- * when they hold, -1 otherwise. */
+/* Check the NDIS invariants of nb (CurrentMdl is non-NULL and on MdlChain;
+ * DataOffset equals the bytes of the MDLs before CurrentMdl plus
+ * CurrentMdlOffset; CurrentMdlOffset <= ByteCount(CurrentMdl); the chain
+ * holds at least DataOffset + DataLength bytes; no MDL with a NULL
+ * MappedSystemVa and a non-zero ByteCount; the chain is neither cyclic nor
+ * longer than 1<<20 MDLs). Returns 0 when they hold, -1 otherwise (also for
+ * nb == NULL). CurrentMdlOffset == ByteCount with DataLength > 0 is
+ * accepted: the data then starts in a later MDL, and the cursor copes. */
 int ipoc_nb_validate(const NET_BUFFER *nb);
 
 /* Cursor over the whole used data space of nb. Fails when
  * ipoc_nb_validate() fails. */
 int ipoc_cursor_init(struct ipoc_cursor *c, const NET_BUFFER *nb);
+
+/* c must come from ipoc_cursor_init() or ipoc_cursor_sub(); dst/src may be
+ * NULL only when n is 0. */
 
 /* Copy n bytes to dst and advance. */
 int ipoc_cursor_take(struct ipoc_cursor *c, void *dst, size_t n);
