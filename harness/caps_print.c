@@ -220,3 +220,17 @@ void caps_print_json(FILE *f, const NDIS_OFFLOAD *o)
 	bits(f, o->Flags, offload_flags, true);
 	fputc('}', f);
 }
+
+void json_print_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}

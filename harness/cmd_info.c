@@ -24,12 +24,16 @@ static void print_head(FILE *f, const struct loaded_engine *le, bool json)
 	const struct ipoc_engine_ops *o = le->ops;
 
 	if (json) {
-		fprintf(f, "{\"engine\":{\"name\":\"%s\",\"version\":\"%s\",\"path\":\"%s\","
-			"\"abi\":\"%u.%u\",\"host_abi\":\"%d.%d\",\"ops_size\":%u,"
+		fputs("{\"engine\":{\"name\":", f);
+		json_print_str(f, o->name);
+		fputs(",\"version\":", f);
+		json_print_str(f, o->version);
+		fputs(",\"path\":", f);
+		json_print_str(f, le->path);
+		fprintf(f, ",\"abi\":\"%u.%u\",\"host_abi\":\"%d.%d\",\"ops_size\":%u,"
 			"\"test_set_tx_iv\":%s,\"test_set_sequence\":%s},\"current_config\":",
-			o->name, o->version, le->path, o->abi_major, o->abi_minor,
-			IPOC_ENGINE_ABI_MAJOR, IPOC_ENGINE_ABI_MINOR, o->struct_size,
-			IPOC_OPS_HAS(o, test_set_tx_iv) ? "true" : "false",
+			o->abi_major, o->abi_minor, IPOC_ENGINE_ABI_MAJOR, IPOC_ENGINE_ABI_MINOR,
+			o->struct_size, IPOC_OPS_HAS(o, test_set_tx_iv) ? "true" : "false",
 			IPOC_OPS_HAS(o, test_set_sequence) ? "true" : "false");
 		return;
 	}

@@ -101,6 +101,14 @@ int loader_open(struct loaded_engine *le, const char *path, char *err, size_t er
 	snprintf(le->path, sizeof(le->path), "%s%s", strchr(path, '/') ? "" : "./", path);
 	if (check_file(le->path, err, errlen) != 0)
 		return -1;
+	/* Report the engine by its canonical path from here on. */
+	{
+		char *canon = realpath(le->path, NULL);
+
+		if (canon && strlen(canon) < sizeof(le->path))
+			memcpy(le->path, canon, strlen(canon) + 1);
+		free(canon);
+	}
 	le->dl = dlopen(le->path, RTLD_NOW | RTLD_LOCAL);
 	if (!le->dl) {
 		snprintf(detail, sizeof(detail), "cannot be loaded as a shared object: %s",

@@ -1,0 +1,38 @@
+# ipoc: thin wrapper over Meson. Every target first installs what is missing
+# (ci/install-deps, apt-get) and configures the build folder if needed.
+#   make run    build, then the main job on the bundled reference engine
+#   make check  build, then every test suite, plain and under ASan+UBSan
+#   make clean  remove the build folders
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+MESON ?= meson
+SAN_ENV = ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
+          UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
+
+.PHONY: all deps build build-asan run check clean
+
+all: build
+
+deps:
+	@ci/install-deps
+
+build: deps
+	@test -f $(BUILD)/build.ninja || $(MESON) setup $(BUILD)
+	$(MESON) compile -C $(BUILD)
+
+build-asan: deps
+	@test -f $(ASAN_BUILD)/build.ninja || \
+		$(MESON) setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false
+	$(MESON) compile -C $(ASAN_BUILD)
+
+run: build
+	./$(BUILD)/harness/ipoc info
+
+check: build build-asan
+	$(MESON) test -C $(BUILD) --print-errorlogs || true
+	$(SAN_ENV) $(MESON) test -C $(ASAN_BUILD) --print-errorlogs || true
+	@/usr/bin/python3 ci/summary.py $(BUILD) $(ASAN_BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
