@@ -70,9 +70,12 @@ struct ref_sa {
 
 /* The SA table: a fixed array of slots sized at open, so no SA operation
  * allocates. A handle is (tag << 32) | (slot + 1): a stale or guessed
- * handle misses the tag and is reported unknown, never dereferenced. */
+ * handle misses the tag and is reported unknown, never dereferenced
+ * (ref_sa_table.c explains the tags). */
 struct ref_sa_table {
 	struct ref_sa *slots;
+	uint32_t *generation;     /* per slot, survives the wipe on release */
+	uint64_t tag_key[4];      /* random round keys of the tag permutation */
 	uint32_t capacity;
 	uint32_t used;
 };

@@ -4,12 +4,16 @@
  *
  * Implementation notes. The table is one array of `capacity` slots
  * allocated at open; adding and deleting SAs never allocates. A handle
- * handed to TCP/IP is (tag << 32) | (slot index + 1) where tag is a fresh
- * random non-zero 32-bit value for every add. Lookup splits the handle,
- * bounds-checks the index and compares the tag of an in-use slot, so a
- * handle that was deleted, reused, or guessed (2^-32 per try) is reported
- * unknown and never dereferenced. Handle 0 is never produced (NDIS: 0 means
- * "no offload"). Releasing a slot wipes all of it, keys included.
+ * handed to TCP/IP is (tag << 32) | (slot index + 1). Each slot counts its
+ * allocations; the tag is a keyed permutation of 32-bit values (a 4-round
+ * Feistel network with random 64-bit round keys drawn at open) applied to
+ * generation ^ (index * golden ratio). For one slot that input is
+ * injective in the generation, so a slot never repeats a tag before 2^32
+ * reuses, and without the keys the next tag cannot be predicted. Lookup
+ * splits the handle, bounds-checks the index and compares the tag of an
+ * in-use slot, so a deleted, reused or guessed handle is reported unknown
+ * and never dereferenced. Handle 0 is never produced (NDIS: 0 means "no
+ * offload"). Releasing a slot wipes all of it, keys included.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +21,20 @@
 #include "ref_crypto.h"
 #include "ref_internal.h"
 
+_Static_assert(sizeof(uintptr_t) == 8, "handles carry a 32-bit tag above a 32-bit slot index");
+
 int ref_sa_table_init(struct ref_sa_table *t, uint32_t capacity)
 {
+	memset(t, 0, sizeof(*t));
 	t->slots = calloc(capacity, sizeof(*t->slots));
-	t->capacity = t->slots ? capacity : 0;
-	t->used = 0;
-	return t->slots ? 0 : -1;
+	t->generation = calloc(capacity, sizeof(*t->generation));
+	if (!t->slots || !t->generation ||
+	    ref_random_bytes(t->tag_key, sizeof(t->tag_key)) != 0) {
+		ref_sa_table_fini(t);
+		return -1;
+	}
+	t->capacity = capacity;
+	return 0;
 }
 
 void ref_sa_table_fini(struct ref_sa_table *t)
@@ -31,24 +43,50 @@ void ref_sa_table_fini(struct ref_sa_table *t)
 		ref_wipe(t->slots, (size_t)t->capacity * sizeof(*t->slots));
 		free(t->slots);
 	}
+	free(t->generation);
+	ref_wipe(t->tag_key, sizeof(t->tag_key));
 	t->slots = NULL;
+	t->generation = NULL;
 	t->capacity = t->used = 0;
+}
+
+/* 64-bit finaliser (splitmix64) as the Feistel round function. */
+static uint16_t round_fn(uint64_t key, uint16_t half)
+{
+	uint64_t z = key ^ half;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (uint16_t)((z ^ (z >> 31)) >> 48);
+}
+
+/* A permutation of 32-bit values keyed by t->tag_key. */
+static uint32_t permute(const struct ref_sa_table *t, uint32_t x)
+{
+	uint16_t l = (uint16_t)(x >> 16), r = (uint16_t)x;
+
+	for (int i = 0; i < 4; i++) {
+		uint16_t nl = r;
+
+		r = l ^ round_fn(t->tag_key[i], r);
+		l = nl;
+	}
+	return ((uint32_t)l << 16) | r;
 }
 
 struct ref_sa *ref_sa_alloc(struct ref_sa_table *t, NDIS_HANDLE *handle)
 {
-	uint32_t tag = 0;
-
 	if (t->used >= t->capacity)
 		return NULL;
 	for (uint32_t i = 0; i < t->capacity; i++) {
 		struct ref_sa *sa = &t->slots[i];
+		uint32_t tag;
 
 		if (sa->in_use)
 			continue;
-		while (tag == 0)
-			if (ref_random_bytes(&tag, sizeof(tag)) != 0)
-				return NULL;
+		do
+			tag = permute(t, ++t->generation[i] ^ (i * 0x9E3779B9u));
+		while (tag == 0);
 		memset(sa, 0, sizeof(*sa));
 		sa->in_use = true;
 		sa->tag = tag;

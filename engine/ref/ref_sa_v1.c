@@ -45,8 +45,13 @@ static NDIS_STATUS check_algo(struct ipoc_engine *e, const char *what, const cha
 			      const struct v1_alg **out)
 {
 	*out = NULL;
-	if (ai->algoIdentifier == 0 && ai->algoKeylen == 0)
-		return NDIS_STATUS_SUCCESS;
+	if (ai->algoIdentifier == 0) {   /* OFFLOAD_IPSEC_*_NONE */
+		if (ai->algoKeylen == 0)
+			return NDIS_STATUS_SUCCESS;
+		ref_log(e, IPOC_LOG_WARN, "%s.%s.algoKeylen %u: NONE takes no key", what, field,
+			ai->algoKeylen);
+		return NDIS_STATUS_INVALID_PARAMETER;
+	}
 	*out = v1_find(tab, n, ai->algoIdentifier);
 	if (!*out) {
 		ref_log(e, IPOC_LOG_WARN, "%s.%s.algoIdentifier %u: not a supported value", what,
@@ -61,7 +66,8 @@ static NDIS_STATUS check_algo(struct ipoc_engine *e, const char *what, const cha
 	return NDIS_STATUS_SUCCESS;
 }
 
-/* Validate entry i and copy it (keys from *koff on) into m. */
+/* Validate entry i, advancing *koff past its keys; when m is not NULL, also
+ * copy it (keys from *koff on) into m. */
 static NDIS_STATUS v1_member(struct ipoc_engine *e, const OFFLOAD_IPSEC_ADD_SA *a, int i,
 			     struct ref_sa_member *m, uint64_t *koff)
 {
@@ -93,6 +99,10 @@ static NDIS_STATUS v1_member(struct ipoc_engine *e, const OFFLOAD_IPSEC_ADD_SA *
 	if (*koff + (conf ? conf->key_len : 0) + (integ ? integ->key_len : 0) > a->KeyLen) {
 		ref_log(e, IPOC_LOG_WARN, "%s: keys run past KeyLen %u", what, a->KeyLen);
 		return NDIS_STATUS_INVALID_PARAMETER;
+	}
+	if (!m) {   /* validation pass */
+		*koff += (conf ? conf->key_len : 0) + (integ ? integ->key_len : 0);
+		return NDIS_STATUS_SUCCESS;
 	}
 	m->op = ah ? IPsecOffloadV2Ah : IPsecOffloadV2Esp;
 	m->spi = s->SPI;
@@ -134,6 +144,22 @@ static NDIS_STATUS v1_shape(struct ipoc_engine *e, const OFFLOAD_IPSEC_ADD_SA *a
 	return NDIS_STATUS_INVALID_PARAMETER;
 }
 
+/* Every entry valid and the key lengths adding up to KeyLen exactly. */
+static NDIS_STATUS v1_validate(struct ipoc_engine *e, const OFFLOAD_IPSEC_ADD_SA *a)
+{
+	uint64_t koff = 0;
+	NDIS_STATUS st = v1_shape(e, a);
+
+	for (int i = 0; st == NDIS_STATUS_SUCCESS && i < a->NumSAs; i++)
+		st = v1_member(e, a, i, NULL, &koff);
+	if (st == NDIS_STATUS_SUCCESS && koff != a->KeyLen) {
+		ref_log(e, IPOC_LOG_WARN, "IPSEC_ADD_SA.KeyLen %u: the algorithms use %llu bytes",
+			a->KeyLen, (unsigned long long)koff);
+		st = NDIS_STATUS_INVALID_PARAMETER;
+	}
+	return st;
+}
+
 NDIS_STATUS ref_v1_add_sa(struct ipoc_engine *e, OFFLOAD_IPSEC_ADD_SA *a, uint32_t len)
 {
 	uint64_t koff = 0;
@@ -146,12 +172,13 @@ NDIS_STATUS ref_v1_add_sa(struct ipoc_engine *e, OFFLOAD_IPSEC_ADD_SA *a, uint32
 			a->KeyLen, len);
 		return NDIS_STATUS_INVALID_LENGTH;
 	}
-	st = v1_shape(e, a);
+	st = v1_validate(e, a);
 	if (st != NDIS_STATUS_SUCCESS)
 		return st;
 	sa = ref_sa_alloc(&e->sas, &a->OffloadHandle);
 	if (!sa) {
-		ref_log(e, IPOC_LOG_WARN, "IPSEC_ADD_SA: no room (%u SAs in use)", e->sas.capacity);
+		ref_log(e, IPOC_LOG_WARN, "IPSEC_ADD_SA: no room: all %u SA slots in use",
+			e->sas.capacity);
 		return NDIS_STATUS_RESOURCES;
 	}
 	sa->version = REF_SA_V1;
@@ -162,23 +189,16 @@ NDIS_STATUS ref_v1_add_sa(struct ipoc_engine *e, OFFLOAD_IPSEC_ADD_SA *a, uint32
 	memcpy(sa->src, a->SrcTunnelAddr ? &a->SrcTunnelAddr : &a->SrcAddr, 4);
 	memcpy(sa->dst, a->DestTunnelAddr ? &a->DestTunnelAddr : &a->DestAddr, 4);
 	sa->num_members = (uint32_t)a->NumSAs;
-	for (int i = 0; st == NDIS_STATUS_SUCCESS && i < a->NumSAs; i++)
-		st = v1_member(e, a, i, &sa->m[i], &koff);
-	if (st == NDIS_STATUS_SUCCESS && koff != a->KeyLen) {
-		ref_log(e, IPOC_LOG_WARN, "IPSEC_ADD_SA.KeyLen %u: the algorithms use %llu bytes",
-			a->KeyLen, (unsigned long long)koff);
-		st = NDIS_STATUS_INVALID_PARAMETER;
-	}
-	if (st == NDIS_STATUS_SUCCESS && ref_sa_inbound_clash(&e->sas, sa)) {
+	for (int i = 0; i < a->NumSAs; i++)
+		(void)v1_member(e, a, i, &sa->m[i], &koff);   /* validated above */
+	if (ref_sa_inbound_clash(&e->sas, sa)) {
 		ref_log(e, IPOC_LOG_WARN, "IPSEC_ADD_SA: an inbound SA with the same SPI, "
 			"destination and protocol is already offloaded");
-		st = NDIS_STATUS_INVALID_PARAMETER;
-	}
-	if (st != NDIS_STATUS_SUCCESS) {
-		ref_sa_release(&e->sas, sa);   /* wipes any key already copied */
+		ref_sa_release(&e->sas, sa);   /* wipes the keys already copied */
 		a->OffloadHandle = NULL;
+		return NDIS_STATUS_INVALID_PARAMETER;
 	}
-	return st;
+	return NDIS_STATUS_SUCCESS;
 }
 
 NDIS_STATUS ref_v1_delete_sa(struct ipoc_engine *e, const OFFLOAD_IPSEC_DELETE_SA *d,

@@ -136,8 +136,11 @@ static NDIS_STATUS check_esp_auth(struct ipoc_engine *e, const struct add_req *r
 				ciphered ? "encryption outside an AH+ESP bundle" : "without a cipher");
 			return NDIS_STATUS_INVALID_PARAMETER;
 		}
-		return zero_alg(&sa->AuthenticationAlgorithm) ? NDIS_STATUS_SUCCESS
-							       : NDIS_STATUS_INVALID_PARAMETER;
+		if (zero_alg(&sa->AuthenticationAlgorithm))
+			return NDIS_STATUS_SUCCESS;
+		ref_log(e, IPOC_LOG_WARN, "%s.AuthenticationAlgorithm: Identifier 0 with key "
+			"fields set", what);
+		return NDIS_STATUS_INVALID_PARAMETER;
 	}
 	if (ciphered && ref_auth_alg(auth) && ref_auth_alg(auth)->gmac) {
 		ref_log(e, IPOC_LOG_WARN, "%s.AuthenticationAlgorithm: AES-GMAC goes with NULL "
@@ -320,8 +323,8 @@ static NDIS_STATUS add_one(struct ipoc_engine *e, const struct add_req *r, NDIS_
 		return st;
 	sa = ref_sa_alloc(&e->sas, handle);
 	if (!sa) {
-		ref_log(e, IPOC_LOG_WARN, "%s: no room (SaOffloadCapacity %u in use)", r->what,
-			e->sas.capacity);
+		ref_log(e, IPOC_LOG_WARN, "%s: no room: all %u SA slots (SaOffloadCapacity) in use",
+			r->what, e->sas.capacity);
 		return NDIS_STATUS_RESOURCES;
 	}
 	sa->version = REF_SA_V2;
