@@ -4,17 +4,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ipoc/engine.h"
-
-#ifndef IPOC_VERSION
-#define IPOC_VERSION "0.0.0"
-#endif
-
-struct subcommand {
-	const char *name;
-	int (*main)(int argc, char **argv);
-	const char *summary;
-};
 
 static const struct subcommand subcommands[] = {
 	{ "info", cmd_info_main, "Load an engine and print its name, version, ABI and capabilities" },
@@ -24,7 +13,7 @@ static const struct subcommand subcommands[] = {
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
 
-static void usage(FILE *f)
+void cli_usage(FILE *f)
 {
 	fprintf(f, "usage: ipoc [--version] SUBCOMMAND [ARGS...]\n\n"
 		"ipoc is a conformance and fuzzing harness for NDIS IPsec task offload engines.\n\n"
@@ -34,7 +23,7 @@ static void usage(FILE *f)
 	fprintf(f, "\nexit codes: 0 passed, 1 failures, 2 usage error, 3 engine failed to load\n");
 }
 
-static const struct subcommand *find(const char *name)
+const struct subcommand *cli_find(const char *name)
 {
 	for (size_t i = 0; i < N_SUBCOMMANDS; i++)
 		if (strcmp(subcommands[i].name, name) == 0)
@@ -42,52 +31,19 @@ static const struct subcommand *find(const char *name)
 	return NULL;
 }
 
-int cmd_version_main(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	printf("ipoc %s (engine ABI %d.%d)\n", IPOC_VERSION, IPOC_ENGINE_ABI_MAJOR,
-	       IPOC_ENGINE_ABI_MINOR);
-	return CLI_OK;
-}
-
-int cmd_help_main(int argc, char **argv)
-{
-	const struct subcommand *sc;
-	char *sub_argv[3];
-
-	if (argc < 2) {
-		usage(stdout);
-		return CLI_OK;
-	}
-	sc = find(argv[1]);
-	if (!sc) {
-		fprintf(stderr, "ipoc: no subcommand '%s'\n", argv[1]);
-		return CLI_USAGE;
-	}
-	if (sc->main == cmd_help_main || sc->main == cmd_version_main) {
-		printf("ipoc %s: %s\n", sc->name, sc->summary);
-		return CLI_OK;
-	}
-	sub_argv[0] = argv[1];
-	sub_argv[1] = (char *)"--help";
-	sub_argv[2] = NULL;
-	return sc->main(2, sub_argv);
-}
-
 int main(int argc, char **argv)
 {
 	const struct subcommand *sc;
 
 	if (argc < 2) {
-		usage(stderr);
+		cli_usage(stderr);
 		return CLI_USAGE;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
 		return cmd_version_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		return cmd_help_main(1, argv + 1);
-	sc = find(argv[1]);
+	sc = cli_find(argv[1]);
 	if (!sc) {
 		fprintf(stderr, "ipoc: no subcommand '%s' (try 'ipoc help')\n", argv[1]);
 		return CLI_USAGE;

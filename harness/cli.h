@@ -16,6 +16,18 @@ enum cli_exit {
 	CLI_ENGINE = 3,
 };
 
+#include <stdio.h>
+
+struct subcommand {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *summary;
+};
+
+/* The table in cli.c. */
+const struct subcommand *cli_find(const char *name);
+void cli_usage(FILE *f);
+
 int cmd_info_main(int argc, char **argv);
 int cmd_help_main(int argc, char **argv);
 int cmd_version_main(int argc, char **argv);
