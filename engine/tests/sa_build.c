@@ -284,6 +284,11 @@ NDIS_STATUS sa_update(struct session *s, NDIS_HANDLE h, ULONG op, ULONG spi, ULO
 
 NDIS_STATUS sa_params(struct session *s, UCHAR ipsec_v1, UCHAR ipsec_v2)
 {
+	return sa_params_ex(s, ipsec_v1, ipsec_v2, 0);
+}
+
+NDIS_STATUS sa_params_ex(struct session *s, UCHAR ipsec_v1, UCHAR ipsec_v2, UCHAR v2_ipv4)
+{
 	union {
 		NDIS_OFFLOAD_PARAMETERS p;
 		void *align;
@@ -295,6 +300,7 @@ NDIS_STATUS sa_params(struct session *s, UCHAR ipsec_v1, UCHAR ipsec_v2)
 	u.p.Header.Size = (USHORT)NDIS_SIZEOF_OFFLOAD_PARAMETERS_REVISION_2;
 	u.p.IPsecV1 = ipsec_v1;
 	u.p.IPsecV2 = ipsec_v2;
+	u.p.IPsecV2IPv4 = v2_ipv4;
 	return sa_set(s, OID_TCP_OFFLOAD_PARAMETERS, &u.p, sizeof(u.p), NULL);
 }
 

@@ -92,6 +92,8 @@ NDIS_STATUS sa_delete(struct session *s, NDIS_HANDLE h);
 NDIS_STATUS sa_update(struct session *s, NDIS_HANDLE h, ULONG op, ULONG spi, ULONG high);
 /* OID_TCP_OFFLOAD_PARAMETERS revision 2 with only IPsecV1 and IPsecV2 set. */
 NDIS_STATUS sa_params(struct session *s, UCHAR ipsec_v1, UCHAR ipsec_v2);
+/* The same with IPsecV2IPv4 set too. */
+NDIS_STATUS sa_params_ex(struct session *s, UCHAR ipsec_v1, UCHAR ipsec_v2, UCHAR v2_ipv4);
 /* Query OID_TCP_OFFLOAD_CURRENT_CONFIG (or _HARDWARE_CAPABILITIES). */
 NDIS_STATUS sa_query_offload(struct session *s, NDIS_OID oid, NDIS_OFFLOAD *out);
 

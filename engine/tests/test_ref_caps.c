@@ -249,23 +249,6 @@ static void test_params_v1(void)
 	session_close(&s);
 }
 
-/* PARAMETERS revision 2 with IPsecV2 and IPsecV2IPv4. */
-static NDIS_STATUS set_ipv4_only(struct session *s, UCHAR v2, UCHAR v2_ipv4)
-{
-	union {
-		NDIS_OFFLOAD_PARAMETERS p;
-		void *align;
-	} u;
-
-	memset(&u, 0, sizeof(u));
-	u.p.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-	u.p.Header.Revision = NDIS_OFFLOAD_PARAMETERS_REVISION_2;
-	u.p.Header.Size = (USHORT)NDIS_SIZEOF_OFFLOAD_PARAMETERS_REVISION_2;
-	u.p.IPsecV2 = v2;
-	u.p.IPsecV2IPv4 = v2_ipv4;
-	return sa_set(s, OID_TCP_OFFLOAD_PARAMETERS, &u.p, sizeof(u.p), NULL);
-}
-
 /* A rejected request changes nothing, V1 included (all or nothing). */
 static void test_params_reject(void)
 {
@@ -284,10 +267,10 @@ static void test_params_reject(void)
 		      NDIS_STATUS_INVALID_PARAMETER);
 	IPOC_CHECK_STR_HAS(s.last_log, "IPsecV1");
 	IPOC_CHECK_EQ(sa_params(&s, 0xFF, 0xFF), NDIS_STATUS_INVALID_PARAMETER);
-	IPOC_CHECK_EQ(set_ipv4_only(&s, NDIS_OFFLOAD_PARAMETERS_IPSECV2_DISABLED, 5),
+	IPOC_CHECK_EQ(sa_params_ex(&s, 0, NDIS_OFFLOAD_PARAMETERS_IPSECV2_DISABLED, 5),
 		      NDIS_STATUS_INVALID_PARAMETER);
 	IPOC_CHECK_STR_HAS(s.last_log, "IPsecV2IPv4");
-	IPOC_CHECK_EQ(set_ipv4_only(&s, 0, 4), NDIS_STATUS_SUCCESS);   /* range-checked only */
+	IPOC_CHECK_EQ(sa_params_ex(&s, 0, 0, 4), NDIS_STATUS_SUCCESS);   /* range-checked only */
 	cur = query(&s, OID_TCP_OFFLOAD_CURRENT_CONFIG);
 	check_full_v1(&cur.IPsecV1);
 	check_full_v2(&cur.IPsecV2, IPOC_TEST_DEFAULT_SA_CAPACITY);
