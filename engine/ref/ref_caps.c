@@ -181,3 +181,20 @@ NDIS_STATUS ref_caps_set_parameters(struct ipoc_engine *e, const NDIS_OFFLOAD_PA
 		e->enable = next;   /* all or nothing */
 	return st;
 }
+
+/* R-TX-1 / R-RX-2a: IPsec processing only for what the parameters OID left
+ * enabled, per protocol of each member and per IPsec version. */
+bool ref_sa_enabled(const struct ipoc_engine *e, const struct ref_sa *sa)
+{
+	if (e->open_flags & IPOC_OPEN_IGNORE_PARAMETERS)
+		return true;
+	for (uint32_t i = 0; i < sa->num_members; i++) {
+		bool ah = sa->m[i].op == IPsecOffloadV2Ah;
+		bool on = sa->version == REF_SA_V1 ? (ah ? e->enable.v1_ah : e->enable.v1_esp)
+						   : (ah ? e->enable.v2_ah : e->enable.v2_esp);
+
+		if (!on)
+			return false;
+	}
+	return true;
+}

@@ -5,10 +5,16 @@
  * crypto_ossl.c implements it with OpenSSL libcrypto and is the only file
  * of the engine that includes OpenSSL headers; a second backend replaces
  * that file and nothing else.
+ *
+ * A transform (struct ref_xform) is the keyed state of one SA member in one
+ * direction: a cipher (CBC or GCM, or none) and an HMAC, or AES-GMAC. It is
+ * created when the SA is added, so the packet path allocates nothing: each
+ * packet only re-initialises the contexts with its IV.
  */
 #ifndef REF_CRYPTO_H
 #define REF_CRYPTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,5 +27,59 @@ int ref_random_bytes(void *buf, size_t n);
 
 /* 1 when the n bytes at a and b are equal, compared in constant time. */
 int ref_ct_equal(const void *a, const void *b, size_t n);
+
+/* A piece of a message: MACs and AADs are computed over lists of these. */
+struct ref_iov {
+	const uint8_t *p;
+	size_t n;
+};
+
+struct ref_xform;
+
+/* Results of the run functions. */
+enum ref_crypto_result {
+	REF_CRYPTO_OK = 0,
+	REF_CRYPTO_BAD_TAG = 1,    /* decrypt: the tag did not verify */
+	REF_CRYPTO_ERROR = -1,     /* the library failed */
+};
+
+/*
+ * Create the transform of an SA member. enc_alg / auth_alg are
+ * IPSEC_OFFLOAD_V2_ENCRYPTION_* / _AUTHENTICATION_* identifiers (0 = none);
+ * keys as NDIS gives them (GCM/GMAC: AES key followed by the 4-byte salt).
+ * encrypt selects the direction of the cipher. Returns 0 or -1 (unknown
+ * algorithm, bad key length, no memory); *out is NULL on failure.
+ */
+int ref_xform_new(struct ref_xform **out, bool encrypt, uint32_t enc_alg, const uint8_t *enc_key,
+		  uint32_t enc_key_len, uint32_t auth_alg, const uint8_t *auth_key,
+		  uint32_t auth_key_len);
+/* Free and wipe (NULL is fine). */
+void ref_xform_free(struct ref_xform *x);
+
+/* CBC over len bytes in place (len a multiple of the block size), with the
+ * given IV (block-size bytes). Direction as created. */
+int ref_cbc_run(struct ref_xform *x, const uint8_t *iv, uint8_t *buf, size_t len);
+
+/*
+ * AES-GCM or AES-GMAC (RFC 4106 / RFC 4543): nonce = salt || iv8; the AAD is
+ * the concatenation of the n_aad pieces; buf (len bytes, 0 for GMAC) is
+ * encrypted or decrypted in place. Encrypting writes tag_len bytes of tag;
+ * decrypting compares them in constant time and, when they differ, restores
+ * buf to its received bytes and returns REF_CRYPTO_BAD_TAG.
+ */
+int ref_gcm_run(struct ref_xform *x, const uint8_t iv8[8], const struct ref_iov *aad,
+		size_t n_aad, uint8_t *buf, size_t len, uint8_t *tag, size_t tag_len);
+
+/* Apply the GCM keystream for nonce salt || iv8 to buf, with no tag check:
+ * used only to read the trailer of a packet whose tag failed, in a copy,
+ * to tell a tunnel portion from a transport one. */
+int ref_gcm_keystream(struct ref_xform *x, const uint8_t iv8[8], uint8_t *buf, size_t len);
+
+/* HMAC over the concatenated pieces, truncated to out_len bytes. */
+int ref_hmac_run(struct ref_xform *x, const struct ref_iov *msg, size_t n_msg, uint8_t *out,
+		 size_t out_len);
+
+/* Cipher block size in bytes (1 for none/GCM), and IV length on the wire. */
+uint32_t ref_xform_block(const struct ref_xform *x);
 
 #endif /* REF_CRYPTO_H */

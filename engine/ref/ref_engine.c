@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ref_crypto.h"
 #include "ref_internal.h"
 
 void ref_log(const struct ipoc_engine *e, int level, const char *fmt, ...)
@@ -37,6 +38,8 @@ static int copy_host(struct ipoc_engine *e, const struct ipoc_host_ops *host)
 	return 0;
 }
 
+static void ref_close(ipoc_engine *e);
+
 static NDIS_STATUS ref_open(const struct ipoc_host_ops *host, const struct ipoc_open_params *p,
 			    ipoc_engine **out)
 {
@@ -60,8 +63,12 @@ static NDIS_STATUS ref_open(const struct ipoc_host_ops *host, const struct ipoc_
 	}
 	if (p && p->struct_size >= offsetof(struct ipoc_open_params, reserved))
 		e->open_flags = p->flags;
-	if (ref_sa_table_init(&e->sas, cap) != 0) {
-		free(e);
+	e->scratch_len = REF_SCRATCH_LEN;
+	e->scratch = malloc(REF_SCRATCH_LEN);
+	e->peek = malloc(REF_PEEK_LEN);
+	e->seg = malloc(REF_SEG_LEN);
+	if (!e->scratch || !e->peek || !e->seg || ref_sa_table_init(&e->sas, cap) != 0) {
+		ref_close(e);
 		return NDIS_STATUS_RESOURCES;
 	}
 	ref_caps_init(e, cap);
@@ -74,7 +81,39 @@ static void ref_close(ipoc_engine *e)
 	if (!e)
 		return;
 	ref_sa_table_fini(&e->sas);   /* wipes every SA */
+	if (e->scratch)
+		ref_wipe(e->scratch, e->scratch_len);   /* decrypted frames passed here */
+	if (e->peek)
+		ref_wipe(e->peek, REF_PEEK_LEN);
+	if (e->seg)
+		ref_wipe(e->seg, REF_SEG_LEN);
+	free(e->scratch);
+	free(e->peek);
+	free(e->seg);
 	free(e);
+}
+
+/* see engine.h: test_set_tx_iv */
+static NDIS_STATUS ref_set_tx_iv(ipoc_engine *e, NDIS_HANDLE handle, ULONG spi,
+				 const uint8_t *iv, uint32_t iv_len)
+{
+	struct ref_sa *sa = ref_sa_lookup(&e->sas, handle);
+	bool found = false;
+
+	if (!sa || sa->inbound || (iv_len && !iv))
+		return NDIS_STATUS_INVALID_PARAMETER;
+	for (uint32_t i = 0; i < sa->num_members; i++) {
+		struct ref_sa_member *m = &sa->m[i];
+
+		if (m->spi != spi)
+			continue;
+		if (iv_len && iv_len != m->iv_len)
+			return NDIS_STATUS_INVALID_PARAMETER;
+		memcpy(m->tx_iv, iv, iv_len);
+		m->tx_iv_len = iv_len;
+		found = true;
+	}
+	return found ? NDIS_STATUS_SUCCESS : NDIS_STATUS_INVALID_PARAMETER;
 }
 
 static const struct ipoc_engine_ops ref_ops = {
@@ -88,8 +127,8 @@ static const struct ipoc_engine_ops ref_ops = {
 	.oid_request = ref_oid_request,
 	.send_net_buffer_lists = ref_send_net_buffer_lists,
 	.receive_net_buffer_lists = ref_receive_net_buffer_lists,
-	.test_set_tx_iv = NULL,       /* arrives with the data plane */
-	.test_set_sequence = NULL,
+	.test_set_tx_iv = ref_set_tx_iv,
+	.test_set_sequence = NULL,    /* LSO numbers from the frame; ESN from UPDATE_SA */
 };
 
 IPOC_ENGINE_EXPORT const struct ipoc_engine_ops *ipoc_engine_entry(uint16_t host_abi_major)

@@ -50,6 +50,15 @@ struct ref_sa_member {
 	uint32_t enc_key_len;     /* includes the salt for GCM/GMAC */
 	uint8_t auth_key[REF_MAX_AUTH_KEY_LEN];
 	uint8_t enc_key[REF_MAX_ENC_KEY_LEN];
+	/* Data-plane state, made when the SA is added (ref_sa_crypto_init). */
+	struct ref_xform *x;      /* keyed contexts for the SA's direction */
+	uint32_t iv_len;          /* IV bytes on the wire: 0, 8 or 16 */
+	uint32_t block;           /* payload alignment: cipher block, at least 4 */
+	uint64_t iv_counter;      /* GCM/GMAC IVs: a counter, never repeats */
+	uint8_t tx_iv[16];        /* injected IV (test_set_tx_iv), tx_iv_len bytes */
+	uint32_t tx_iv_len;
+	uint64_t seq;             /* outbound: next LSO sequence number;
+	                             inbound: highest 64-bit sequence seen */
 };
 
 /* One offloaded SA bundle: what one ADD_SA element created. */
@@ -66,7 +75,14 @@ struct ref_sa {
 	uint32_t tunnel_dst;
 	uint32_t num_members;
 	struct ref_sa_member m[IPSEC_OFFLOAD_V2_MAX_EXTENSION_HEADERS];
+	bool indexed;             /* in the inbound lookup index */
 };
+
+/* The member a received packet shows first: AH of an [ESP, AH] bundle. */
+static inline struct ref_sa_member *ref_sa_outer(struct ref_sa *sa)
+{
+	return &sa->m[sa->num_members - 1];
+}
 
 /* The SA table: a fixed array of slots sized at open, so no SA operation
  * allocates. A handle is (tag << 32) | (slot + 1): a stale or guessed
@@ -75,6 +91,9 @@ struct ref_sa {
 struct ref_sa_table {
 	struct ref_sa *slots;
 	uint32_t *generation;     /* per slot, survives the wipe on release */
+	uint32_t *bucket;         /* inbound index: SPI hash -> slot + 1 */
+	uint32_t *chain;          /* per slot: next slot + 1 in its bucket */
+	uint32_t bucket_mask;
 	uint64_t tag_key[4];      /* random round keys of the tag permutation */
 	uint32_t capacity;
 	uint32_t used;
@@ -93,7 +112,18 @@ struct ipoc_engine {
 	NDIS_IPSEC_OFFLOAD_V2 hw_v2;
 	struct ref_enable enable;
 	struct ref_sa_table sas;
+	uint8_t *scratch;                 /* linear copy of a multi-MDL frame */
+	uint32_t scratch_len;
+	uint8_t *peek;                    /* decrypted trailer copies (REF_PEEK_LEN) */
+	uint8_t *seg;                     /* one LSO segment being built (REF_SEG_LEN) */
 };
+
+#define REF_PEEK_LEN 65536u
+#define REF_SEG_LEN 65536u
+
+/* Largest frame the engine linearises: an IP packet of 64 KiB behind an
+ * Ethernet header with two VLAN tags, plus room for LSO segment building. */
+#define REF_SCRATCH_LEN (2u * 65536u + 256u)
 
 /* ref_engine.c */
 void ref_log(const struct ipoc_engine *e, int level, const char *fmt, ...)
@@ -117,6 +147,7 @@ uint32_t ref_enc_alg_mask(void);
 void ref_caps_init(struct ipoc_engine *e, uint32_t sa_capacity);
 void ref_caps_current(const struct ipoc_engine *e, NDIS_OFFLOAD *out);
 void ref_caps_hardware(const struct ipoc_engine *e, NDIS_OFFLOAD *out);
+bool ref_sa_enabled(const struct ipoc_engine *e, const struct ref_sa *sa);
 NDIS_STATUS ref_caps_set_parameters(struct ipoc_engine *e, const NDIS_OFFLOAD_PARAMETERS *p,
 				    uint32_t len);
 
@@ -128,6 +159,18 @@ struct ref_sa *ref_sa_lookup(const struct ref_sa_table *t, NDIS_HANDLE handle);
 void ref_sa_release(struct ref_sa_table *t, struct ref_sa *sa);
 struct ref_sa_member *ref_sa_member_by_spi(struct ref_sa *sa, uint32_t op, uint32_t spi);
 bool ref_sa_inbound_clash(const struct ref_sa_table *t, const struct ref_sa *cand);
+/* Put a fully added inbound SA into / take it out of the lookup index. */
+void ref_sa_index_add(struct ref_sa_table *t, struct ref_sa *sa);
+void ref_sa_index_del(struct ref_sa_table *t, struct ref_sa *sa);
+/* The inbound SA whose outermost member has spi and whose destination is
+ * dst (alen bytes). Prefers one whose outer member is op; when only SAs of
+ * the other protocol match, returns one of them and sets *other_proto. */
+struct ref_sa *ref_sa_find_inbound(struct ref_sa_table *t, uint32_t spi, const uint8_t *dst,
+				   uint32_t alen, uint32_t op, bool *other_proto);
+
+/* ref_sa_crypto.c: per-member transforms, made and freed with the SA. */
+int ref_sa_crypto_init(struct ipoc_engine *e, struct ref_sa *sa);
+void ref_sa_crypto_fini(struct ref_sa *sa);
 
 /* ref_sa_v2.c / ref_sa_v1.c: OID handlers. len is InformationBufferLength. */
 NDIS_STATUS ref_v2_add_sa(struct ipoc_engine *e, IPSEC_OFFLOAD_V2_ADD_SA *first, uint32_t len);

@@ -26,9 +26,16 @@ _Static_assert(sizeof(uintptr_t) == 8, "handles carry a 32-bit tag above a 32-bi
 int ref_sa_table_init(struct ref_sa_table *t, uint32_t capacity)
 {
 	memset(t, 0, sizeof(*t));
+	uint32_t nb = 1;
+
+	while (nb < 2 * capacity)
+		nb <<= 1;
 	t->slots = calloc(capacity, sizeof(*t->slots));
 	t->generation = calloc(capacity, sizeof(*t->generation));
-	if (!t->slots || !t->generation ||
+	t->bucket = calloc(nb, sizeof(*t->bucket));
+	t->chain = calloc(capacity, sizeof(*t->chain));
+	t->bucket_mask = nb - 1;
+	if (!t->slots || !t->generation || !t->bucket || !t->chain ||
 	    ref_random_bytes(t->tag_key, sizeof(t->tag_key)) != 0) {
 		ref_sa_table_fini(t);
 		return -1;
@@ -40,10 +47,16 @@ int ref_sa_table_init(struct ref_sa_table *t, uint32_t capacity)
 void ref_sa_table_fini(struct ref_sa_table *t)
 {
 	if (t->slots) {
+		for (uint32_t i = 0; i < t->capacity; i++)
+			if (t->slots[i].in_use)
+				ref_sa_crypto_fini(&t->slots[i]);
 		ref_wipe(t->slots, (size_t)t->capacity * sizeof(*t->slots));
 		free(t->slots);
 	}
 	free(t->generation);
+	free(t->bucket);
+	free(t->chain);
+	t->bucket = t->chain = NULL;
 	ref_wipe(t->tag_key, sizeof(t->tag_key));
 	t->slots = NULL;
 	t->generation = NULL;
@@ -116,6 +129,8 @@ void ref_sa_release(struct ref_sa_table *t, struct ref_sa *sa)
 {
 	if (!sa || !sa->in_use)
 		return;
+	ref_sa_index_del(t, sa);
+	ref_sa_crypto_fini(sa);
 	ref_wipe(sa, sizeof(*sa));
 	sa->in_use = false;
 	t->used--;
@@ -153,4 +168,67 @@ bool ref_sa_inbound_clash(const struct ref_sa_table *t, const struct ref_sa *can
 			return true;
 	}
 	return false;
+}
+
+static uint32_t spi_bucket(const struct ref_sa_table *t, uint32_t spi)
+{
+	return (uint32_t)((spi * 0x9E3779B1u) >> 7) & t->bucket_mask;
+}
+
+static uint32_t slot_of(const struct ref_sa_table *t, const struct ref_sa *sa)
+{
+	return (uint32_t)(sa - t->slots);
+}
+
+void ref_sa_index_add(struct ref_sa_table *t, struct ref_sa *sa)
+{
+	uint32_t b = spi_bucket(t, ref_sa_outer(sa)->spi), i = slot_of(t, sa);
+
+	if (!sa->inbound || sa->indexed)
+		return;
+	t->chain[i] = t->bucket[b];
+	t->bucket[b] = i + 1;
+	sa->indexed = true;
+}
+
+void ref_sa_index_del(struct ref_sa_table *t, struct ref_sa *sa)
+{
+	uint32_t b, i = slot_of(t, sa);
+	uint32_t *link;
+
+	if (!sa->indexed)
+		return;
+	b = spi_bucket(t, ref_sa_outer(sa)->spi);
+	for (link = &t->bucket[b]; *link; link = &t->chain[*link - 1]) {
+		if (*link == i + 1) {
+			*link = t->chain[i];
+			break;
+		}
+	}
+	t->chain[i] = 0;
+	sa->indexed = false;
+}
+
+struct ref_sa *ref_sa_find_inbound(struct ref_sa_table *t, uint32_t spi, const uint8_t *dst,
+				   uint32_t alen, uint32_t op, bool *other_proto)
+{
+	static const uint8_t any[16];
+	struct ref_sa *other = NULL;
+
+	*other_proto = false;
+	for (uint32_t n = t->bucket[spi_bucket(t, spi)]; n; n = t->chain[n - 1]) {
+		struct ref_sa *sa = &t->slots[n - 1];
+		struct ref_sa_member *m = ref_sa_outer(sa);
+
+		if (m->spi != spi || (sa->ipv6 ? 16u : 4u) != alen)
+			continue;
+		/* A zero destination is a wildcard (R-SA-7). */
+		if (memcmp(sa->dst, dst, alen) != 0 && memcmp(sa->dst, any, alen) != 0)
+			continue;
+		if (m->op == op)
+			return sa;
+		other = sa;
+	}
+	*other_proto = other != NULL;
+	return other;
 }

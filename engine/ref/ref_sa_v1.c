@@ -198,6 +198,12 @@ NDIS_STATUS ref_v1_add_sa(struct ipoc_engine *e, OFFLOAD_IPSEC_ADD_SA *a, uint32
 		a->OffloadHandle = NULL;
 		return NDIS_STATUS_INVALID_PARAMETER;
 	}
+	if (ref_sa_crypto_init(e, sa) != 0) {
+		ref_sa_release(&e->sas, sa);
+		a->OffloadHandle = NULL;
+		return NDIS_STATUS_RESOURCES;
+	}
+	ref_sa_index_add(&e->sas, sa);
 	return NDIS_STATUS_SUCCESS;
 }
 

@@ -128,12 +128,12 @@ static NDIS_STATUS check_esp_auth(struct ipoc_engine *e, const struct add_req *r
 	bool ciphered = enc != 0 && enc != IPSEC_OFFLOAD_V2_ENCRYPTION_NONE;
 
 	if (auth == 0) {
-		/* PROFILE.md, ESP without authentication: allowed only inside an
-		 * AH+ESP bundle, where AH authenticates. */
-		if (!ciphered || r->num_ext_hdrs != 2) {
-			ref_log(e, IPOC_LOG_WARN, "%s.AuthenticationAlgorithm: ESP %s needs "
-				"authentication", what,
-				ciphered ? "encryption outside an AH+ESP bundle" : "without a cipher");
+		/* PROFILE.md item 8: "ESP encryption only" is a row of the ADD_SA
+		 * table; ESP with neither a cipher nor authentication is not
+		 * (RFC 4303 §3.2). */
+		if (!ciphered) {
+			ref_log(e, IPOC_LOG_WARN, "%s.AuthenticationAlgorithm: ESP without a cipher "
+				"needs authentication", what);
 			return NDIS_STATUS_INVALID_PARAMETER;
 		}
 		if (zero_alg(&sa->AuthenticationAlgorithm))
@@ -343,6 +343,12 @@ static NDIS_STATUS add_one(struct ipoc_engine *e, const struct add_req *r, NDIS_
 		*handle = NULL;
 		return NDIS_STATUS_INVALID_PARAMETER;
 	}
+	if (ref_sa_crypto_init(e, sa) != 0) {
+		ref_sa_release(&e->sas, sa);
+		*handle = NULL;
+		return NDIS_STATUS_RESOURCES;
+	}
+	ref_sa_index_add(&e->sas, sa);
 	return NDIS_STATUS_SUCCESS;
 }
 

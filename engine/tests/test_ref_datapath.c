@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_ref_datapath.c - the send and receive entry points of this version
- * of the reference engine, through the ABI: every NBL is completed or
- * indicated exactly once, handles are resolved (0: sent unchanged; unknown:
- * NDIS_STATUS_FAILURE, R-TX-2), NBLs with a valid SA handle are completed
- * with NDIS_STATUS_NOT_SUPPORTED because this version does not encrypt, and
- * received frames come back unchanged with the IPsec slots cleared and
- * Status NDIS_STATUS_NOT_SUPPORTED. No MDL guard is touched.
+ * test_ref_datapath.c - how the send and receive entry points treat NBLs
+ * that are not (or not validly) IPsec, through the ABI: every NBL is
+ * completed or indicated exactly once; handles are resolved (0: sent
+ * unchanged; unknown SA or tunnel SA: NDIS_STATUS_FAILURE, R-TX-2); a valid
+ * handle whose header information does not locate the SA's ESP header fails
+ * with NDIS_STATUS_INVALID_PACKET and the frame is left as it was; received
+ * frames with no inbound SA come back unchanged with the IPsec slots zero
+ * (PROFILE.md item 26). No MDL guard is touched.
  */
 #include <string.h>
 
@@ -106,7 +107,7 @@ static void test_send(struct session *s, struct seen *w, NDIS_HANDLE good)
 	}
 	set_handles(a, NULL, NULL);                          /* no offload */
 	set_handles(b, (NDIS_HANDLE)(uintptr_t)0x1234, NULL); /* never issued */
-	set_handles(c, good, NULL);                          /* offloaded SA */
+	set_handles(c, good, NULL);      /* offloaded SA, header info all zero */
 	set_handles(d, good, (NDIS_HANDLE)(uintptr_t)0x99);  /* unknown tunnel SA */
 	a->Next = b, b->Next = c, c->Next = d;
 	memset(w, 0, sizeof(*w));
@@ -117,7 +118,7 @@ static void test_send(struct session *s, struct seen *w, NDIS_HANDLE good)
 	IPOC_CHECK_MEM(w->last_tx, frame, sizeof(frame));
 	IPOC_CHECK_EQ((uint32_t)a->Status, (uint32_t)NDIS_STATUS_SUCCESS);
 	IPOC_CHECK_EQ((uint32_t)b->Status, (uint32_t)NDIS_STATUS_FAILURE);
-	IPOC_CHECK_EQ((uint32_t)c->Status, (uint32_t)NDIS_STATUS_NOT_SUPPORTED);
+	IPOC_CHECK_EQ((uint32_t)c->Status, (uint32_t)NDIS_STATUS_INVALID_PACKET);
 	IPOC_CHECK_EQ((uint32_t)d->Status, (uint32_t)NDIS_STATUS_FAILURE);
 	for (NET_BUFFER_LIST *n = a; n; n = n->Next)
 		check_intact(n);
@@ -145,7 +146,7 @@ static void test_receive(struct session *s, struct seen *w)
 		IPOC_CHECK(NET_BUFFER_LIST_INFO(n, IPsecOffloadV2NetBufferListInfo) == NULL);
 		IPOC_CHECK(NET_BUFFER_LIST_INFO(n, IPsecOffloadV2TunnelNetBufferListInfo) == NULL);
 		IPOC_CHECK(NET_BUFFER_LIST_INFO(n, IPsecOffloadV2HeaderNetBufferListInfo) == NULL);
-		IPOC_CHECK_EQ((uint32_t)n->Status, (uint32_t)NDIS_STATUS_NOT_SUPPORTED);
+		IPOC_CHECK_EQ((uint32_t)n->Status, (uint32_t)NDIS_STATUS_SUCCESS);
 		check_intact(n);
 	}
 	a->Next = NULL;

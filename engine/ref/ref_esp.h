@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* ref_esp.h - ESP for one SA member: see ref_esp.c. */
+#ifndef REF_ESP_H
+#define REF_ESP_H
+
+#include <stdint.h>
+
+#include "ref_internal.h"
+
+enum ref_esp_verdict {
+	ESP_OPEN_OK = 0,
+	ESP_OPEN_BAD_ICV,           /* ICV did not verify; nothing decrypted */
+	ESP_OPEN_SYNTAX,            /* lengths cannot hold an ESP packet; untouched */
+	ESP_OPEN_SYNTAX_DECRYPTED,  /* verified and decrypted, but the pad length lies */
+	ESP_OPEN_ERROR,             /* the crypto library failed */
+};
+
+/* What the decrypted trailer says. Offsets are in the frame. */
+struct ref_esp_trailer {
+	uint8_t next_header;
+	uint8_t pad_length;
+	uint32_t payload;       /* first payload byte */
+	uint32_t payload_end;   /* first padding byte */
+};
+
+/* Seal the framed ESP packet at [hdr, end): write IV, encrypt, write ICV.
+ * Returns 0, or -1 with *why saying which check failed. */
+int ref_esp_seal(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end,
+		 uint32_t esn_hi, const char **why);
+
+/* Verify and decrypt in place the ESP packet at [hdr, end). */
+enum ref_esp_verdict ref_esp_open(struct ref_sa_member *m, uint8_t *p, uint32_t hdr,
+				  uint32_t end, struct ref_esp_trailer *t);
+
+/* The Next Header of an ESP packet whose ICV failed, read from a decrypted
+ * copy of its trailer in work (the packet is not changed), or -1. Tells a
+ * tunnel portion (4 or 41) from a transport one for CryptoStatus. */
+int ref_esp_peek_next_header(struct ref_sa_member *m, const uint8_t *p, uint32_t hdr,
+			     uint32_t end, uint8_t *work, uint32_t work_len);
+
+#endif /* REF_ESP_H */

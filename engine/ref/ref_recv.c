@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ref_recv.c - received frames: find the SA, verify and decrypt in place,
+ * fill the IPsec OOB slots, indicate every NBL.
+ *
+ * Implementation notes (PROFILE.md items 5, 6, 11, 19, 26, 27). Checks run
+ * outside in: the outer IPsec portion first, AH before ESP; the first
+ * failure sets CryptoStatus and stops. A portion is a tunnel portion when
+ * what it protects is an IP packet (Next Header 4 or 41; for an ESP ICV that
+ * failed, read from a decrypted copy of the trailer), else a transport
+ * portion. Decryption is in place; bytes and lengths stay as they arrived.
+ * HeaderInfoSet, NextHeader and PadLength come from the innermost ESP
+ * trailer that decrypted. Frames that are not IPsec, IKE and NAT-keepalive
+ * on port 4500, fragments, and IPsec frames with no matching SA are indicated
+ * unchanged with the IPsec slots zero. SaDeleteReq is set on a frame whose SA
+ * was found while every SA slot is in use (R-SA-10: the engine wants room).
+ */
+#include <string.h>
+
+#include "ref_ah.h"
+#include "ref_esp.h"
+#include "ref_pkt.h"
+#include "wire.h"
+
+struct rx_result {
+	bool crypto_done, next_crypto_done, sa_delete_req, header_info_set;
+	uint16_t status;
+	uint8_t next_header, pad_length;
+};
+
+/* Where the first IPsec header behind an IP header is. */
+struct rx_hdr {
+	uint32_t off;      /* AH or ESP header */
+	uint32_t op;       /* IPsecOffloadV2Ah / IPsecOffloadV2Esp */
+	bool udp;          /* ESP behind UDP port 4500 */
+};
+
+/* 0: found; 1: not IPsec (or IKE / keepalive): no offload; -1: malformed. */
+static int find_ipsec(const uint8_t *p, const struct ref_ip *ip, struct rx_hdr *h)
+{
+	uint32_t off = ip->next_off;
+
+	memset(h, 0, sizeof(*h));
+	if (ip->next_proto == IPPROTO_V_AH || ip->next_proto == IPPROTO_V_ESP) {
+		h->off = off;
+		h->op = ip->next_proto == IPPROTO_V_AH ? IPsecOffloadV2Ah : IPsecOffloadV2Esp;
+		return 0;
+	}
+	if (ip->next_proto != IPPROTO_V_UDP)
+		return 1;
+	if (UDP_HDR_LEN > ip->end - off)
+		return -1;
+	if (rd16(p + off + 2) != NATT_PORT)
+		return 1;
+	off += UDP_HDR_LEN;
+	/* RFC 3948 §2.2 keepalive: one 0xFF byte; §2.1: IKE has four zero
+	 * bytes (the non-ESP marker) where ESP has its SPI. */
+	if (ip->end - off == 1 && p[off] == NATT_KEEPALIVE_BYTE)
+		return 1;
+	if (4 > ip->end - off || rd32(p + off) == 0)
+		return 1;
+	h->off = off;
+	h->op = IPsecOffloadV2Esp;
+	h->udp = true;
+	return 0;
+}
+
+/* Is this SA's ESP carried in UDP, for a portion outer or inner? Types 4
+ * and 8 name a pair: the UDP-encapsulated one is the tunnel (outer) portion
+ * in "transport over UDP-ESP tunnel", the transport (inner) portion in
+ * "UDP-ESP transport over tunnel" (PROFILE.md item 19). */
+static bool udp_expected(const struct ref_sa *sa, bool outer)
+{
+	switch (sa->udp_esp) {
+	case IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TRANSPORT:
+	case IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TUNNEL:
+		return true;
+	case IPSEC_OFFLOAD_V2_TRANSPORT_OVER_UDP_ESP_ENCAPSULATION_TUNNEL:
+		return outer;
+	case IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TRANSPORT_OVER_TUNNEL:
+		return !outer;
+	default:
+		return false;
+	}
+}
+
+static bool is_ip_in_ip(int nh)
+{
+	return nh == IPPROTO_V_IPIP || nh == IPPROTO_V_IPV6;
+}
+
+static uint16_t auth_failed(bool ah, bool tunnel)
+{
+	if (ah)
+		return tunnel ? CRYPTO_TUNNEL_AH_AUTH_FAILED : CRYPTO_TRANSPORT_AH_AUTH_FAILED;
+	return tunnel ? CRYPTO_TUNNEL_ESP_AUTH_FAILED : CRYPTO_TRANSPORT_ESP_AUTH_FAILED;
+}
+
+struct rx_ctx {
+	struct ipoc_engine *e;
+	uint8_t *p;
+	struct rx_result r;
+	int depth;               /* IPsec portions processed */
+};
+
+static int process_ip(struct rx_ctx *c, const struct ref_ip *ip, bool outer);
+
+/* The ESP member m at off inside ip. Returns 0 to go on to an inner packet,
+ * 1 when done, and sets the result. */
+static int rx_esp(struct rx_ctx *c, struct ref_sa *sa, struct ref_sa_member *m,
+		  const struct ref_ip *ip, uint32_t off)
+{
+	struct ref_esp_trailer t;
+	enum ref_esp_verdict v = ref_esp_open(m, c->p, off, ip->end, &t);
+	int nh;
+
+	(void)sa;
+	switch (v) {
+	case ESP_OPEN_OK:
+		break;
+	case ESP_OPEN_BAD_ICV:
+		nh = ref_esp_peek_next_header(m, c->p, off, ip->end, c->e->peek, REF_PEEK_LEN);
+		c->r.status = auth_failed(false, is_ip_in_ip(nh));
+		return 1;
+	case ESP_OPEN_SYNTAX_DECRYPTED:
+	case ESP_OPEN_SYNTAX:
+		c->r.status = CRYPTO_INVALID_PACKET_SYNTAX;
+		return 1;
+	default:
+		c->r.status = CRYPTO_GENERIC_ERROR;
+		return 1;
+	}
+	c->r.header_info_set = true;
+	c->r.next_header = t.next_header;
+	c->r.pad_length = t.pad_length;
+	if (is_ip_in_ip(t.next_header)) {
+		struct ref_ip in;
+
+		/* The tunnel's payload is an IP packet; look for a transport
+		 * portion inside it (transport over tunnel). */
+		if (ref_parse_ip(c->p, t.payload_end, t.payload, &in) == 0)
+			process_ip(c, &in, false);
+	}
+	return 1;
+}
+
+/* Process the IPsec portion behind ip. Returns 1 when a portion was
+ * processed (result set), 0 when nothing IPsec was found, -1 when no SA. */
+static int process_ip(struct rx_ctx *c, const struct ref_ip *ip, bool outer)
+{
+	struct rx_hdr h;
+	struct ref_sa *sa;
+	struct ref_sa_member *first;
+	uint32_t spi, alen, dst = ref_ip_dst(ip, &alen);
+	bool other;
+
+	if (ip->frag || find_ipsec(c->p, ip, &h) != 0)
+		return 0;
+	if (ESP_HDR_LEN > ip->end - h.off)
+		return 0;
+	memcpy(&spi, c->p + h.off + (h.op == IPsecOffloadV2Ah ? 4 : 0), 4);
+	sa = ref_sa_find_inbound(&c->e->sas, spi, c->p + dst, alen, h.op, &other);
+	if (!sa || !ref_sa_enabled(c->e, sa))
+		return -1;
+	c->r.crypto_done = true;
+	if (!outer)
+		c->r.next_crypto_done = true;
+	if (c->e->sas.used >= c->e->sas.capacity)
+		c->r.sa_delete_req = true;
+	if (other || h.udp != udp_expected(sa, outer)) {
+		c->r.status = CRYPTO_INVALID_PROTOCOL;
+		return 1;
+	}
+	first = ref_sa_outer(sa);
+	if (first->op == IPsecOffloadV2Ah) {
+		uint8_t nh = 0;
+		enum ref_ah_verdict v = ref_ah_open(first, c->p, ip, h.off, &nh);
+		uint32_t ah_len = ref_ah_len(c->p, h.off, ip->end);
+
+		if (v == AH_OPEN_BAD_ICV) {
+			c->r.status = auth_failed(true, is_ip_in_ip(nh));
+			return 1;
+		}
+		if (v != AH_OPEN_OK) {
+			c->r.status = v == AH_OPEN_SYNTAX ? CRYPTO_INVALID_PACKET_SYNTAX
+							  : CRYPTO_GENERIC_ERROR;
+			return 1;
+		}
+		if (sa->num_members == 1) {
+			if (is_ip_in_ip(nh)) {
+				struct ref_ip in;
+
+				if (ref_parse_ip(c->p, ip->end, h.off + ah_len, &in) == 0)
+					process_ip(c, &in, false);
+			}
+			return 1;
+		}
+		/* [ESP, AH] bundle: ESP must follow AH with the bundle's SPI. */
+		if (nh != IPPROTO_V_ESP || ESP_HDR_LEN > ip->end - h.off - ah_len ||
+		    memcmp(c->p + h.off + ah_len, &sa->m[0].spi, 4) != 0) {
+			c->r.status = CRYPTO_INVALID_PROTOCOL;
+			return 1;
+		}
+		return rx_esp(c, sa, &sa->m[0], ip, h.off + ah_len);
+	}
+	return rx_esp(c, sa, first, ip, h.off);
+}
+
+static void write_oob(NET_BUFFER_LIST *nbl, const struct rx_result *r)
+{
+	uint32_t w = 0, h = 0;
+
+	if (r->crypto_done) {
+		w = IPSEC_RX_CRYPTO_DONE | ((uint32_t)r->status << IPSEC_RX_CRYPTO_STATUS_SHIFT);
+		if (r->next_crypto_done)
+			w |= IPSEC_RX_NEXT_CRYPTO_DONE;
+	}
+	if (r->sa_delete_req)
+		w |= IPSEC_RX_SA_DELETE_REQ;
+	if (r->header_info_set)
+		h = IPSEC_HDR_RX_HEADER_INFO_SET | r->next_header |
+		    ((uint32_t)r->pad_length << IPSEC_HDR_PAD_LENGTH_SHIFT);
+	NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2NetBufferListInfo) = (PVOID)(uintptr_t)w;
+	NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2TunnelNetBufferListInfo) = NULL;
+	NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2HeaderNetBufferListInfo) = (PVOID)(uintptr_t)h;
+}
+
+/* One frame (the NBL's first NET_BUFFER: a received NBL carries one). */
+static void recv_nb(struct ipoc_engine *e, NET_BUFFER *nb, struct rx_result *r)
+{
+	struct rx_ctx c = { .e = e };
+	struct ref_frame f;
+	struct ref_ip ip;
+	uint32_t l3;
+	uint16_t etype;
+
+	memset(r, 0, sizeof(*r));
+	if (ref_frame_map(e, nb, &f) != 0)
+		return;
+	c.p = f.p;
+	if (ref_parse_eth(f.p, f.len, &l3, &etype) != 0 ||
+	    (etype != ETHERTYPE_IPV4 && etype != ETHERTYPE_IPV6))
+		return;
+	if (ref_parse_ip(f.p, f.len, l3, &ip) != 0)
+		return;   /* PROFILE.md: an IP header that lies is no offload */
+	if (process_ip(&c, &ip, true) > 0) {
+		*r = c.r;
+		ref_frame_commit(&f);
+	}
+}
+
+void ref_receive_net_buffer_lists(ipoc_engine *e, NET_BUFFER_LIST *chain, ULONG flags)
+{
+	ULONG count = 0;
+
+	(void)flags;
+	for (NET_BUFFER_LIST *nbl = chain; nbl; nbl = nbl->Next, count++) {
+		struct rx_result r;
+
+		memset(&r, 0, sizeof(r));
+		if (nbl->FirstNetBuffer)
+			recv_nb(e, nbl->FirstNetBuffer, &r);
+		write_oob(nbl, &r);
+		nbl->Status = NDIS_STATUS_SUCCESS;
+	}
+	if (count)
+		e->host.indicate_receive(e->host.ctx, chain, count, 0);
+}

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ref_send.c - MiniportSendNetBufferLists: resolve the IPsec handles of
+ * each NBL, seal every NET_BUFFER in place, transmit, complete.
+ *
+ * Implementation notes. The handles (PROFILE.md item 1): OffloadHandle alone
+ * names the SA of a transport or tunnel packet; TunnelHandle alone is taken
+ * as a tunnel-only packet; both mean transport over tunnel, TunnelHandle
+ * being the outer (tunnel) SA. The header-information slot is the engine's
+ * map of the packet and is checked against the bytes before anything is
+ * written (items 3, 12): AhHeaderOffset / EspHeaderOffset count 4-byte units
+ * from the first IP header and locate the headers of the outer SA; each must
+ * carry its SA's SPI; NextHeader and PadLength must equal the outer ESP
+ * trailer. For transport over tunnel the inner SA's headers are found by
+ * parsing the inner IP header. An NBL whose map disagrees with its bytes
+ * fails with NDIS_STATUS_INVALID_PACKET and nothing is transmitted. Inside a
+ * bundle ESP is sealed before AH (R-SA-4); inner before outer.
+ */
+#include <string.h>
+
+#include "ref_ah.h"
+#include "ref_esp.h"
+#include "ref_pkt.h"
+#include "ref_send.h"
+#include "wire.h"
+
+/* The slots an outbound NBL carries. */
+struct send_info {
+	NDIS_HANDLE offload, tunnel;
+	uint32_t hdr;            /* slot 12, 32-bit view */
+	uintptr_t lso;           /* slot 2 */
+};
+
+static void read_info(const NET_BUFFER_LIST *nbl, struct send_info *si)
+{
+	uintptr_t h;
+
+	si->offload = NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2NetBufferListInfo);
+	si->tunnel = NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2TunnelNetBufferListInfo);
+	h = (uintptr_t)NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2HeaderNetBufferListInfo);
+	si->hdr = (uint32_t)h;
+	si->lso = (uintptr_t)NET_BUFFER_LIST_INFO(nbl, TcpLargeSendNetBufferListInfo);
+}
+
+static struct ref_sa_member *member(struct ref_sa *sa, uint32_t op)
+{
+	for (uint32_t i = 0; i < sa->num_members; i++)
+		if (sa->m[i].op == op)
+			return &sa->m[i];
+	return NULL;
+}
+
+static uint32_t esn_hi(const struct ref_sa_member *m)
+{
+	return m->esn ? m->esn_high : 0;
+}
+
+/* Seal the bundle sa whose headers are at esp_off / ah_off (0 = absent)
+ * inside ip. hdr_check: NextHeader/PadLength to compare with the ESP
+ * trailer, or NULL. */
+static int seal_bundle(struct send_ctx *c, struct ref_sa *sa, const struct ref_ip *ip,
+		       uint32_t esp_off, uint32_t ah_off, const uint32_t *hdr_check)
+{
+	struct ref_sa_member *esp = member(sa, IPsecOffloadV2Esp), *ah = member(sa, IPsecOffloadV2Ah);
+	const char *why = NULL;
+
+	if (esp) {
+		if (esp_off + ESP_HDR_LEN > ip->end || rd32(c->p + esp_off) != ntohl_spi(esp->spi))
+			return send_fail(c, "EspHeaderOffset does not point at the SA's ESP header");
+		if (hdr_check && esp->icv_len + ESP_TRAILER_LEN <= ip->end - esp_off) {
+			uint32_t t = ip->end - esp->icv_len - ESP_TRAILER_LEN;
+
+			if (c->p[t] != IPSEC_HDR_TX_PAD_LENGTH(*hdr_check) ||
+			    c->p[t + 1] != IPSEC_HDR_TX_NEXT_HEADER(*hdr_check))
+				return send_fail(c, "header info NextHeader/PadLength disagree with "
+						 "the ESP trailer");
+		}
+		if (ref_esp_seal(esp, c->p, esp_off, ip->end, esn_hi(esp), &why) != 0)
+			return send_fail(c, why);
+	}
+	if (ah) {
+		if (ah_off + AH_FIXED_LEN > ip->end || rd32(c->p + ah_off + 4) != ntohl_spi(ah->spi))
+			return send_fail(c, "AhHeaderOffset does not point at the SA's AH header");
+		if (ref_ah_seal(ah, c->p, ip, ah_off, esn_hi(ah), &why) != 0)
+			return send_fail(c, why);
+	}
+	return 0;
+}
+
+/* Headers of the inner (transport) SA behind the inner IP header: AH
+ * and/or ESP right after it, ESP possibly behind UDP port 4500. */
+static int locate_inner(struct send_ctx *c, struct ref_sa *sa, const struct ref_ip *in,
+			uint32_t *esp_off, uint32_t *ah_off)
+{
+	uint32_t off = in->next_off;
+	uint8_t proto = in->next_proto;
+
+	*esp_off = *ah_off = 0;
+	if (member(sa, IPsecOffloadV2Ah)) {
+		uint32_t len = ref_ah_len(c->p, off, in->end);
+
+		if (proto != IPPROTO_V_AH || len == 0)
+			return send_fail(c, "inner packet has no AH header for the transport SA");
+		*ah_off = off;
+		proto = c->p[off];
+		off += len;
+	}
+	if (!member(sa, IPsecOffloadV2Esp))
+		return 0;
+	if (proto == IPPROTO_V_UDP && sa->udp_esp) {
+		if (UDP_HDR_LEN > in->end - off)
+			return send_fail(c, "inner UDP header truncated");
+		off += UDP_HDR_LEN;
+		proto = IPPROTO_V_ESP;
+	}
+	if (proto != IPPROTO_V_ESP)
+		return send_fail(c, "inner packet has no ESP header for the transport SA");
+	*esp_off = off;
+	return 0;
+}
+
+/* Transport over tunnel: seal the inner SA, then the outer. */
+static int seal_nested(struct send_ctx *c, struct ref_sa *outer, struct ref_sa *inner,
+		       const struct ref_ip *ip, uint32_t esp_off, uint32_t ah_off)
+{
+	struct ref_sa_member *oesp = member(outer, IPsecOffloadV2Esp);
+	uint32_t in_off, iesp, iah;
+	struct ref_ip in;
+
+	if (oesp)
+		in_off = esp_off + ESP_HDR_LEN + oesp->iv_len;
+	else
+		in_off = ah_off + ref_ah_len(c->p, ah_off, ip->end);
+	if (in_off <= ip->off || in_off >= ip->end ||
+	    ref_parse_ip(c->p, ip->end, in_off, &in) != 0)
+		return send_fail(c, "no inner IP header behind the tunnel SA's headers");
+	if (locate_inner(c, inner, &in, &iesp, &iah) != 0)
+		return -1;
+	if (seal_bundle(c, inner, &in, iesp, iah, NULL) != 0)
+		return -1;
+	return seal_bundle(c, outer, ip, esp_off, ah_off, &c->hdr);
+}
+
+static int send_nb(struct send_ctx *c, NET_BUFFER *nb)
+{
+	struct ref_frame f;
+	struct ref_ip ip;
+	uint32_t l3, esp_off, ah_off;
+	uint16_t etype;
+	int rc;
+
+	if (ref_frame_map(c->e, nb, &f) != 0)
+		return send_fail(c, "NET_BUFFER malformed or too long");
+	c->p = f.p;
+	if (ref_parse_eth(f.p, f.len, &l3, &etype) != 0 ||
+	    (etype != ETHERTYPE_IPV4 && etype != ETHERTYPE_IPV6) ||
+	    ref_parse_ip(f.p, f.len, l3, &ip) != 0)
+		return send_fail(c, "no well-formed IP header");
+	if (ip.frag)
+		return send_fail(c, "IP fragment: IPsec is not offloaded for fragments");
+	if ((ip.ver == 6) != c->sa->ipv6)
+		return send_fail(c, "IP version differs from the SA's");
+	esp_off = ip.off + IPSEC_HDR_TX_ESP_OFFSET_BYTES(c->hdr);
+	ah_off = ip.off + IPSEC_HDR_TX_AH_OFFSET_BYTES(c->hdr);
+	if (c->inner)
+		rc = seal_nested(c, c->sa, c->inner, &ip, esp_off, ah_off);
+	else
+		rc = seal_bundle(c, c->sa, &ip, esp_off, ah_off, &c->hdr);
+	if (rc != 0)
+		return -1;
+	return ref_frame_commit(&f) == 0 ? 0 : send_fail(c, "write-back to the MDLs failed");
+}
+
+int send_fail(struct send_ctx *c, const char *why)
+{
+	ref_log(c->e, IPOC_LOG_INFO, "send: NBL failed: %s", why);
+	c->status = NDIS_STATUS_INVALID_PACKET;
+	return -1;
+}
+
+/* Resolve handles (R-TX-2): unknown -> NDIS_STATUS_FAILURE. */
+static NDIS_STATUS resolve(struct send_ctx *c, const struct send_info *si)
+{
+	struct ref_sa *o = si->offload ? ref_sa_lookup(&c->e->sas, si->offload) : NULL;
+	struct ref_sa *t = si->tunnel ? ref_sa_lookup(&c->e->sas, si->tunnel) : NULL;
+
+	if ((si->offload && !o) || (si->tunnel && !t)) {
+		ref_log(c->e, IPOC_LOG_INFO, "send: unknown SA handle, NBL failed");
+		return NDIS_STATUS_FAILURE;
+	}
+	if ((o && o->inbound) || (t && t->inbound)) {
+		ref_log(c->e, IPOC_LOG_INFO, "send: handle of an inbound SA, NBL failed");
+		return NDIS_STATUS_FAILURE;
+	}
+	c->sa = t ? t : o;           /* the outer SA */
+	c->inner = t && o ? o : NULL;
+	return NDIS_STATUS_SUCCESS;
+}
+
+static void transmit_all(struct ipoc_engine *e, const NET_BUFFER_LIST *nbl)
+{
+	for (const NET_BUFFER *nb = nbl->FirstNetBuffer; nb; nb = nb->Next)
+		e->host.transmit(e->host.ctx, nbl, nb);
+}
+
+static NDIS_STATUS send_nbl(struct ipoc_engine *e, NET_BUFFER_LIST *nbl)
+{
+	struct send_ctx c = { .e = e, .status = NDIS_STATUS_SUCCESS };
+	struct send_info si;
+	NDIS_STATUS st;
+
+	read_info(nbl, &si);
+	if (!si.offload && !si.tunnel) {
+		transmit_all(e, nbl);
+		return NDIS_STATUS_SUCCESS;
+	}
+	st = resolve(&c, &si);
+	if (st != NDIS_STATUS_SUCCESS)
+		return st;
+	/* PROFILE.md item 2: offload switched off -> fail rather than put
+	 * plaintext on the wire. */
+	if (!ref_sa_enabled(e, c.sa) || (c.inner && !ref_sa_enabled(e, c.inner))) {
+		ref_log(e, IPOC_LOG_INFO, "send: IPsec offload is disabled, NBL failed");
+		return NDIS_STATUS_FAILURE;
+	}
+	c.hdr = si.hdr;
+	if ((si.lso & LSO_MSS_MASK) != 0)
+		return ref_send_lso(&c, nbl, si.lso);
+	for (NET_BUFFER *nb = nbl->FirstNetBuffer; nb; nb = nb->Next)
+		if (send_nb(&c, nb) != 0)
+			return c.status;
+	transmit_all(e, nbl);
+	return NDIS_STATUS_SUCCESS;
+}
+
+void ref_send_net_buffer_lists(ipoc_engine *e, NET_BUFFER_LIST *chain, ULONG port, ULONG flags)
+{
+	(void)port;
+	(void)flags;
+	for (NET_BUFFER_LIST *nbl = chain; nbl; nbl = nbl->Next)
+		nbl->Status = send_nbl(e, nbl);
+	e->host.send_complete(e->host.ctx, chain, 0);
+}

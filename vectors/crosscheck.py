@@ -1,0 +1,660 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Independent cross-check of ipoc known-answer vector files.
+
+Usage: crosscheck.py FILE.vec [FILE.vec ...]
+
+For each file it prints "FILE: N passed, M failed" and exits non-zero if any
+block failed or a file could not be read. It shares no code with the C parser
+(harness/vectors.c): it has its own small reader for the format described in
+vectors/README.md, and does the IPsec processing itself with Python's hmac /
+hashlib and the `cryptography` package (Debian: python3-cryptography).
+
+What is checked, per [case] block (README.md "Semantics"):
+  receive: `wire` is verified and decrypted layer by layer, outside in
+           (tunnel SA before transport SA, AH before ESP); the resulting bytes
+           must equal `plain` everywhere except the IV and ICV fields, which
+           keep the received bytes. The CryptoStatus the checks imply must
+           equal expect.status, and the other expect.* fields must match the
+           innermost decrypted ESP trailer.
+  send:    `plain` must carry zeroed ICV fields and the IV given by `iv`; it
+           is encrypted and authenticated inside out with `iv` and must give
+           `wire` byte for byte.
+ICVs:      HMAC-MD5-96 / HMAC-SHA1-96 / HMAC-SHA-256-128 over ESP header, IV
+           and ciphertext, with the ESN high half appended (RFC 4303 s2.2.1,
+           s3.3.2.2); AES-GCM (RFC 4106 s5: AAD = SPI | SN or SPI | SN-hi |
+           SN-lo; nonce = salt | IV); AES-GMAC in ESP (RFC 4543 s3.3: AAD =
+           SPI | SN(64) | IV | payload, no plaintext); AH (RFC 4302 s3.3.3:
+           whole packet with mutable fields and the ICV zeroed, ESN high half
+           appended; for GMAC the IV stays, only the tag is zeroed, RFC 4543
+           s5).
+[prim] blocks: ct / tag / mac are recomputed from key, iv, aad and pt.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import re
+import sys
+
+try:
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+except ImportError:  # pragma: no cover - reported, not hidden
+    sys.stderr.write("crosscheck.py: the python3 'cryptography' package is missing "
+                     "(Debian: apt-get install python3-cryptography)\n")
+    sys.exit(2)
+
+# ---------------------------------------------------------------------------
+# Reader (deliberately simple; the strict one is harness/vectors.c)
+
+HEADER_RE = re.compile(r'^\[(case|prim)\s+([a-z0-9._-]+)\]\s*$')
+KEY_RE = re.compile(r'^([a-z0-9_.]+)\s*=\s*(.*)$')
+
+
+class FormatError(Exception):
+    pass
+
+
+def read_blocks(path):
+    """Return a list of blocks: dict(kind, id, line, keys={key: (text, line)})."""
+    blocks = []
+    cur = None
+    last_key = None
+    with open(path, 'r', encoding='utf-8') as f:
+        for n, raw in enumerate(f, 1):
+            line = raw.rstrip('\r\n')
+            stripped = line.strip()
+            if stripped == '' or stripped.startswith('#'):
+                last_key = None
+                continue
+            if line[0] in ' \t':
+                if cur is None or last_key is None:
+                    raise FormatError('%s:%d: continuation line without a key' % (path, n))
+                text, kline = cur['keys'][last_key]
+                cur['keys'][last_key] = (text + ' ' + stripped, kline)
+                continue
+            m = HEADER_RE.match(line)
+            if m:
+                cur = {'kind': m.group(1), 'id': m.group(2), 'line': n, 'keys': {}}
+                if any(b['id'] == cur['id'] for b in blocks):
+                    raise FormatError('%s:%d: duplicate id %s' % (path, n, cur['id']))
+                blocks.append(cur)
+                last_key = None
+                continue
+            m = KEY_RE.match(line)
+            if not m or cur is None:
+                raise FormatError('%s:%d: cannot read line' % (path, n))
+            key = m.group(1)
+            if key in cur['keys']:
+                raise FormatError('%s:%d: duplicate key %s' % (path, n, key))
+            cur['keys'][key] = (m.group(2).strip(), n)
+            last_key = key
+    return blocks
+
+
+class Block:
+    """Typed access to one block's keys."""
+
+    def __init__(self, b):
+        self.kind, self.id, self.line, self.keys = b['kind'], b['id'], b['line'], b['keys']
+
+    def has(self, k):
+        return k in self.keys
+
+    def text(self, k, default=None):
+        return self.keys[k][0] if k in self.keys else default
+
+    def hex(self, k, default=None):
+        if k not in self.keys:
+            return default
+        s = ''.join(self.keys[k][0].split())
+        if len(s) % 2:
+            raise FormatError('%s: odd number of hex digits' % k)
+        return bytes.fromhex(s)
+
+    def int(self, k, default=None):
+        if k not in self.keys:
+            return default
+        return int(self.keys[k][0], 0)
+
+
+# ---------------------------------------------------------------------------
+# Algorithms
+
+# name: (kind, key length without salt, block size, IV length)
+ENC = {
+    'none': ('none', 0, 1, 0),
+    'null': ('null', 0, 1, 0),
+    'des-cbc': ('des', 8, 8, 8),
+    '3des-cbc': ('3des', 24, 8, 8),
+    'aes-cbc-128': ('cbc', 16, 16, 16),
+    'aes-cbc-192': ('cbc', 24, 16, 16),
+    'aes-cbc-256': ('cbc', 32, 16, 16),
+    'aes-gcm-128': ('gcm', 16, 4, 8),
+    'aes-gcm-192': ('gcm', 24, 4, 8),
+    'aes-gcm-256': ('gcm', 32, 4, 8),
+}
+
+# name: (kind, key length without salt, ICV length)
+AUTH = {
+    'none': ('none', 0, 0),
+    'hmac-md5-96': ('hmac-md5', 16, 12),
+    'hmac-sha1-96': ('hmac-sha1', 20, 12),
+    'hmac-sha256-128': ('hmac-sha256', 32, 16),
+    'aes-gmac-128': ('gmac', 16, 16),
+    'aes-gmac-192': ('gmac', 24, 16),
+    'aes-gmac-256': ('gmac', 32, 16),
+}
+
+HASHES = {'hmac-md5': hashlib.md5, 'hmac-sha1': hashlib.sha1, 'hmac-sha256': hashlib.sha256}
+
+
+def cbc(kind, key, iv, data, encrypt):
+    if kind == 'cbc':
+        alg = algorithms.AES(key)
+    else:
+        # Single DES is 3DES with K1 = K2 = K3 (an 8-byte key means exactly
+        # that to cryptography's TripleDES).
+        alg = algorithms.TripleDES(key)
+    c = Cipher(alg, modes.CBC(iv))
+    op = c.encryptor() if encrypt else c.decryptor()
+    return op.update(data) + op.finalize()
+
+
+def gcm_encrypt(key, nonce, aad, pt):
+    e = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
+    e.authenticate_additional_data(aad)
+    ct = e.update(pt) + e.finalize()
+    return ct, e.tag
+
+
+def gcm_decrypt_unauthenticated(key, nonce12, ct):
+    """GCM's keystream is AES-CTR from counter block nonce | 2 (NIST SP
+    800-38D s7.1); decrypt with it, then recompute the tag separately, so a
+    truncated ICV can be checked."""
+    ctr = Cipher(algorithms.AES(key), modes.CTR(nonce12 + b'\x00\x00\x00\x02')).decryptor()
+    return ctr.update(ct) + ctr.finalize()
+
+
+def hmac_trunc(kind, key, data, n):
+    return hmac.new(key, data, HASHES[kind]).digest()[:n]
+
+
+# ---------------------------------------------------------------------------
+# Security associations
+
+class CheckFail(Exception):
+    """A verdict other than success; .status is the CRYPTO_* name."""
+
+    def __init__(self, status, why):
+        super().__init__(why)
+        self.status = status
+        self.why = why
+
+
+class Esp:
+    def __init__(self, blk, p):
+        self.spi = blk.int(p + 'esp.spi')
+        self.enc = blk.text(p + 'esp.enc')
+        self.auth = blk.text(p + 'esp.auth')
+        if self.enc not in ENC or self.auth not in AUTH:
+            raise FormatError('%sesp.enc/%sesp.auth: unknown algorithm' % (p, p))
+        self.ekind, eklen, self.block, self.ivlen = ENC[self.enc]
+        self.akind, aklen, self.icvlen = AUTH[self.auth]
+        self.enc_key = blk.hex(p + 'esp.enc_key', b'')
+        self.auth_key = blk.hex(p + 'esp.auth_key', b'')
+        if self.ekind == 'gcm':
+            self.icvlen = blk.int(p + 'esp.icv_len')
+            self.key, self.salt = self.enc_key[:eklen], self.enc_key[eklen:]
+        elif self.akind == 'gmac':
+            self.ivlen = 8          # RFC 4543 s3.1: 8-octet IV with ENCR_NULL_AUTH_AES_GMAC
+            self.block = 4
+            self.key, self.salt = self.auth_key[:aklen], self.auth_key[aklen:]
+        if blk.has(p + 'esp.icv_len') and blk.int(p + 'esp.icv_len') != self.icvlen:
+            raise FormatError('%sesp.icv_len: %s does not match %s' % (p, blk.text(p + 'esp.icv_len'), self.auth))
+        self.esn = blk.int(p + 'esp.esn', 0)
+        self.seq_hi = blk.int(p + 'esp.seq_hi', 0)
+        self.iv = blk.hex('tun.iv' if p else 'iv')
+
+
+class Ah:
+    def __init__(self, blk, p):
+        self.spi = blk.int(p + 'ah.spi')
+        self.auth = blk.text(p + 'ah.auth')
+        if self.auth not in AUTH or self.auth == 'none':
+            raise FormatError('%sah.auth: unknown algorithm' % p)
+        self.akind, aklen, self.icvlen = AUTH[self.auth]
+        self.auth_key = blk.hex(p + 'ah.auth_key', b'')
+        if self.akind == 'gmac':
+            self.key, self.salt = self.auth_key[:aklen], self.auth_key[aklen:]
+            self.icvlen = 8 + 16    # RFC 4543 s5: IV, then the 16-octet tag
+        self.esn = blk.int(p + 'ah.esn', 0)
+        self.seq_hi = blk.int(p + 'ah.seq_hi', 0)
+        self.iv = blk.hex(p + 'ah.iv')
+
+
+class Sa:
+    def __init__(self, blk, p, portion, udp):
+        self.portion = portion          # 'TUNNEL' or 'TRANSPORT' (CRYPTO_* names)
+        self.udp = udp                  # ESP inside UDP (RFC 3948)
+        self.esp = Esp(blk, p) if blk.has(p + 'esp.spi') else None
+        self.ah = Ah(blk, p) if blk.has(p + 'ah.spi') else None
+        if not self.esp and not self.ah:
+            raise FormatError('%s: no %sesp.spi or %sah.spi' % (blk.id, p, p))
+
+
+# ---------------------------------------------------------------------------
+# IP headers
+
+IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_FRAGMENT, IPPROTO_DSTOPTS = 0, 43, 44, 60
+IPPROTO_UDP, IPPROTO_ESP, IPPROTO_AH = 17, 50, 51
+
+
+def ip_walk(buf, start, end):
+    """Return (proto, offset of the header after the IP header chain,
+    offset of that proto's next-header byte). Syntax errors raise CheckFail."""
+    if end - start < 1:
+        raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'no IP header')
+    ver = buf[start] >> 4
+    if ver == 4:
+        ihl = (buf[start] & 0xf) * 4
+        if ihl < 20 or end - start < ihl:
+            raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'short IPv4 header')
+        total = int.from_bytes(buf[start + 2:start + 4], 'big')
+        if total != end - start:
+            raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX',
+                            'IPv4 total length %d, packet has %d' % (total, end - start))
+        return buf[start + 9], start + ihl, start + 9
+    if ver == 6:
+        if end - start < 40:
+            raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'short IPv6 header')
+        plen = int.from_bytes(buf[start + 4:start + 6], 'big')
+        if plen + 40 != end - start:
+            raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX',
+                            'IPv6 payload length %d, packet has %d' % (plen, end - start - 40))
+        nh, nh_at, off = buf[start + 6], start + 6, start + 40
+        while nh in (IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_DSTOPTS):
+            if end - off < 8:
+                raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'short extension header')
+            hlen = (buf[off + 1] + 1) * 8
+            nh, nh_at, off = buf[off], off, off + hlen
+        return nh, off, nh_at
+    raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'IP version %d' % ver)
+
+
+def zero_mutable(m, start, upto):
+    """Zero the fields of the IP header chain in m[start:upto] that RFC 4302
+    s3.3.3.1 calls mutable (for the AH ICV)."""
+    ver = m[start] >> 4
+    if ver == 4:
+        ihl = (m[start] & 0xf) * 4
+        if ihl != 20:
+            raise FormatError('IPv4 options in an AH packet: not handled by this checker')
+        m[start + 1] = 0                        # TOS/DSCP+ECN
+        m[start + 6:start + 8] = b'\0\0'        # flags, fragment offset
+        m[start + 8] = 0                        # TTL
+        m[start + 10:start + 12] = b'\0\0'      # header checksum
+        return
+    m[start] &= 0xf0                            # traffic class, flow label
+    m[start + 1:start + 4] = b'\0\0\0'
+    m[start + 7] = 0                            # hop limit
+    nh, off = m[start + 6], start + 40
+    while off < upto:
+        hlen = (m[off + 1] + 1) * 8
+        if nh == IPPROTO_ROUTING:
+            raise FormatError('IPv6 routing header in an AH packet: not handled by this checker')
+        if nh in (IPPROTO_HOPOPTS, IPPROTO_DSTOPTS):
+            o = off + 2
+            while o < off + hlen:
+                t = m[o]
+                if t == 0:                      # Pad1
+                    o += 1
+                    continue
+                ln = m[o + 1]
+                if t & 0x20:                    # option data may change en route
+                    m[o + 2:o + 2 + ln] = bytes(ln)
+                o += 2 + ln
+        nh, off = m[off], off + hlen
+
+
+# ---------------------------------------------------------------------------
+# Receive: verify and decrypt wire, outside in
+
+class RxState:
+    def __init__(self, wire):
+        self.d = bytearray(wire)    # becomes the decrypted packet
+        self.keep = []              # (start, end) regions that keep received bytes
+        self.trailer = None         # (next_header, pad_length) of the innermost ESP
+        self.portions = 0
+
+
+def ah_icv(sa_ah, m, start, end, icv_at, icv_field_len):
+    """ICV of an AH layer over m[start:end] (already mutable-zeroed)."""
+    x = bytearray(m[start:end])
+    a = icv_at - start
+    if sa_ah.akind == 'gmac':
+        x[a + 8:a + 24] = bytes(16)            # RFC 4543 s5: IV stays in the AAD
+        aad = bytes(x) + (sa_ah.seq_hi.to_bytes(4, 'big') if sa_ah.esn else b'')
+        nonce = sa_ah.salt + bytes(x[a:a + 8])
+        return gcm_encrypt(sa_ah.key, nonce, aad, b'')[1]
+    x[a:a + icv_field_len] = bytes(icv_field_len)
+    data = bytes(x) + (sa_ah.seq_hi.to_bytes(4, 'big') if sa_ah.esn else b'')
+    return hmac_trunc(sa_ah.akind, sa_ah.auth_key, data, sa_ah.icvlen)
+
+
+def rx_ah(st, sa, start, end, ah_off):
+    d = st.d
+    if end - ah_off < 12:
+        raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'short AH header')
+    ah_len = (d[ah_off + 1] + 2) * 4
+    if ah_len < 12 + sa.ah.icvlen or end - ah_off < ah_len:
+        raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'AH length %d' % ah_len)
+    if int.from_bytes(d[ah_off + 4:ah_off + 8], 'big') != sa.ah.spi:
+        raise CheckFail('CRYPTO_INVALID_PROTOCOL', 'AH SPI does not match the SA')
+    icv_at = ah_off + 12
+    got = bytes(d[icv_at:icv_at + sa.ah.icvlen])
+    m = bytearray(d)
+    zero_mutable(m, start, ah_off)
+    want = ah_icv(sa.ah, m, start, end, icv_at, sa.ah.icvlen)
+    tag = got[8:] if sa.ah.akind == 'gmac' else got
+    if not hmac.compare_digest(tag, want):
+        raise CheckFail('CRYPTO_%s_AH_AUTH_FAILED' % sa.portion, 'AH ICV %s, computed %s'
+                        % (tag.hex(), want.hex()))
+    st.keep.append((icv_at, icv_at + sa.ah.icvlen))
+    return d[ah_off], ah_off + ah_len
+
+
+def esp_decrypt(esp, d, o, end):
+    """Verify and decrypt the ESP packet d[o:end] in place. Returns
+    (payload start, plaintext length)."""
+    icv = esp.icvlen
+    if end - o < 8 + esp.ivlen + icv + 2:
+        raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'ESP packet too short')
+    if int.from_bytes(d[o:o + 4], 'big') != esp.spi:
+        raise CheckFail('CRYPTO_INVALID_PROTOCOL', 'ESP SPI does not match the SA')
+    hdr = bytes(d[o:o + 8])
+    iv = bytes(d[o + 8:o + 8 + esp.ivlen])
+    cs, ce = o + 8 + esp.ivlen, end - icv
+    ct, tag = bytes(d[cs:ce]), bytes(d[ce:end])
+    hi = esp.seq_hi.to_bytes(4, 'big')
+    if (ce - cs) % esp.block:
+        raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX',
+                        'ciphertext %d bytes, not a multiple of %d' % (ce - cs, esp.block))
+    if esp.ekind == 'gcm':
+        aad = hdr[:4] + hi + hdr[4:] if esp.esn else hdr     # RFC 4106 s5
+        pt = gcm_decrypt_unauthenticated(esp.key, esp.salt + iv, ct)
+        want = gcm_encrypt(esp.key, esp.salt + iv, aad, pt)[1][:icv]
+    elif esp.akind == 'gmac':
+        aad = (hdr[:4] + hi + hdr[4:] if esp.esn else hdr) + iv + ct   # RFC 4543 s3.3
+        pt = ct
+        want = gcm_encrypt(esp.key, esp.salt + iv, aad, b'')[1]
+    else:
+        want = b''
+        if esp.akind != 'none':
+            data = bytes(d[o:ce]) + (hi if esp.esn else b'')        # RFC 4303 s2.2.1
+            want = hmac_trunc(esp.akind, esp.auth_key, data, icv)
+        pt = ct if esp.ekind in ('none', 'null') else cbc(esp.ekind, esp.enc_key, iv, ct, False)
+    if not hmac.compare_digest(tag, want):
+        return None
+    d[cs:ce] = pt
+    return cs, len(pt)
+
+
+def rx_esp(st, sa, end, esp_off):
+    d = st.d
+    res = esp_decrypt(sa.esp, d, esp_off, end)
+    if res is None:
+        raise CheckFail('CRYPTO_%s_ESP_AUTH_FAILED' % sa.portion, 'ESP ICV mismatch')
+    cs, n = res
+    pad_len, nh = d[cs + n - 2], d[cs + n - 1]
+    if pad_len + 2 > n:
+        raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'pad length %d exceeds payload %d' % (pad_len, n))
+    pad = bytes(d[cs + n - 2 - pad_len:cs + n - 2])
+    if pad != bytes(range(1, pad_len + 1)):
+        raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'pad bytes are not 1, 2, 3, ... (RFC 4303 s2.4)')
+    st.keep.append((esp_off + 8, esp_off + 8 + sa.esp.ivlen))
+    st.keep.append((end - sa.esp.icvlen, end))
+    st.trailer = (nh, pad_len)
+    return cs, cs + n - 2 - pad_len
+
+
+def rx_layer(st, sa, start, end, inner):
+    """One SA's portion of the packet st.d[start:end]; inner is the SA of the
+    packet carried inside this one (transport over tunnel) or None."""
+    proto, off, _ = ip_walk(st.d, start, end)
+    if sa.ah:
+        if proto != IPPROTO_AH:
+            raise CheckFail('CRYPTO_INVALID_PROTOCOL', 'expected AH, found protocol %d' % proto)
+        proto, off = rx_ah(st, sa, start, end, off)
+    if sa.esp:
+        if sa.udp:
+            if proto != IPPROTO_UDP or end - off < 8:
+                raise CheckFail('CRYPTO_INVALID_PROTOCOL', 'expected UDP-encapsulated ESP')
+            proto, off = IPPROTO_ESP, off + 8
+        if proto != IPPROTO_ESP:
+            raise CheckFail('CRYPTO_INVALID_PROTOCOL', 'expected ESP, found protocol %d' % proto)
+        ps, pe = rx_esp(st, sa, end, off)
+        if inner:
+            st.portions += 1
+            rx_layer(st, inner, ps, pe, None)
+            return
+    st.portions += 1
+
+
+# ---------------------------------------------------------------------------
+# Send: authenticate and encrypt plain, inside out
+
+def tx_layer(p, sa, start, end, inner, errs):
+    proto, off, _ = ip_walk(p, start, end)
+    ah_off = None
+    if sa.ah:
+        if proto != IPPROTO_AH:
+            raise CheckFail('CRYPTO_INVALID_PROTOCOL', 'plain: expected AH')
+        ah_off = off
+        proto, off = p[off], off + (p[off + 1] + 2) * 4
+    if sa.esp:
+        esp = sa.esp
+        if sa.udp:
+            proto, off = IPPROTO_ESP, off + 8
+        if proto != IPPROTO_ESP:
+            raise CheckFail('CRYPTO_INVALID_PROTOCOL', 'plain: expected ESP')
+        ivs, cs, ce = off + 8, off + 8 + esp.ivlen, end - esp.icvlen
+        if esp.ivlen:
+            if esp.iv is None:
+                raise FormatError('no IV given for a send vector')
+            if bytes(p[ivs:cs]) != esp.iv:
+                errs.append('plain: IV field %s differs from iv %s' % (p[ivs:cs].hex(), esp.iv.hex()))
+            p[ivs:cs] = esp.iv
+        if any(p[ce:end]):
+            errs.append('plain: ESP ICV field is not zeroed')
+        if inner:
+            pad_len = p[ce - 2]
+            tx_layer(p, inner, cs, ce - 2 - pad_len, None, errs)
+        pt, iv, hdr = bytes(p[cs:ce]), esp.iv or b'', bytes(p[off:off + 8])
+        hi = esp.seq_hi.to_bytes(4, 'big')
+        if esp.ekind == 'gcm':
+            aad = hdr[:4] + hi + hdr[4:] if esp.esn else hdr
+            ct, tag = gcm_encrypt(esp.key, esp.salt + iv, aad, pt)
+            p[cs:ce], p[ce:end] = ct, tag[:esp.icvlen]
+        elif esp.akind == 'gmac':
+            aad = (hdr[:4] + hi + hdr[4:] if esp.esn else hdr) + iv + pt
+            p[ce:end] = gcm_encrypt(esp.key, esp.salt + iv, aad, b'')[1]
+        else:
+            if esp.ekind not in ('none', 'null'):
+                p[cs:ce] = cbc(esp.ekind, esp.enc_key, iv, pt, True)
+            if esp.akind != 'none':
+                data = bytes(p[off:ce]) + (hi if esp.esn else b'')
+                p[ce:end] = hmac_trunc(esp.akind, esp.auth_key, data, esp.icvlen)
+    if sa.ah:
+        icv_at = ah_off + 12
+        if any(p[icv_at:icv_at + sa.ah.icvlen]):
+            errs.append('plain: AH ICV field is not zeroed')
+        if sa.ah.akind == 'gmac':
+            if sa.ah.iv is None:
+                raise FormatError('no ah.iv given for an AH-GMAC send vector')
+            p[icv_at:icv_at + 8] = sa.ah.iv
+        m = bytearray(p)
+        zero_mutable(m, start, ah_off)
+        tag = ah_icv(sa.ah, m, start, end, icv_at, sa.ah.icvlen)
+        at = icv_at + 8 if sa.ah.akind == 'gmac' else icv_at
+        p[at:at + len(tag)] = tag
+
+
+# ---------------------------------------------------------------------------
+# Blocks
+
+UDP_OUTER = {'tunnel', 'transport', 'transport-over-udp-tunnel'}
+
+
+def build_sas(blk):
+    mode = blk.text('mode')
+    udp = blk.text('udp', 'none')
+    if mode == 'transport-over-tunnel':
+        outer = Sa(blk, 'tun.', 'TUNNEL', udp == 'transport-over-udp-tunnel')
+        inner = Sa(blk, '', 'TRANSPORT', udp == 'udp-transport-over-tunnel')
+        return outer, inner
+    portion = 'TUNNEL' if mode == 'tunnel' else 'TRANSPORT'
+    return Sa(blk, '', portion, udp in UDP_OUTER), None
+
+
+def check_expect(blk, st, status, errs):
+    want = blk.text('expect.status', 'CRYPTO_SUCCESS')
+    if want != status:
+        errs.append('receive: checks give %s, expect.status is %s' % (status, want))
+        return
+    if status != 'CRYPTO_SUCCESS':
+        return
+    got = {
+        'expect.crypto_done': 1,
+        'expect.next_crypto_done': 1 if st.portions > 1 else 0,
+        'expect.header_info_set': 1 if st.trailer else 0,
+    }
+    if st.trailer:
+        got['expect.next_header'], got['expect.pad_length'] = st.trailer
+    for k, v in got.items():
+        if blk.has(k) and blk.int(k) != v:
+            errs.append('receive: %s is %s, the packet gives %d' % (k, blk.text(k), v))
+    for k in ('expect.next_header', 'expect.pad_length'):
+        if blk.has(k) and k not in got:
+            errs.append('receive: %s given but no ESP trailer was decrypted' % k)
+
+
+def check_receive(blk, outer, inner, errs):
+    wire, plain = blk.hex('wire'), blk.hex('plain')
+    st = RxState(wire)
+    try:
+        rx_layer(st, outer, 0, len(wire), inner)
+        status = 'CRYPTO_SUCCESS'
+    except CheckFail as e:
+        status = e.status
+        if blk.text('expect.status', 'CRYPTO_SUCCESS') == 'CRYPTO_SUCCESS':
+            errs.append('receive: %s: %s' % (e.status, e.why))
+            return
+    check_expect(blk, st, status, errs)
+    if status != 'CRYPTO_SUCCESS' or plain is None:
+        return
+    want = bytearray(plain)
+    for a, b in st.keep:
+        want[a:b] = wire[a:b]
+    if bytes(want) != bytes(st.d):
+        first = next(i for i in range(min(len(want), len(st.d))) if want[i] != st.d[i]) \
+            if len(want) == len(st.d) else -1
+        errs.append('receive: decrypted wire differs from plain (first at byte %d)' % first)
+
+
+def check_send(blk, outer, inner, errs):
+    plain, wire = blk.hex('plain'), blk.hex('wire')
+    if wire is None or blk.text('expect.send_status', 'NDIS_STATUS_SUCCESS') != 'NDIS_STATUS_SUCCESS':
+        return
+    p = bytearray(plain)
+    try:
+        tx_layer(p, outer, 0, len(p), inner, errs)
+    except CheckFail as e:
+        errs.append('send: %s' % e.why)
+        return
+    if bytes(p) != wire:
+        first = next((i for i in range(min(len(p), len(wire))) if p[i] != wire[i]), -1)
+        errs.append('send: encrypting plain does not give wire (first difference at byte %d)' % first)
+
+
+def check_case(blk):
+    errs = []
+    outer, inner = build_sas(blk)
+    plain, wire = blk.hex('plain'), blk.hex('wire')
+    if plain is not None and wire is not None and len(plain) != len(wire):
+        errs.append('plain %d bytes, wire %d' % (len(plain), len(wire)))
+        return errs
+    direction = blk.text('direction')
+    if direction in ('receive', 'both') and wire is not None:
+        check_receive(blk, outer, inner, errs)
+    if direction in ('send', 'both') and plain is not None:
+        check_send(blk, outer, inner, errs)
+    return errs
+
+
+def check_prim(blk):
+    alg = blk.text('alg')
+    key, iv, aad = blk.hex('key', b''), blk.hex('iv', b''), blk.hex('aad', b'')
+    pt = blk.hex('pt', b'')
+    errs = []
+    if alg.startswith('aes-cbc-') or alg in ('des-cbc', '3des-cbc'):
+        kind = 'cbc' if alg.startswith('aes') else 'des'
+        ct = cbc(kind, key, iv, pt, True)
+        if ct != blk.hex('ct'):
+            errs.append('ct: computed %s' % ct.hex())
+    elif alg.startswith('aes-gcm-') or alg.startswith('aes-gmac-'):
+        ct, tag = gcm_encrypt(key, iv, aad, pt)
+        want_tag = blk.hex('tag')
+        if alg.startswith('aes-gcm-') and ct != blk.hex('ct', b''):
+            errs.append('ct: computed %s' % ct.hex())
+        if tag[:len(want_tag)] != want_tag:
+            errs.append('tag: computed %s' % tag.hex())
+    elif alg.startswith('hmac-'):
+        want = blk.hex('mac')
+        n = blk.int('mac_len', len(want))
+        mac = hmac_trunc(alg, key, pt, n)
+        if mac != want:
+            errs.append('mac: computed %s' % mac.hex())
+    elif alg == 'null':
+        if blk.hex('ct', b'') != pt:        # RFC 2410 s2: NULL is the identity
+            errs.append('ct differs from pt')
+    else:
+        errs.append('alg %s: unknown' % alg)
+    return errs
+
+
+def check_file(path):
+    passed = failed = 0
+    try:
+        blocks = [Block(b) for b in read_blocks(path)]
+    except (OSError, UnicodeDecodeError, FormatError) as e:
+        print('%s: %s' % (path, e), file=sys.stderr)
+        return 0, 1
+    for blk in blocks:
+        try:
+            errs = check_case(blk) if blk.kind == 'case' else check_prim(blk)
+        except (FormatError, ValueError, KeyError, TypeError, IndexError) as e:
+            errs = ['cannot check: %s' % e]
+        if errs:
+            failed += 1
+            for e in errs:
+                print('%s:%d: %s %s: %s' % (path, blk.line, blk.kind, blk.id, e), file=sys.stderr)
+        else:
+            passed += 1
+    return passed, failed
+
+
+def main(argv):
+    if len(argv) < 2:
+        print('usage: crosscheck.py FILE.vec...', file=sys.stderr)
+        return 2
+    bad = False
+    for path in argv[1:]:
+        passed, failed = check_file(path)
+        print('%s: %d passed, %d failed' % (path, passed, failed))
+        bad = bad or failed > 0 or passed == 0
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
