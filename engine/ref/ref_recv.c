@@ -24,6 +24,7 @@
 
 struct rx_result {
 	bool crypto_done, next_crypto_done, sa_delete_req, header_info_set;
+	bool v1;                 /* the (outer) SA is IPsecOV1: no header-info slot */
 	uint16_t status;
 	uint8_t next_header, pad_length;
 };
@@ -163,6 +164,8 @@ static int process_ip(struct rx_ctx *c, const struct ref_ip *ip, bool outer)
 	if (!sa || !ref_sa_enabled(c->e, sa))
 		return -1;
 	c->r.crypto_done = true;
+	if (outer)
+		c->r.v1 = sa->version == REF_SA_V1;
 	if (!outer)
 		c->r.next_crypto_done = true;
 	if (c->e->sas.used >= c->e->sas.capacity)
@@ -217,7 +220,7 @@ static void write_oob(NET_BUFFER_LIST *nbl, const struct rx_result *r)
 	}
 	if (r->sa_delete_req)
 		w |= IPSEC_RX_SA_DELETE_REQ;
-	if (r->header_info_set)
+	if (r->header_info_set && !r->v1)
 		h = IPSEC_HDR_RX_HEADER_INFO_SET | r->next_header |
 		    ((uint32_t)r->pad_length << IPSEC_HDR_PAD_LENGTH_SHIFT);
 	NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2NetBufferListInfo) = (PVOID)(uintptr_t)w;

@@ -87,8 +87,9 @@ static int seal_bundle(struct send_ctx *c, struct ref_sa *sa, const struct ref_i
 	return 0;
 }
 
-/* Headers of the inner (transport) SA behind the inner IP header: AH
- * and/or ESP right after it, ESP possibly behind UDP port 4500. */
+/* Headers of the SA sa behind the IP header in: AH and/or ESP right after
+ * it, ESP possibly behind UDP port 4500. Used for the inner SA of transport
+ * over tunnel and for IPsecOV1 SAs. */
 static int locate_inner(struct send_ctx *c, struct ref_sa *sa, const struct ref_ip *in,
 			uint32_t *esp_off, uint32_t *ah_off)
 {
@@ -100,7 +101,7 @@ static int locate_inner(struct send_ctx *c, struct ref_sa *sa, const struct ref_
 		uint32_t len = ref_ah_len(c->p, off, in->end);
 
 		if (proto != IPPROTO_V_AH || len == 0)
-			return send_fail(c, "inner packet has no AH header for the transport SA");
+			return send_fail(c, "no AH header behind the IP header for the SA");
 		*ah_off = off;
 		proto = c->p[off];
 		off += len;
@@ -114,7 +115,7 @@ static int locate_inner(struct send_ctx *c, struct ref_sa *sa, const struct ref_
 		proto = IPPROTO_V_ESP;
 	}
 	if (proto != IPPROTO_V_ESP)
-		return send_fail(c, "inner packet has no ESP header for the transport SA");
+		return send_fail(c, "no ESP header behind the IP header for the SA");
 	*esp_off = off;
 	return 0;
 }
@@ -141,6 +142,19 @@ static int seal_nested(struct send_ctx *c, struct ref_sa *outer, struct ref_sa *
 	return seal_bundle(c, outer, ip, esp_off, ah_off, &c->hdr);
 }
 
+/* IPsecOV1 has no header-information slot: the engine finds AH and ESP
+ * behind the IP header itself (AH first, R-V1SA-2). */
+static int send_v1(struct send_ctx *c, const struct ref_frame *f, const struct ref_ip *ip)
+{
+	uint32_t esp_off = 0, ah_off = 0;
+
+	if (locate_inner(c, c->sa, ip, &esp_off, &ah_off) != 0)
+		return -1;
+	if (seal_bundle(c, c->sa, ip, esp_off, ah_off, NULL) != 0)
+		return -1;
+	return ref_frame_commit(f) == 0 ? 0 : send_fail(c, "write-back to the MDLs failed");
+}
+
 static int send_nb(struct send_ctx *c, NET_BUFFER *nb)
 {
 	struct ref_frame f;
@@ -160,6 +174,8 @@ static int send_nb(struct send_ctx *c, NET_BUFFER *nb)
 		return send_fail(c, "IP fragment: IPsec is not offloaded for fragments");
 	if ((ip.ver == 6) != c->sa->ipv6)
 		return send_fail(c, "IP version differs from the SA's");
+	if (c->sa->version == REF_SA_V1)
+		return send_v1(c, &f, &ip);
 	esp_off = ip.off + IPSEC_HDR_TX_ESP_OFFSET_BYTES(c->hdr);
 	ah_off = ip.off + IPSEC_HDR_TX_AH_OFFSET_BYTES(c->hdr);
 	if (c->inner)
@@ -192,6 +208,8 @@ static NDIS_STATUS resolve(struct send_ctx *c, const struct send_info *si)
 		ref_log(c->e, IPOC_LOG_INFO, "send: handle of an inbound SA, NBL failed");
 		return NDIS_STATUS_FAILURE;
 	}
+	if (o && o->version == REF_SA_V1)
+		t = NULL;                /* V1 has no tunnel slot (R-TX-7) */
 	c->sa = t ? t : o;           /* the outer SA */
 	c->inner = t && o ? o : NULL;
 	return NDIS_STATUS_SUCCESS;
