@@ -29,6 +29,7 @@ const struct subcommand *cli_find(const char *name);
 void cli_usage(FILE *f);
 
 int cmd_info_main(int argc, char **argv);
+int cmd_vectors_main(int argc, char **argv);
 int cmd_help_main(int argc, char **argv);
 int cmd_version_main(int argc, char **argv);
 
