@@ -10,7 +10,7 @@ MESON ?= meson
 SAN_ENV = ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
           UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 
-.PHONY: all deps build build-asan run check clean
+.PHONY: all deps build build-asan run bench check clean
 
 all: build
 
@@ -28,6 +28,10 @@ build-asan: deps
 
 run: build
 	./$(BUILD)/harness/ipoc info
+
+# Throughput beside raw OpenSSL EVP; a benchmark, not part of check.
+bench: build
+	./$(BUILD)/harness/ipoc bench
 
 check: build build-asan
 	$(MESON) test -C $(BUILD) --print-errorlogs || true

@@ -30,7 +30,7 @@
 #include "session.h"
 
 #define BENCH_BATCH 32
-#define BENCH_ROUNDS 5
+#define BENCH_ROUNDS 50
 
 enum bench_kind {
 	BENCH_GCM,     /* AES-GCM: combined cipher and ICV (RFC 4106) */
@@ -74,6 +74,8 @@ struct bench_result {
 
 /* The raw EVP baseline of one algorithm (bench_evp.c). */
 struct bench_evp;
+/* "OpenSSL 3.0.x ..." of the libcrypto in use. */
+const char *bench_evp_version(void);
 struct bench_evp *bench_evp_new(const struct bench_alg *a, const uint8_t *enc_key,
 				const uint8_t *auth_key, char *err, size_t errlen);
 void bench_evp_free(struct bench_evp *x);

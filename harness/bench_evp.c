@@ -164,6 +164,11 @@ struct bench_evp {
 
 static OSSL_LIB_CTX *libctx;
 
+const char *bench_evp_version(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION);
+}
+
 static OSSL_LIB_CTX *bench_libctx(void)
 {
 	if (!libctx) {

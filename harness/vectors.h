@@ -44,10 +44,11 @@ enum vec_mode {
 /* The IPSEC_OFFLOAD_V2_*UDP_ESP* encapsulation type of the SA(s). */
 enum vec_udp {
 	VEC_UDP_NONE = 0,
-	VEC_UDP_TRANSPORT,                      /* ..._UDP_ESP_ENCAPSULATION_TRANSPORT */
-	VEC_UDP_TUNNEL,                         /* ..._UDP_ESP_ENCAPSULATION_TUNNEL */
-	VEC_UDP_TRANSPORT_OVER_UDP_TUNNEL,      /* ..._TRANSPORT_OVER_UDP_ESP_ENCAPSULATION_TUNNEL */
-	VEC_UDP_UDP_TRANSPORT_OVER_TUNNEL,      /* ..._UDP_ESP_ENCAPSULATION_TRANSPORT_OVER_TUNNEL */
+	/* IPSEC_OFFLOAD_V2_ plus: */
+	VEC_UDP_TRANSPORT,                  /* UDP_ESP_ENCAPSULATION_TRANSPORT */
+	VEC_UDP_TUNNEL,                     /* UDP_ESP_ENCAPSULATION_TUNNEL */
+	VEC_UDP_TRANSPORT_OVER_UDP_TUNNEL,  /* TRANSPORT_OVER_UDP_ESP_ENCAPSULATION_TUNNEL */
+	VEC_UDP_UDP_TRANSPORT_OVER_TUNNEL,  /* UDP_ESP_ENCAPSULATION_TRANSPORT_OVER_TUNNEL */
 };
 
 enum vec_enc {
@@ -117,6 +118,7 @@ enum vec_need {
 	VEC_NEED_ENC_ONLY_ESP = 1u << 5,           /* enc-only-esp: standalone ESP, no ICV */
 	VEC_NEED_TRANSPORT_OVER_TUNNEL = 1u << 6,  /* transport-over-tunnel */
 	VEC_NEED_GMAC = 1u << 7,                   /* gmac */
+	VEC_NEED_SPI_ZERO = 1u << 8,               /* spi-zero: SPI 0, reserved (RFC 4303 s2.1) */
 };
 
 struct vec_bytes {

@@ -39,6 +39,10 @@ import sys
 
 try:
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    try:    # cryptography >= 43 keeps 3DES here; Debian 12 has 38
+        from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+    except ImportError:
+        TripleDES = algorithms.TripleDES
 except ImportError:  # pragma: no cover - reported, not hidden
     sys.stderr.write("crosscheck.py: the python3 'cryptography' package is missing "
                      "(Debian: apt-get install python3-cryptography)\n")
@@ -155,7 +159,7 @@ def cbc(kind, key, iv, data, encrypt):
     else:
         # Single DES is 3DES with K1 = K2 = K3 (an 8-byte key means exactly
         # that to cryptography's TripleDES).
-        alg = algorithms.TripleDES(key)
+        alg = TripleDES(key)
     c = Cipher(alg, modes.CBC(iv))
     op = c.encryptor() if encrypt else c.decryptor()
     return op.update(data) + op.finalize()
@@ -237,6 +241,8 @@ class Sa:
     def __init__(self, blk, p, portion, udp):
         self.portion = portion          # 'TUNNEL' or 'TRANSPORT' (CRYPTO_* names)
         self.udp = udp                  # ESP inside UDP (RFC 3948)
+        self.src = ipaddress.ip_address(blk.text(p + 'src')).packed
+        self.dst = ipaddress.ip_address(blk.text(p + 'dst')).packed
         self.esp = Esp(blk, p) if blk.has(p + 'esp.spi') else None
         self.ah = Ah(blk, p) if blk.has(p + 'ah.spi') else None
         if not self.esp and not self.ah:
@@ -282,6 +288,17 @@ def ip_walk(buf, start, end):
     raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'IP version %d' % ver)
 
 
+def check_addrs(buf, start, sa, what):
+    """The IP header this SA's portion starts with carries the SA endpoints."""
+    if buf[start] >> 4 == 4:
+        got = (bytes(buf[start + 12:start + 16]), bytes(buf[start + 16:start + 20]))
+    else:
+        got = (bytes(buf[start + 8:start + 24]), bytes(buf[start + 24:start + 40]))
+    if got != (sa.src, sa.dst):
+        raise FormatError('%s: IP header addresses %s -> %s are not the SA endpoints'
+                          % (what, ipaddress.ip_address(got[0]), ipaddress.ip_address(got[1])))
+
+
 def zero_mutable(m, start, upto):
     """Zero the fields of the IP header chain in m[start:upto] that RFC 4302
     s3.3.3.1 calls mutable (for the AH ICV)."""
@@ -323,7 +340,7 @@ def zero_mutable(m, start, upto):
 class RxState:
     def __init__(self, wire):
         self.d = bytearray(wire)    # becomes the decrypted packet
-        self.keep = []              # (start, end) regions that keep received bytes
+        self.keep = []              # (start, end, bytes): fields that keep what arrived
         self.trailer = None         # (next_header, pad_length) of the innermost ESP
         self.portions = 0
 
@@ -360,7 +377,7 @@ def rx_ah(st, sa, start, end, ah_off):
     if not hmac.compare_digest(tag, want):
         raise CheckFail('CRYPTO_%s_AH_AUTH_FAILED' % sa.portion, 'AH ICV %s, computed %s'
                         % (tag.hex(), want.hex()))
-    st.keep.append((icv_at, icv_at + sa.ah.icvlen))
+    st.keep.append((icv_at, icv_at + sa.ah.icvlen, bytes(d[icv_at:icv_at + sa.ah.icvlen])))
     return d[ah_off], ah_off + ah_len
 
 
@@ -412,8 +429,11 @@ def rx_esp(st, sa, end, esp_off):
     pad = bytes(d[cs + n - 2 - pad_len:cs + n - 2])
     if pad != bytes(range(1, pad_len + 1)):
         raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'pad bytes are not 1, 2, 3, ... (RFC 4303 s2.4)')
-    st.keep.append((esp_off + 8, esp_off + 8 + sa.esp.ivlen))
-    st.keep.append((end - sa.esp.icvlen, end))
+    # The IV and ICV keep the bytes this layer received: for the inner SA of
+    # transport over tunnel, those the outer decryption produced.
+    ivs, ive = esp_off + 8, esp_off + 8 + sa.esp.ivlen
+    st.keep.append((ivs, ive, bytes(d[ivs:ive])))
+    st.keep.append((end - sa.esp.icvlen, end, bytes(d[end - sa.esp.icvlen:end])))
     st.trailer = (nh, pad_len)
     return cs, cs + n - 2 - pad_len
 
@@ -422,6 +442,7 @@ def rx_layer(st, sa, start, end, inner):
     """One SA's portion of the packet st.d[start:end]; inner is the SA of the
     packet carried inside this one (transport over tunnel) or None."""
     proto, off, _ = ip_walk(st.d, start, end)
+    check_addrs(st.d, start, sa, 'wire')
     if sa.ah:
         if proto != IPPROTO_AH:
             raise CheckFail('CRYPTO_INVALID_PROTOCOL', 'expected AH, found protocol %d' % proto)
@@ -446,6 +467,7 @@ def rx_layer(st, sa, start, end, inner):
 
 def tx_layer(p, sa, start, end, inner, errs):
     proto, off, _ = ip_walk(p, start, end)
+    check_addrs(p, start, sa, 'plain')
     ah_off = None
     if sa.ah:
         if proto != IPPROTO_AH:
@@ -554,8 +576,8 @@ def check_receive(blk, outer, inner, errs):
     if status != 'CRYPTO_SUCCESS' or plain is None:
         return
     want = bytearray(plain)
-    for a, b in st.keep:
-        want[a:b] = wire[a:b]
+    for a, b, got in st.keep:
+        want[a:b] = got
     if bytes(want) != bytes(st.d):
         first = next(i for i in range(min(len(want), len(st.d))) if want[i] != st.d[i]) \
             if len(want) == len(st.d) else -1

@@ -157,11 +157,25 @@ static int ah_icv(struct ref_sa_member *m, const uint8_t *p, const struct ref_ip
 	return rc;
 }
 
-int ref_ah_seal(struct ref_sa_member *m, uint8_t *p, const struct ref_ip *ip, uint32_t ah,
-		uint32_t esn_hi, const char **why)
+/* Zero the headers before AH in a copy: 0, 1 (unsupported), -1 (malformed). */
+static int pre_ok(const uint8_t *p, const struct ref_ip *ip, uint32_t ah)
+{
+	uint8_t pre[AH_MAX_PRE_LEN];
+	uint32_t pre_len = ah - ip->off;
+	int rc;
+
+	if (pre_len > sizeof(pre))
+		return -1;
+	memcpy(pre, p + ip->off, pre_len);
+	rc = ip->ver == 4 ? zero_v4(pre, pre_len) : zero_v6(pre, pre_len);
+	ref_wipe(pre, pre_len);
+	return rc;
+}
+
+int ref_ah_check(const struct ref_sa_member *m, const uint8_t *p, const struct ref_ip *ip,
+		 uint32_t ah, const char **why)
 {
 	uint32_t len = ref_ah_len(p, ah, ip->end);
-	uint8_t icv[MAX_ICV_LEN];
 	int rc;
 
 	if (len == 0 || AH_FIXED_LEN + m->iv_len + m->icv_len > len ||
@@ -169,6 +183,24 @@ int ref_ah_seal(struct ref_sa_member *m, uint8_t *p, const struct ref_ip *ip, ui
 		*why = "AH length field does not hold the ICV (or is not 8-aligned in IPv6)";
 		return -1;
 	}
+	rc = pre_ok(p, ip, ah);
+	if (rc != 0) {
+		*why = rc == 1 ? "IPv6 routing header with segments left"
+				: "IP options or extension headers before AH are malformed";
+		return -1;
+	}
+	return 0;
+}
+
+int ref_ah_seal(struct ref_sa_member *m, uint8_t *p, const struct ref_ip *ip, uint32_t ah,
+		uint32_t esn_hi, const char **why)
+{
+	uint32_t len = ref_ah_len(p, ah, ip->end);
+	uint8_t icv[MAX_ICV_LEN];
+	int rc;
+
+	if (ref_ah_check(m, p, ip, ah, why) != 0)
+		return -1;
 	if (m->iv_len) {
 		if (m->tx_iv_len == m->iv_len) {
 			memcpy(p + ah + AH_FIXED_LEN, m->tx_iv, m->iv_len);
@@ -188,6 +220,25 @@ int ref_ah_seal(struct ref_sa_member *m, uint8_t *p, const struct ref_ip *ip, ui
 	return 0;
 }
 
+/* One verification with the ESN high half esn_hi: rc as ah_icv, *ok. */
+static int ah_verify(struct ref_sa_member *m, const uint8_t *p, const struct ref_ip *ip,
+		     uint32_t ah, uint32_t len, uint32_t esn_hi, uint8_t *icv, bool *ok)
+{
+	const uint8_t *got = p + ah + AH_FIXED_LEN + m->iv_len;
+	int rc;
+
+	if (m->iv_len)   /* GMAC compares inside the cipher: hand it the tag */
+		memcpy(icv, got, m->icv_len);
+	rc = ah_icv(m, p, ip, ah, len, esn_hi, icv, true);
+	*ok = false;
+	if (rc == 2)
+		return 0;
+	if (rc != 0)
+		return rc;
+	*ok = m->iv_len ? true : ref_ct_equal(icv, got, m->icv_len);
+	return 0;
+}
+
 enum ref_ah_verdict ref_ah_open(struct ref_sa_member *m, const uint8_t *p,
 				const struct ref_ip *ip, uint32_t ah, uint8_t *next_header)
 {
@@ -201,17 +252,17 @@ enum ref_ah_verdict ref_ah_open(struct ref_sa_member *m, const uint8_t *p,
 	    (ip->ver == 6 && len % 8 != 0))
 		return AH_OPEN_SYNTAX;
 	*next_header = p[ah];
-	if (m->iv_len)
-		memcpy(icv, p + ah + AH_FIXED_LEN + m->iv_len, m->icv_len);
-	rc = ah_icv(m, p, ip, ah, len, m->esn_high, icv, true);
+	rc = ah_verify(m, p, ip, ah, len, m->esn_high, icv, &ok);
+	/* PROFILE.md item 15: the low half may have wrapped before UPDATE_SA
+	 * (RFC 4302 appendix B infers the high half as RFC 4303 appendix A). */
+	if (rc == 0 && !ok && m->esn && rd32(p + ah + 8) < 0x80000000u)
+		rc = ah_verify(m, p, ip, ah, len, m->esn_high + 1, icv, &ok);
+	ref_wipe(icv, sizeof(icv));
 	if (rc == 1)
 		return AH_OPEN_UNSUPPORTED;
 	if (rc == -1)
 		return AH_OPEN_SYNTAX;
-	if (rc == -2)
+	if (rc != 0)
 		return AH_OPEN_ERROR;
-	ok = m->iv_len ? rc == 0
-		       : ref_ct_equal(icv, p + ah + AH_FIXED_LEN + m->iv_len, m->icv_len);
-	ref_wipe(icv, sizeof(icv));
 	return ok ? AH_OPEN_OK : AH_OPEN_BAD_ICV;
 }

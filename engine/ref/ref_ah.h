@@ -19,6 +19,10 @@ enum ref_ah_verdict {
  * is malformed or runs past end. */
 uint32_t ref_ah_len(const uint8_t *p, uint32_t ah, uint32_t end);
 
+/* The checks ref_ah_seal makes before it writes anything: 0 or -1, *why. */
+int ref_ah_check(const struct ref_sa_member *m, const uint8_t *p, const struct ref_ip *ip,
+		 uint32_t ah, const char **why);
+
 /* Compute and write the ICV of the AH header at ah inside the IP packet ip
  * (and write the IV for GMAC). Returns 0, or -1 with *why. */
 int ref_ah_seal(struct ref_sa_member *m, uint8_t *p, const struct ref_ip *ip, uint32_t ah,

@@ -136,12 +136,11 @@ static int esp_iv(struct ref_sa_member *m, uint8_t *iv)
 	return 0;
 }
 
-int ref_esp_seal(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end,
-		 uint32_t esn_hi, const char **why)
+int ref_esp_check(const struct ref_sa_member *m, const uint8_t *p, uint32_t hdr, uint32_t end,
+		  const char **why)
 {
 	struct esp_view v;
 	uint32_t clen;
-	bool ok;
 
 	if (esp_view(m, hdr, end, &v) != 0) {
 		*why = "ESP packet shorter than header, IV, trailer and ICV";
@@ -156,6 +155,19 @@ int ref_esp_seal(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end
 		*why = "pad length beyond the payload";
 		return -1;
 	}
+	return 0;
+}
+
+int ref_esp_seal(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end,
+		 uint32_t esn_hi, const char **why)
+{
+	struct esp_view v;
+	uint32_t clen;
+	bool ok;
+
+	if (ref_esp_check(m, p, hdr, end, why) != 0 || esp_view(m, hdr, end, &v) != 0)
+		return -1;
+	clen = v.icv - v.payload;
 	if (esp_iv(m, p + v.iv) != 0) {
 		*why = "IV generation failed";
 		return -1;

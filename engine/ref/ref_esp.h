@@ -23,6 +23,11 @@ struct ref_esp_trailer {
 	uint32_t payload_end;   /* first padding byte */
 };
 
+/* The checks ref_esp_seal makes before it writes anything: 0, or -1 with
+ * *why. Lets a caller refuse a packet before changing any of it. */
+int ref_esp_check(const struct ref_sa_member *m, const uint8_t *p, uint32_t hdr, uint32_t end,
+		  const char **why);
+
 /* Seal the framed ESP packet at [hdr, end): write IV, encrypt, write ICV.
  * Returns 0, or -1 with *why saying which check failed. */
 int ref_esp_seal(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end,

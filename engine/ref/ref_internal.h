@@ -76,6 +76,8 @@ struct ref_sa {
 	uint32_t num_members;
 	struct ref_sa_member m[IPSEC_OFFLOAD_V2_MAX_EXTENSION_HEADERS];
 	bool indexed;             /* in the inbound lookup index */
+	uint8_t portion_seen;     /* inbound: 0 unknown, 1 transport, 2 tunnel:
+	                             what its last good packet protected */
 };
 
 /* The member a received packet shows first: AH of an [ESP, AH] bundle. */

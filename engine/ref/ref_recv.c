@@ -90,6 +90,22 @@ static bool is_ip_in_ip(int nh)
 	return nh == IPPROTO_V_IPIP || nh == IPPROTO_V_IPV6;
 }
 
+/* Is a failed portion of sa a tunnel portion? What the SA's last verified
+ * packet protected decides when known (a tampered packet's own trailer
+ * cannot be trusted); else the packet's (decrypted copy of its) Next Header
+ * (PROFILE.md item 11). */
+static bool failed_is_tunnel(const struct ref_sa *sa, int next_header)
+{
+	if (sa->portion_seen)
+		return sa->portion_seen == 2;
+	return next_header == IPPROTO_V_IPIP || next_header == IPPROTO_V_IPV6;
+}
+
+static void note_portion(struct ref_sa *sa, int next_header)
+{
+	sa->portion_seen = next_header == IPPROTO_V_IPIP || next_header == IPPROTO_V_IPV6 ? 2 : 1;
+}
+
 static uint16_t auth_failed(bool ah, bool tunnel)
 {
 	if (ah)
@@ -115,13 +131,13 @@ static int rx_esp(struct rx_ctx *c, struct ref_sa *sa, struct ref_sa_member *m,
 	enum ref_esp_verdict v = ref_esp_open(m, c->p, off, ip->end, &t);
 	int nh;
 
-	(void)sa;
 	switch (v) {
 	case ESP_OPEN_OK:
 		break;
 	case ESP_OPEN_BAD_ICV:
-		nh = ref_esp_peek_next_header(m, c->p, off, ip->end, c->e->peek, REF_PEEK_LEN);
-		c->r.status = auth_failed(false, is_ip_in_ip(nh));
+		nh = sa->portion_seen ? -1 : ref_esp_peek_next_header(m, c->p, off, ip->end,
+									 c->e->peek, REF_PEEK_LEN);
+		c->r.status = auth_failed(false, failed_is_tunnel(sa, nh));
 		return 1;
 	case ESP_OPEN_SYNTAX_DECRYPTED:
 	case ESP_OPEN_SYNTAX:
@@ -131,6 +147,7 @@ static int rx_esp(struct rx_ctx *c, struct ref_sa *sa, struct ref_sa_member *m,
 		c->r.status = CRYPTO_GENERIC_ERROR;
 		return 1;
 	}
+	note_portion(sa, t.next_header);
 	c->r.header_info_set = true;
 	c->r.next_header = t.next_header;
 	c->r.pad_length = t.pad_length;
@@ -181,7 +198,14 @@ static int process_ip(struct rx_ctx *c, const struct ref_ip *ip, bool outer)
 		uint32_t ah_len = ref_ah_len(c->p, h.off, ip->end);
 
 		if (v == AH_OPEN_BAD_ICV) {
-			c->r.status = auth_failed(true, is_ip_in_ip(nh));
+			/* In an [ESP, AH] bundle what AH protects is told by the
+			 * ESP trailer behind it (PROFILE.md item 11). */
+			int inner = nh;
+
+			if (!sa->portion_seen && sa->num_members == 2 && nh == IPPROTO_V_ESP && ah_len)
+				inner = ref_esp_peek_next_header(&sa->m[0], c->p, h.off + ah_len,
+								 ip->end, c->e->peek, REF_PEEK_LEN);
+			c->r.status = auth_failed(true, failed_is_tunnel(sa, inner));
 			return 1;
 		}
 		if (v != AH_OPEN_OK) {
@@ -190,6 +214,7 @@ static int process_ip(struct rx_ctx *c, const struct ref_ip *ip, bool outer)
 			return 1;
 		}
 		if (sa->num_members == 1) {
+			note_portion(sa, nh);
 			if (is_ip_in_ip(nh)) {
 				struct ref_ip in;
 

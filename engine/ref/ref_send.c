@@ -75,15 +75,22 @@ static int seal_bundle(struct send_ctx *c, struct ref_sa *sa, const struct ref_i
 				return send_fail(c, "header info NextHeader/PadLength disagree with "
 						 "the ESP trailer");
 		}
-		if (ref_esp_seal(esp, c->p, esp_off, ip->end, esn_hi(esp), &why) != 0)
+		if (ref_esp_check(esp, c->p, esp_off, ip->end, &why) != 0)
 			return send_fail(c, why);
 	}
 	if (ah) {
 		if (ah_off + AH_FIXED_LEN > ip->end || rd32(c->p + ah_off + 4) != ntohl_spi(ah->spi))
 			return send_fail(c, "AhHeaderOffset does not point at the SA's AH header");
-		if (ref_ah_seal(ah, c->p, ip, ah_off, esn_hi(ah), &why) != 0)
+		if (ref_ah_check(ah, c->p, ip, ah_off, &why) != 0)
 			return send_fail(c, why);
 	}
+	if (!c->apply)
+		return 0;
+	/* Everything checked: from here on only the crypto library can fail. */
+	if (esp && ref_esp_seal(esp, c->p, esp_off, ip->end, esn_hi(esp), &why) != 0)
+		return send_fail(c, why);
+	if (ah && ref_ah_seal(ah, c->p, ip, ah_off, esn_hi(ah), &why) != 0)
+		return send_fail(c, why);
 	return 0;
 }
 
@@ -137,6 +144,8 @@ static int seal_nested(struct send_ctx *c, struct ref_sa *outer, struct ref_sa *
 		return send_fail(c, "no inner IP header behind the tunnel SA's headers");
 	if (locate_inner(c, inner, &in, &iesp, &iah) != 0)
 		return -1;
+	/* Inner before outer: the outer ESP encrypts the sealed inner packet.
+	 * In the checking pass neither changes anything. */
 	if (seal_bundle(c, inner, &in, iesp, iah, NULL) != 0)
 		return -1;
 	return seal_bundle(c, outer, ip, esp_off, ah_off, &c->hdr);
@@ -152,6 +161,8 @@ static int send_v1(struct send_ctx *c, const struct ref_frame *f, const struct r
 		return -1;
 	if (seal_bundle(c, c->sa, ip, esp_off, ah_off, NULL) != 0)
 		return -1;
+	if (!c->apply)
+		return 0;
 	return ref_frame_commit(f) == 0 ? 0 : send_fail(c, "write-back to the MDLs failed");
 }
 
@@ -184,6 +195,8 @@ static int send_nb(struct send_ctx *c, NET_BUFFER *nb)
 		rc = seal_bundle(c, c->sa, &ip, esp_off, ah_off, &c->hdr);
 	if (rc != 0)
 		return -1;
+	if (!c->apply)
+		return 0;
 	return ref_frame_commit(&f) == 0 ? 0 : send_fail(c, "write-back to the MDLs failed");
 }
 
@@ -244,6 +257,11 @@ static NDIS_STATUS send_nbl(struct ipoc_engine *e, NET_BUFFER_LIST *nbl)
 	c.hdr = si.hdr;
 	if ((si.lso & LSO_MSS_MASK) != 0)
 		return ref_send_lso(&c, nbl, si.lso);
+	/* Two passes: an NBL that fails leaves every NB as it came. */
+	for (NET_BUFFER *nb = nbl->FirstNetBuffer; nb; nb = nb->Next)
+		if (send_nb(&c, nb) != 0)
+			return c.status;
+	c.apply = true;
 	for (NET_BUFFER *nb = nbl->FirstNetBuffer; nb; nb = nb->Next)
 		if (send_nb(&c, nb) != 0)
 			return c.status;

@@ -11,6 +11,7 @@ struct send_ctx {
 	struct ref_sa *inner;    /* transport SA of transport over tunnel, or NULL */
 	uint32_t hdr;            /* header-information slot, 32-bit view */
 	uint8_t *p;              /* the frame being sealed */
+	bool apply;              /* false: check every NB, change nothing */
 	NDIS_STATUS status;
 };
 
