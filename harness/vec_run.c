@@ -330,6 +330,12 @@ static int fail(struct run *r, int code, const char *what)
 	return code;
 }
 
+static bool uses_spi_zero(const struct vec_case *c)
+{
+	return (c->sa.esp.present && c->sa.esp.spi == 0) || (c->sa.ah.present && !c->sa.ah.spi) ||
+	       (c->tun.esp.present && c->tun.esp.spi == 0) || (c->tun.ah.present && !c->tun.ah.spi);
+}
+
 /* Open an instance and offload the case's SA(s) in one direction. */
 static int open_sas(struct run *r, bool inbound, NDIS_HANDLE *h, NDIS_HANDLE *th)
 {
@@ -348,6 +354,15 @@ static int open_sas(struct run *r, bool inbound, NDIS_HANDLE *h, NDIS_HANDLE *th
 	if (st != NDIS_STATUS_SUCCESS) {
 		snprintf(r->why, sizeof(r->why), "ADD_SA failed with %s (engine: %.400s)",
 			 ndis_status_name(st, name, sizeof(name)), r->s.last_log);
+		/* What the engine may refuse without being wrong: a configuration
+		 * it does not support, SPI 0 (reserved, RFC 4303 §2.1), ESP with
+		 * no integrity (forbidden in IPsecOV1, PROFILE.md item 8). */
+		if (st == NDIS_STATUS_NOT_SUPPORTED)
+			return R_UNSUPPORTED;
+		if (st == NDIS_STATUS_INVALID_PARAMETER &&
+		    (uses_spi_zero(r->c) ||
+		     (r->c->needs & (VEC_NEED_SPI_ZERO | VEC_NEED_ENC_ONLY_ESP))))
+			return R_UNSUPPORTED;
 		return R_FAIL;
 	}
 	return R_PASS;
