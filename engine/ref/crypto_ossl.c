@@ -55,16 +55,40 @@ int ref_ct_equal(const void *a, const void *b, size_t n)
 }
 
 static OSSL_LIB_CTX *libctx;
+static OSSL_PROVIDER *prov_default, *prov_legacy;
 static pthread_once_t libctx_once = PTHREAD_ONCE_INIT;
+
+static void libctx_release(OSSL_LIB_CTX *ctx)
+{
+	if (prov_legacy)
+		OSSL_PROVIDER_unload(prov_legacy);
+	if (prov_default)
+		OSSL_PROVIDER_unload(prov_default);
+	prov_legacy = prov_default = NULL;
+	OSSL_LIB_CTX_free(ctx);
+}
 
 static void libctx_init(void)
 {
 	OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
 
-	if (ctx && OSSL_PROVIDER_load(ctx, "default") && OSSL_PROVIDER_load(ctx, "legacy"))
+	if (!ctx)
+		return;
+	prov_default = OSSL_PROVIDER_load(ctx, "default");
+	prov_legacy = OSSL_PROVIDER_load(ctx, "legacy");
+	if (prov_default && prov_legacy)
 		libctx = ctx;
 	else
-		OSSL_LIB_CTX_free(ctx);
+		libctx_release(ctx);
+}
+
+/* When the engine is unloaded (dlclose) or the program exits, give the
+ * context and its providers back. */
+__attribute__((destructor)) static void libctx_fini(void)
+{
+	if (libctx)
+		libctx_release(libctx);
+	libctx = NULL;
 }
 
 /* The library context, or NULL when the providers could not be loaded. */
