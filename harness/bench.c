@@ -439,10 +439,12 @@ struct side {
 	uint64_t packets;
 };
 
-/* Batches until budget seconds of timed work have passed. */
-static int run_slice(struct cell *c, struct side *s, double budget)
+/* Batches until budget seconds of timed work have passed; *rate gets the
+ * slice's packets per second. */
+static int run_slice(struct cell *c, struct side *s, double budget, double *rate)
 {
 	double spent = 0;
+	uint64_t packets = 0;
 
 	do {
 		double t0;
@@ -456,10 +458,25 @@ static int run_slice(struct cell *c, struct side *s, double budget)
 			return fail(c, "EVP failed while timed");
 		if (s->after && s->after(c) != 0)
 			return -1;
-		s->packets += BENCH_BATCH;
+		packets += BENCH_BATCH;
 	} while (spent < budget);
 	s->spent += spent;
+	s->packets += packets;
+	*rate = (double)packets / spent;
 	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static int time_cell(struct cell *c, enum bench_dir dir, double seconds)
@@ -468,13 +485,19 @@ static int time_cell(struct cell *c, enum bench_dir dir, double seconds)
 	struct side eng = { tx ? engine_send : engine_receive, tx ? sent_ok : received_ok,
 			    tx ? c->plain : c->cipher, 0, 0 };
 	struct side raw = { tx ? evp_send : evp_receive, NULL, eng.src, 0, 0 };
+	double ratio[BENCH_ROUNDS];
 
-	for (int r = 0; r < BENCH_ROUNDS; r++)
-		if (run_slice(c, &eng, seconds / BENCH_ROUNDS) != 0 ||
-		    run_slice(c, &raw, seconds / BENCH_ROUNDS) != 0)
+	for (int r = 0; r < BENCH_ROUNDS; r++) {
+		double e, w;
+
+		if (run_slice(c, &eng, seconds / BENCH_ROUNDS, &e) != 0 ||
+		    run_slice(c, &raw, seconds / BENCH_ROUNDS, &w) != 0)
 			return -1;
+		ratio[r] = e / w;
+	}
 	c->r->engine_pps = (double)eng.packets / eng.spent;
 	c->r->raw_pps = (double)raw.packets / raw.spent;
+	c->r->ratio = median(ratio, BENCH_ROUNDS);
 	return 0;
 }
 

@@ -19,7 +19,9 @@
  *    of the whole chain (host callbacks included); EVP over the same crypto
  *    per packet, in place in the same MDL buffers;
  *  - each side gets `seconds` of timed work, in BENCH_ROUNDS alternating
- *    slices, on CLOCK_MONOTONIC.
+ *    slices, on CLOCK_MONOTONIC; the ratio is the median over the slice
+ *    pairs of engine rate / EVP rate, so a burst of other load on one slice
+ *    does not move it.
  */
 #ifndef IPOC_BENCH_H
 #define IPOC_BENCH_H
@@ -68,7 +70,8 @@ enum bench_status {
 struct bench_result {
 	enum bench_status status;
 	uint32_t ip_bytes;             /* IP packet bytes actually sent per frame */
-	double engine_pps, raw_pps;    /* packets per second */
+	double engine_pps, raw_pps;    /* packets per second over all slices */
+	double ratio;                  /* median over the slice pairs of engine / EVP rate */
 	char error[256];
 };
 

@@ -49,6 +49,25 @@ int ref_random_bytes(void *buf, size_t n)
 	return RAND_bytes(buf, (int)n) == 1 ? 0 : -1;
 }
 
+enum { IV_POOL_LEN = 4096 };
+
+int ref_random_iv(void *buf, size_t n)
+{
+	static __thread uint8_t pool[IV_POOL_LEN];
+	static __thread size_t left;
+
+	if (n > 64)
+		return -1;
+	if (n > left) {
+		if (RAND_bytes(pool, IV_POOL_LEN) != 1)
+			return -1;
+		left = IV_POOL_LEN;
+	}
+	memcpy(buf, pool + IV_POOL_LEN - left, n);
+	left -= n;
+	return 0;
+}
+
 int ref_ct_equal(const void *a, const void *b, size_t n)
 {
 	return CRYPTO_memcmp(a, b, n) == 0;

@@ -25,6 +25,11 @@ void ref_wipe(void *p, size_t n);
  * the generator fails (the caller then fails its request). */
 int ref_random_bytes(void *buf, size_t n);
 
+/* n (at most 64) bytes for a public IV, from a per-thread pool that is
+ * refilled from the CSPRNG 4 KiB at a time (one CSPRNG call per packet is
+ * most of the cost of a small packet). Returns 0 or -1. */
+int ref_random_iv(void *buf, size_t n);
+
 /* 1 when the n bytes at a and b are equal, compared in constant time. */
 int ref_ct_equal(const void *a, const void *b, size_t n);
 

@@ -46,23 +46,17 @@ static int esp_view(const struct ref_sa_member *m, uint32_t hdr, uint32_t end,
 
 static bool is_cbc(const struct ref_sa_member *m)
 {
-	const struct ref_alg *a = ref_enc_alg(m->enc_alg);
-
-	return a && !a->combined && m->enc_alg != IPSEC_OFFLOAD_V2_ENCRYPTION_NONE;
+	return m->kind == REF_KIND_CBC;
 }
 
 static bool is_gcm(const struct ref_sa_member *m)
 {
-	const struct ref_alg *a = ref_enc_alg(m->enc_alg);
-
-	return a && a->combined;
+	return m->kind == REF_KIND_GCM;
 }
 
 static bool is_gmac(const struct ref_sa_member *m)
 {
-	const struct ref_alg *a = ref_auth_alg(m->auth_alg);
-
-	return !is_gcm(m) && a && a->gmac;
+	return m->kind == REF_KIND_GMAC;
 }
 
 /* SPI || [ESN high] || seq into aad (12 bytes room); returns its length. */
@@ -92,12 +86,17 @@ static int esp_auth(struct ref_sa_member *m, uint8_t *p, const struct esp_view *
 		return 0;
 	}
 	if (is_gmac(m)) {
-		struct ref_iov a[2] = { { aad, esp_aad(m, p, v, esn_hi, aad) },
-					{ p + v->iv, v->icv - v->iv } };
+		/* Without ESN the AAD is the packet from SPI to Next Header, in
+		 * one piece (each piece costs a cipher update). */
+		struct ref_iov a[2] = { { p + v->hdr, v->icv - v->hdr }, { NULL, 0 } };
 
+		if (m->esn) {
+			a[0] = (struct ref_iov){ aad, esp_aad(m, p, v, esn_hi, aad) };
+			a[1] = (struct ref_iov){ p + v->iv, v->icv - v->iv };
+		}
 		memcpy(icv, p + v->icv, m->icv_len);
-		rc = ref_gcm_run(m->x, p + v->iv, a, 2, NULL, 0, verify ? icv : p + v->icv,
-				 m->icv_len);
+		rc = ref_gcm_run(m->x, p + v->iv, a, m->esn ? 2 : 1, NULL, 0,
+				 verify ? icv : p + v->icv, m->icv_len);
 		*ok = rc == REF_CRYPTO_OK;
 		return rc == REF_CRYPTO_ERROR ? -1 : 0;
 	}
@@ -128,7 +127,7 @@ static int esp_iv(struct ref_sa_member *m, uint8_t *iv)
 		return 0;
 	}
 	if (is_cbc(m))
-		return ref_random_bytes(iv, m->iv_len);
+		return ref_random_iv(iv, m->iv_len);
 	/* RFC 4106 §3.1: a counter is the simple way to never repeat an IV. */
 	for (int i = 7; i >= 0; i--)
 		iv[7 - i] = (uint8_t)(m->iv_counter >> (8 * i));

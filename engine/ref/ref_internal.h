@@ -52,6 +52,7 @@ struct ref_sa_member {
 	uint8_t enc_key[REF_MAX_ENC_KEY_LEN];
 	/* Data-plane state, made when the SA is added (ref_sa_crypto_init). */
 	struct ref_xform *x;      /* keyed contexts for the SA's direction */
+	uint8_t kind;             /* enum ref_member_kind, chosen once at add */
 	uint32_t iv_len;          /* IV bytes on the wire: 0, 8 or 16 */
 	uint32_t block;           /* payload alignment: cipher block, at least 4 */
 	uint64_t iv_counter;      /* GCM/GMAC IVs: a counter, never repeats */
@@ -59,6 +60,15 @@ struct ref_sa_member {
 	uint32_t tx_iv_len;
 	uint64_t seq;             /* outbound: next LSO sequence number;
 	                             inbound: highest 64-bit sequence seen */
+};
+
+/* How an ESP member protects its payload, chosen when the SA is added so
+ * the packet path does not look algorithms up. */
+enum ref_member_kind {
+	REF_KIND_PLAIN = 0,       /* no cipher (NULL or none), HMAC or nothing */
+	REF_KIND_CBC,             /* DES/3DES/AES-CBC, HMAC or nothing */
+	REF_KIND_GCM,             /* AES-GCM, combined */
+	REF_KIND_GMAC,            /* no cipher, AES-GMAC */
 };
 
 /* One offloaded SA bundle: what one ADD_SA element created. */

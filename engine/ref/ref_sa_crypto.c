@@ -30,6 +30,20 @@ static uint32_t iv_len(const struct ref_sa_member *m)
 	return auth && auth->gmac ? 8 : 0;
 }
 
+static uint8_t kind_of(const struct ref_sa_member *m)
+{
+	const struct ref_alg *enc = ref_enc_alg(m->enc_alg);
+	const struct ref_alg *auth = ref_auth_alg(m->auth_alg);
+
+	if (m->op == IPsecOffloadV2Ah)
+		return auth && auth->gmac ? REF_KIND_GMAC : REF_KIND_PLAIN;
+	if (enc && enc->combined)
+		return REF_KIND_GCM;
+	if (enc && m->enc_alg != IPSEC_OFFLOAD_V2_ENCRYPTION_NONE)
+		return REF_KIND_CBC;
+	return auth && auth->gmac ? REF_KIND_GMAC : REF_KIND_PLAIN;
+}
+
 int ref_sa_crypto_init(struct ipoc_engine *e, struct ref_sa *sa)
 {
 	for (uint32_t i = 0; i < sa->num_members; i++) {
@@ -46,6 +60,7 @@ int ref_sa_crypto_init(struct ipoc_engine *e, struct ref_sa *sa)
 		}
 		m->iv_len = m->op == IPsecOffloadV2Ah ? (ref_auth_alg(m->auth_alg)->gmac ? 8 : 0)
 						      : iv_len(m);
+		m->kind = kind_of(m);
 		block = ref_xform_block(m->x);
 		m->block = block < 4 ? 4 : block;
 		m->iv_counter = 1;

@@ -257,8 +257,10 @@ static NDIS_STATUS send_nbl(struct ipoc_engine *e, NET_BUFFER_LIST *nbl)
 	c.hdr = si.hdr;
 	if ((si.lso & LSO_MSS_MASK) != 0)
 		return ref_send_lso(&c, nbl, si.lso);
-	/* Two passes: an NBL that fails leaves every NB as it came. */
-	for (NET_BUFFER *nb = nbl->FirstNetBuffer; nb; nb = nb->Next)
+	/* Two passes: an NBL that fails leaves every NB as it came. One NB of
+	 * one SA needs no first pass: seal_bundle checks before it writes. */
+	c.apply = !c.inner && nbl->FirstNetBuffer && !nbl->FirstNetBuffer->Next;
+	for (NET_BUFFER *nb = nbl->FirstNetBuffer; nb && !c.apply; nb = nb->Next)
 		if (send_nb(&c, nb) != 0)
 			return c.status;
 	c.apply = true;
