@@ -8,9 +8,10 @@
  * packet, and, with ESN, the high 32 bits of the sequence number appended
  * (§3.3.3.3.1). The header part is copied into a local buffer and zeroed
  * there, so the packet itself is never changed except for the ICV (and IV).
- * Mutable fields: IPv4 TOS, flags and fragment offset, TTL, checksum, and the
- * data of every option other than EOL, NOP, Security, Extended Security,
- * Commercial Security and Router Alert (RFC 4302 appendix A.1); source-route
+ * Mutable fields: IPv4 TOS, flags and fragment offset, TTL, checksum, and
+ * every option (whole: type, length and data) other than EOL, NOP, Security,
+ * Extended Security, Commercial Security and Router Alert (RFC 4302
+ * §3.3.3.1.1.2 and appendix A.1); source-route
  * options are zeroed, not predicted. IPv6 traffic class, flow label, hop
  * limit, and the data of options whose type has the "may change en route"
  * bit (RFC 8200 §4.2); a routing header with segments left is not offloaded.
@@ -66,8 +67,10 @@ static int zero_v4(uint8_t *h, uint32_t hlen)
 		if (2 > hlen - o || h[o + 1] < 2 || h[o + 1] > hlen - o)
 			return -1;      /* the option length lies */
 		olen = h[o + 1];
+		/* RFC 4302 §3.3.3.1.1.2: a mutable option is zeroed whole, type
+		 * and length included ("the entire option is viewed as a unit"). */
 		if (!v4_option_immutable(type))
-			memset(h + o + 2, 0, olen - 2);
+			memset(h + o, 0, olen);
 		o += olen;
 	}
 	return 0;
