@@ -152,7 +152,7 @@ struct vec_ah {
 	unsigned icv_len;       /* the ICV field: 12, 16, or 24 for GMAC (IV + tag) */
 	bool esn;
 	uint32_t seq_hi;
-	struct vec_bytes iv;    /* `ah.iv`: AES-GMAC only (RFC 4543 s5) */
+	struct vec_bytes iv;    /* `ah.iv`: AES-GMAC only (RFC 4543 s4) */
 };
 
 /* One SA as offloaded: endpoints and its ESP and/or AH member. */

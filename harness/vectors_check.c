@@ -202,7 +202,7 @@ static int check_ah(struct parser *p, struct vec_case *c, struct vec_ah *a, int 
 			  gmac) < 0 ||
 			  check_esn(p, base + K_SA_AH_ESN, base + K_SA_AH_SEQ_HI, a->esn) < 0)
 		return -1;
-	/* RFC 4543 s5: the AH ICV field holds the 8-octet IV, then the tag. */
+	/* RFC 4543 s4: the AH ICV field holds the 8-octet IV, then the tag. */
 	a->icv_len = gmac ? 24 : auth_icv_len(a->auth);
 	return check_iv(p, base + K_SA_AH_IV, &a->iv, gmac ? 8 : 0, an,
 			c->direction & VEC_DIR_SEND);

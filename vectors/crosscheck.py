@@ -27,7 +27,12 @@ ICVs:      HMAC-MD5-96 / HMAC-SHA1-96 / HMAC-SHA-256-128 over ESP header, IV
            SPI | SN(64) | IV | payload, no plaintext); AH (RFC 4302 s3.3.3:
            whole packet with mutable fields and the ICV zeroed, ESN high half
            appended; for GMAC the IV stays, only the tag is zeroed, RFC 4543
-           s5).
+           s4).
+           IPv4 options: every option not immutable per RFC 4302 appendix A.1
+           is zeroed whole (s3.3.3.1.1.2); IPv6 AH must be 8-octet aligned.
+no offload: a case with expect.crypto_done = 0 must be a packet that gets no
+           IPsec processing (fragment, IKE or NAT keepalive on UDP 4500, not
+           IPsec, no SA with its SPI and destination), and plain = wire.
 [prim] blocks: ct / tag / mac are recomputed from key, iv, aad and pt.
 """
 
@@ -127,8 +132,10 @@ class Block:
 
 # name: (kind, key length without salt, block size, IV length)
 ENC = {
-    'none': ('none', 0, 1, 0),
-    'null': ('null', 0, 1, 0),
+    # RFC 4303 s2.4: with no cipher block the ciphertext still ends on a
+    # 4-byte boundary (Pad Length and Next Header right-aligned in a word).
+    'none': ('none', 0, 4, 0),
+    'null': ('null', 0, 4, 0),
     'des-cbc': ('des', 8, 8, 8),
     '3des-cbc': ('3des', 24, 8, 8),
     'aes-cbc-128': ('cbc', 16, 16, 16),
@@ -231,7 +238,7 @@ class Ah:
         self.auth_key = blk.hex(p + 'ah.auth_key', b'')
         if self.akind == 'gmac':
             self.key, self.salt = self.auth_key[:aklen], self.auth_key[aklen:]
-            self.icvlen = 8 + 16    # RFC 4543 s5: IV, then the 16-octet tag
+            self.icvlen = 8 + 16    # RFC 4543 s4: IV, then the 16-octet tag
         self.esn = blk.int(p + 'ah.esn', 0)
         self.seq_hi = blk.int(p + 'ah.seq_hi', 0)
         self.iv = blk.hex(p + 'ah.iv')
@@ -299,18 +306,42 @@ def check_addrs(buf, start, sa, what):
                           % (what, ipaddress.ip_address(got[0]), ipaddress.ip_address(got[1])))
 
 
+# RFC 4302 appendix A.1, "IMMUTABLE -- included in ICV calculation": End of
+# Options List, No Operation, Security, Extended Security, Commercial
+# Security, Router Alert, Sender Directed Multi-Destination Delivery.
+IPV4_IMMUTABLE_OPTIONS = (0, 1, 130, 133, 134, 148, 149)
+
+
 def zero_mutable(m, start, upto):
     """Zero the fields of the IP header chain in m[start:upto] that RFC 4302
     s3.3.3.1 calls mutable (for the AH ICV)."""
     ver = m[start] >> 4
     if ver == 4:
         ihl = (m[start] & 0xf) * 4
-        if ihl != 20:
-            raise FormatError('IPv4 options in an AH packet: not handled by this checker')
         m[start + 1] = 0                        # TOS/DSCP+ECN
         m[start + 6:start + 8] = b'\0\0'        # flags, fragment offset
         m[start + 8] = 0                        # TTL
         m[start + 10:start + 12] = b'\0\0'      # header checksum
+        # Options (s3.3.3.1.1.2, appendix A.1): "the entire option is viewed
+        # as a unit; ... if an option is classified as mutable, the entire
+        # option is zeroed", type and length included.
+        o, oend = start + 20, start + ihl
+        while o < oend:
+            t = m[o]
+            if t == 0:                          # EOL: the rest is padding
+                break
+            if t == 1:                          # NOP
+                o += 1
+                continue
+            if o + 2 > oend or m[o + 1] < 2 or o + m[o + 1] > oend:
+                raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'IPv4 option length')
+            ln = m[o + 1]
+            if t in (131, 137):
+                raise FormatError('IPv4 source route in an AH packet: the checker does not '
+                                  'predict the final destination')
+            if t not in IPV4_IMMUTABLE_OPTIONS:
+                m[o:o + ln] = bytes(ln)
+            o += ln
         return
     m[start] &= 0xf0                            # traffic class, flow label
     m[start + 1:start + 4] = b'\0\0\0'
@@ -343,6 +374,7 @@ class RxState:
         self.keep = []              # (start, end, bytes): fields that keep what arrived
         self.trailer = None         # (next_header, pad_length) of the innermost ESP
         self.portions = 0
+        self.reached = 0            # portions whose SA matched (checked or failing)
 
 
 def ah_icv(sa_ah, m, start, end, icv_at, icv_field_len):
@@ -350,7 +382,7 @@ def ah_icv(sa_ah, m, start, end, icv_at, icv_field_len):
     x = bytearray(m[start:end])
     a = icv_at - start
     if sa_ah.akind == 'gmac':
-        x[a + 8:a + 24] = bytes(16)            # RFC 4543 s5: IV stays in the AAD
+        x[a + 8:a + 24] = bytes(16)            # RFC 4543 s4: IV stays in the AAD
         aad = bytes(x) + (sa_ah.seq_hi.to_bytes(4, 'big') if sa_ah.esn else b'')
         nonce = sa_ah.salt + bytes(x[a:a + 8])
         return gcm_encrypt(sa_ah.key, nonce, aad, b'')[1]
@@ -366,6 +398,10 @@ def rx_ah(st, sa, start, end, ah_off):
     ah_len = (d[ah_off + 1] + 2) * 4
     if ah_len < 12 + sa.ah.icvlen or end - ah_off < ah_len:
         raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'AH length %d' % ah_len)
+    if d[start] >> 4 == 6 and ah_len % 8:
+        # RFC 4302 s2.6 (and RFC 4543 errata 3643 for GMAC): in IPv6 the AH
+        # header is a multiple of 8 octets; PROFILE.md item 25 rejects others.
+        raise CheckFail('CRYPTO_INVALID_PACKET_SYNTAX', 'IPv6 AH length %d not 8-aligned' % ah_len)
     if int.from_bytes(d[ah_off + 4:ah_off + 8], 'big') != sa.ah.spi:
         raise CheckFail('CRYPTO_INVALID_PROTOCOL', 'AH SPI does not match the SA')
     icv_at = ah_off + 12
@@ -443,6 +479,7 @@ def rx_layer(st, sa, start, end, inner):
     packet carried inside this one (transport over tunnel) or None."""
     proto, off, _ = ip_walk(st.d, start, end)
     check_addrs(st.d, start, sa, 'wire')
+    st.reached += 1
     if sa.ah:
         if proto != IPPROTO_AH:
             raise CheckFail('CRYPTO_INVALID_PROTOCOL', 'expected AH, found protocol %d' % proto)
@@ -545,6 +582,12 @@ def check_expect(blk, st, status, errs):
         errs.append('receive: checks give %s, expect.status is %s' % (status, want))
         return
     if status != 'CRYPTO_SUCCESS':
+        # A failure stops the checks (PROFILE.md item 6): CryptoDone is 1,
+        # NextCryptoDone 1 only when the failing portion was the inner one.
+        got = {'expect.crypto_done': 1, 'expect.next_crypto_done': 1 if st.reached > 1 else 0}
+        for k, v in got.items():
+            if blk.has(k) and blk.int(k) != v:
+                errs.append('receive: %s is %s, the failure gives %d' % (k, blk.text(k), v))
         return
     got = {
         'expect.crypto_done': 1,
@@ -561,8 +604,53 @@ def check_expect(blk, st, status, errs):
             errs.append('receive: %s given but no ESP trailer was decrypted' % k)
 
 
+def no_offload_reason(wire, sa):
+    """Why a received packet gets no IPsec processing (PROFILE.md P-8,
+    item 19, item 27), or None when it would be processed."""
+    ver = wire[0] >> 4
+    if ver == 4:
+        ihl = (wire[0] & 0xf) * 4
+        if int.from_bytes(wire[6:8], 'big') & 0x3fff:
+            return 'IPv4 fragment (RFC 4303 s3.4.1: ESP is applied to whole packets)'
+        proto, off, dst = wire[9], ihl, wire[16:20]
+    elif ver == 6:
+        proto, off, dst = wire[6], 40, wire[24:40]
+        while proto in (IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_FRAGMENT, IPPROTO_DSTOPTS):
+            if proto == IPPROTO_FRAGMENT:
+                return 'IPv6 fragment'
+            proto, off = wire[off], off + (wire[off + 1] + 1) * 8
+    else:
+        return 'not IP'
+    if proto == IPPROTO_UDP:
+        if int.from_bytes(wire[off + 2:off + 4], 'big') != 4500:
+            return 'UDP, not to port 4500'
+        rest = wire[off + 8:]
+        if rest == b'\xff':
+            return 'NAT keepalive (RFC 3948 s2.3)'
+        if len(rest) < 4 or rest[:4] == bytes(4):
+            return 'IKE: non-ESP marker (RFC 3948 s2.2)'
+        proto, off = IPPROTO_ESP, off + 8
+    if proto not in (IPPROTO_ESP, IPPROTO_AH):
+        return 'not IPsec'
+    spi = int.from_bytes(wire[off + (4 if proto == IPPROTO_AH else 0):][:4], 'big')
+    first = sa.ah or sa.esp         # the SA is found by its outer member's SPI
+    if spi != first.spi or bytes(dst) != sa.dst:
+        return 'no SA with this SPI and destination (PROFILE.md item 27)'
+    return None
+
+
 def check_receive(blk, outer, inner, errs):
     wire, plain = blk.hex('wire'), blk.hex('plain')
+    if blk.int('expect.crypto_done', 1) == 0:
+        why = no_offload_reason(wire, outer)
+        if why is None:
+            errs.append('receive: expect.crypto_done = 0, but the packet is IPsec for the SA')
+        if plain is not None and plain != wire:
+            errs.append('receive: no offload, but plain differs from wire')
+        for k in ('expect.status', 'expect.next_crypto_done', 'expect.header_info_set'):
+            if blk.has(k) and blk.text(k) not in ('0', 'CRYPTO_SUCCESS'):
+                errs.append('receive: %s = %s with expect.crypto_done = 0' % (k, blk.text(k)))
+        return
     st = RxState(wire)
     try:
         rx_layer(st, outer, 0, len(wire), inner)

@@ -10,12 +10,12 @@
  * there, so the packet itself is never changed except for the ICV (and IV).
  * Mutable fields: IPv4 TOS, flags and fragment offset, TTL, checksum, and
  * every option (whole: type, length and data) other than EOL, NOP, Security,
- * Extended Security, Commercial Security and Router Alert (RFC 4302
+ * Extended Security, Commercial Security, Router Alert and SDB (RFC 4302
  * §3.3.3.1.1.2 and appendix A.1); source-route
  * options are zeroed, not predicted. IPv6 traffic class, flow label, hop
  * limit, and the data of options whose type has the "may change en route"
  * bit (RFC 8200 §4.2); a routing header with segments left is not offloaded.
- * AES-GMAC in AH (RFC 4543 §5): an 8-byte IV follows the sequence number,
+ * AES-GMAC in AH (RFC 4543 §4): an 8-byte IV follows the sequence number,
  * nonce = salt || IV, and all of the above is the AAD.
  */
 #include <string.h>
@@ -44,7 +44,7 @@ uint32_t ref_ah_len(const uint8_t *p, uint32_t ah, uint32_t end)
 static bool v4_option_immutable(uint8_t type)
 {
 	return type == 0 || type == 1 || type == 130 || type == 133 || type == 134 ||
-	       type == 148;
+	       type == 148 || type == 149;
 }
 
 /* Zero the mutable parts of an IPv4 header of hlen bytes in h. */
