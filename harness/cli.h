@@ -30,6 +30,7 @@ void cli_usage(FILE *f);
 
 int cmd_info_main(int argc, char **argv);
 int cmd_vectors_main(int argc, char **argv);
+int cmd_replay_main(int argc, char **argv);
 int cmd_bench_main(int argc, char **argv);
 int cmd_help_main(int argc, char **argv);
 int cmd_version_main(int argc, char **argv);

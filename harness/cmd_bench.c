@@ -271,7 +271,7 @@ static const char *const method[] = {
 	"pkt/s are over all slices; ratio is the median over the 50 adjacent slice pairs of "
 	"engine rate / EVP rate, which a burst of other load on one slice does not move.",
 	"not in EVP: the engine's header parsing and checks, SA lookup, OOB slots, and its CBC "
-	"IV (RAND_bytes per packet; GCM/GMAC IVs are a counter on both sides).",
+	"IV (random, drawn from the CSPRNG in 4 KiB batches; GCM/GMAC IVs are a counter on both sides).",
 	"checked once per cell before timing: the engine's frames equal EVP's for the same IV, "
 	"received frames come back CRYPTO_SUCCESS with the plaintext, EVP opens them too.",
 	"targets: aes-gcm-128 and aes-cbc-128+hmac-sha1-96 at 1500 bytes >= 0.85x, at 64 bytes "

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/* expect.c - see expect.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expect.h"
+
+#define EXP_MAX_FRAMES 100000000u
+#define EXP_LINE_MAX 4096
+
+static const char *const status_names[] = {
+	"CRYPTO_SUCCESS", "CRYPTO_GENERIC_ERROR", "CRYPTO_TRANSPORT_AH_AUTH_FAILED",
+	"CRYPTO_TRANSPORT_ESP_AUTH_FAILED", "CRYPTO_TUNNEL_AH_AUTH_FAILED",
+	"CRYPTO_TUNNEL_ESP_AUTH_FAILED", "CRYPTO_INVALID_PACKET_SYNTAX", "CRYPTO_INVALID_PROTOCOL",
+};
+
+int exp_status_value(const char *name)
+{
+	for (int i = 0; i < 8; i++)
+		if (strcmp(name, status_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *exp_status_name(int value)
+{
+	return value >= 0 && value < 8 ? status_names[value] : value == EXP_PASS ? "pass" : "?";
+}
+
+struct reader {
+	const char *path;
+	unsigned line;
+	char *err;
+	size_t errlen;
+};
+
+static int bad(struct reader *r, const char *what, const char *detail)
+{
+	snprintf(r->err, r->errlen, "%s:%u: %s%s%s", r->path, r->line, what, detail ? ": " : "",
+		 detail ? detail : "");
+	return -1;
+}
+
+static int number(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return *s && !*end && !errno && *out <= max && s[0] != '-' ? 0 : -1;
+}
+
+/* key=value of a frame line. */
+static int frame_key(struct reader *r, struct exp_frame *f, char *tok)
+{
+	char *eq = strchr(tok, '=');
+	unsigned long long v;
+	int *slot = NULL;
+
+	if (!eq)
+		return bad(r, "expected key=value", tok);
+	*eq = '\0';
+	if (strcmp(tok, "inner") == 0) {
+		if (strlen(eq + 1) >= sizeof(f->inner) || !eq[1])
+			return bad(r, "inner", "empty or too long");
+		strcpy(f->inner, eq + 1);
+		return 0;
+	}
+	if (strcmp(tok, "spi") == 0) {
+		if (number(eq + 1, 0xFFFFFFFFull, &v) != 0)
+			return bad(r, "spi", "not a 32-bit number");
+		f->spi = (int64_t)v;
+		return 0;
+	}
+	if (strcmp(tok, "next_crypto_done") == 0 || strcmp(tok, "header_info_set") == 0)
+		slot = tok[0] == 'n' ? &f->next_crypto_done : &f->header_info_set;
+	else if (strcmp(tok, "next_header") == 0 || strcmp(tok, "pad_length") == 0)
+		slot = tok[0] == 'n' ? &f->next_header : &f->pad_length;
+	if (!slot)
+		return bad(r, "unknown key", tok);
+	if (number(eq + 1, slot == &f->next_header || slot == &f->pad_length ? 255 : 1, &v) != 0)
+		return bad(r, tok, "value out of range");
+	*slot = (int)v;
+	return 0;
+}
+
+static int frame_line(struct reader *r, struct exp_file *e, char *s)
+{
+	char *save = NULL, *tok = strtok_r(s, " \t", &save);
+	unsigned long long n;
+	struct exp_frame *f;
+
+	if (number(tok, e->frames, &n) != 0 || n == 0)
+		return bad(r, "frame number", "not between 1 and the `frames` count");
+	f = &e->f[n - 1];
+	if (f->line)
+		return bad(r, "frame listed twice", tok);
+	f->line = r->line;
+	tok = strtok_r(NULL, " \t", &save);
+	if (!tok)
+		return bad(r, "missing outcome", NULL);
+	f->outcome = strcmp(tok, "pass") == 0 ? EXP_PASS : exp_status_value(tok);
+	if (f->outcome == -1)
+		return bad(r, "outcome is neither `pass` nor a CRYPTO_* name", tok);
+	while ((tok = strtok_r(NULL, " \t", &save)))
+		if (frame_key(r, f, tok) != 0)
+			return -1;
+	return 0;
+}
+
+static int header(struct reader *r, struct exp_file *e, char *s)
+{
+	unsigned long long n;
+
+	if (strncmp(s, "frames ", 7) != 0 || number(s + 7, EXP_MAX_FRAMES, &n) != 0)
+		return bad(r, "first line must be `frames N`", NULL);
+	e->frames = n;
+	e->f = calloc(n ? n : 1, sizeof(*e->f));
+	if (!e->f)
+		return bad(r, "out of memory", NULL);
+	for (uint64_t i = 0; i < n; i++) {
+		struct exp_frame *f = &e->f[i];
+
+		f->next_crypto_done = f->header_info_set = EXP_UNSET;
+		f->next_header = f->pad_length = EXP_UNSET;
+		f->spi = -1;
+	}
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
+}
+
+static int read_lines(struct reader *r, FILE *fp, struct exp_file *e)
+{
+	char buf[EXP_LINE_MAX];
+
+	while (fgets(buf, sizeof(buf), fp)) {
+		char *s;
+
+		r->line++;
+		if (!strchr(buf, '\n') && !feof(fp))
+			return bad(r, "line longer than 4096 bytes", NULL);
+		s = trim(buf);
+		if (!*s || *s == '#')
+			continue;
+		if (!e->f ? header(r, e, s) : frame_line(r, e, s))
+			return -1;
+	}
+	if (!e->f)
+		return bad(r, "no `frames N` line", NULL);
+	for (uint64_t i = 0; i < e->frames; i++) {
+		if (!e->f[i].line) {
+			char n[32];
+
+			snprintf(n, sizeof(n), "%llu", (unsigned long long)i + 1);
+			return bad(r, "no line for frame", n);
+		}
+	}
+	return 0;
+}
+
+int exp_read(const char *path, struct exp_file **out, char *err, size_t errlen)
+{
+	struct reader r = { path, 0, err, errlen };
+	struct exp_file *e = calloc(1, sizeof(*e));
+	FILE *fp = fopen(path, "r");
+	int rc;
+
+	*out = NULL;
+	if (!fp || !e) {
+		snprintf(err, errlen, "%s: %s", path, fp ? "out of memory" : strerror(errno));
+		if (fp)
+			fclose(fp);
+		free(e);
+		return -1;
+	}
+	rc = read_lines(&r, fp, e);
+	fclose(fp);
+	if (rc != 0) {
+		exp_free(e);
+		return -1;
+	}
+	*out = e;
+	return 0;
+}
+
+void exp_free(struct exp_file *e)
+{
+	if (!e)
+		return;
+	free(e->f);
+	free(e);
+}

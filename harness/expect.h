@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * expect.h - expectations files of captures (format in pcaps/README.md,
+ * "Expectations files"): `frames N`, then one line per frame,
+ * `FRAME OUTCOME [key=value ...]`, OUTCOME being `pass` (indicated without
+ * IPsec processing) or a CRYPTO_* name.
+ */
+#ifndef IPOC_EXPECT_H
+#define IPOC_EXPECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EXP_PASS (-1)       /* outcome: no IPsec processing */
+#define EXP_UNSET (-2)      /* a key the line does not give */
+
+struct exp_frame {
+	unsigned line;
+	int outcome;            /* EXP_PASS or a CRYPTO_* value */
+	int next_crypto_done, header_info_set, next_header, pad_length;   /* or EXP_UNSET */
+	int64_t spi;            /* -1: not given */
+	char inner[16];         /* "" : not given */
+};
+
+struct exp_file {
+	uint64_t frames;        /* from `frames N` */
+	struct exp_frame *f;    /* f[i] is frame i + 1 */
+};
+
+/* Read path. Every frame 1..N must have exactly one line. Returns 0 and
+ * *out, or -1 with "path:line: message" in err. */
+int exp_read(const char *path, struct exp_file **out, char *err, size_t errlen);
+void exp_free(struct exp_file *e);
+
+/* CRYPTO_SUCCESS .. CRYPTO_INVALID_PROTOCOL by name and back; -1 / "?". */
+int exp_status_value(const char *name);
+const char *exp_status_name(int value);
+
+#endif /* IPOC_EXPECT_H */

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/* pcap_in.c - see pcap_in.h. */
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcap_in.h"
+
+/* LINKTYPE_* values libpcap may not define under these names. */
+#ifndef DLT_IPV4
+#define DLT_IPV4 228
+#endif
+#ifndef DLT_IPV6
+#define DLT_IPV6 229
+#endif
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2 276
+#endif
+
+enum { ETH_LEN = 14, SLL_LEN = 16, SLL2_LEN = 20, NULL_LEN = 4, FRAME_MAX = 262144 + 14 };
+
+struct pcap_in {
+	pcap_t *p;
+	int dlt;
+	uint64_t number;
+	const uint8_t *rec;
+	uint32_t rec_len;
+	uint8_t frame[FRAME_MAX];
+};
+
+static bool supported(int dlt)
+{
+	return dlt == DLT_EN10MB || dlt == DLT_RAW || dlt == DLT_IPV4 || dlt == DLT_IPV6 ||
+	       dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2 || dlt == DLT_NULL || dlt == DLT_LOOP;
+}
+
+struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	struct pcap_in *in = calloc(1, sizeof(*in));
+
+	if (!in) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	in->p = pcap_open_offline(path, perr);
+	if (!in->p) {
+		snprintf(err, errlen, "%s: %s", path, perr);
+		free(in);
+		return NULL;
+	}
+	in->dlt = pcap_datalink(in->p);
+	if (!supported(in->dlt)) {
+		const char *name = pcap_datalink_val_to_name(in->dlt);
+
+		snprintf(err, errlen, "%s: link type %d (%s) is not supported (Ethernet, raw IP, "
+			 "Linux SLL/SLL2 and BSD loopback are)", path, in->dlt, name ? name : "?");
+		pcap_in_close(in);
+		return NULL;
+	}
+	return in;
+}
+
+void pcap_in_close(struct pcap_in *in)
+{
+	if (!in)
+		return;
+	if (in->p)
+		pcap_close(in->p);
+	free(in);
+}
+
+const char *pcap_in_linktype(const struct pcap_in *in)
+{
+	const char *n = pcap_datalink_val_to_name(in->dlt);
+
+	return n ? n : "?";
+}
+
+void pcap_in_raw(const struct pcap_in *in, const uint8_t **rec, uint32_t *len, int *linktype)
+{
+	*rec = in->rec;
+	*len = in->rec_len;
+	*linktype = in->dlt;
+}
+
+/* EtherType of a raw IP packet from its version nibble, or 0. */
+static uint16_t ip_ethertype(const uint8_t *p, uint32_t len)
+{
+	if (len < 1)
+		return 0;
+	return p[0] >> 4 == 4 ? 0x0800 : p[0] >> 4 == 6 ? 0x86DD : 0;
+}
+
+/* BSD loopback: the address family in the capturing host's byte order
+ * (LINKTYPE_NULL) or network order (LINKTYPE_LOOP). AF_INET is 2
+ * everywhere; AF_INET6 is 10 (Linux), 24, 28 or 30 (BSDs, macOS). */
+static uint16_t null_ethertype(const uint8_t *h, bool network_order)
+{
+	uint32_t be = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+	uint32_t le = (uint32_t)h[3] << 24 | (uint32_t)h[2] << 16 | (uint32_t)h[1] << 8 | h[0];
+	uint32_t af = network_order ? be : (be < 256 ? be : le);
+
+	if (af == 2)
+		return 0x0800;
+	if (af == 10 || af == 24 || af == 28 || af == 30)
+		return 0x86DD;
+	return 0;
+}
+
+/* Where the network-layer packet starts in the record and its EtherType;
+ * returns -1 (with why) for a record that holds none. */
+static int l3_of(const struct pcap_in *in, const uint8_t *r, uint32_t n, uint32_t *off,
+		 uint16_t *et, const char **why)
+{
+	switch (in->dlt) {
+	case DLT_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+		*off = 0;
+		*et = ip_ethertype(r, n);
+		break;
+	case DLT_LINUX_SLL:
+		if (n < SLL_LEN)
+			return *why = "truncated Linux SLL header", -1;
+		*off = SLL_LEN;
+		*et = (uint16_t)(r[14] << 8 | r[15]);
+		break;
+	case DLT_LINUX_SLL2:
+		if (n < SLL2_LEN)
+			return *why = "truncated Linux SLL2 header", -1;
+		*off = SLL2_LEN;
+		*et = (uint16_t)(r[0] << 8 | r[1]);
+		break;
+	default:   /* DLT_NULL, DLT_LOOP */
+		if (n < NULL_LEN)
+			return *why = "truncated loopback header", -1;
+		*off = NULL_LEN;
+		*et = null_ethertype(r, in->dlt == DLT_LOOP);
+		break;
+	}
+	if (*et != 0x0800 && *et != 0x86DD)
+		return *why = "not an IPv4 or IPv6 packet", -1;
+	return 0;
+}
+
+enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint32_t *len,
+				 uint64_t *number, uint64_t *ts_usec, char *err, size_t errlen)
+{
+	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
+	struct pcap_pkthdr *h;
+	const u_char *r;
+	const char *why = NULL;
+	uint32_t off;
+	uint16_t et;
+	int rc = pcap_next_ex(in->p, &h, &r);
+
+	if (rc == PCAP_ERROR_BREAK)
+		return PCAP_IN_EOF;
+	if (rc != 1) {
+		snprintf(err, errlen, "record %llu: %s", (unsigned long long)in->number + 1,
+			 pcap_geterr(in->p));
+		return PCAP_IN_ERROR;
+	}
+	*number = ++in->number;
+	*ts_usec = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+	in->rec = r;
+	in->rec_len = h->caplen;
+	if (in->dlt == DLT_EN10MB) {
+		*frame = r;
+		*len = h->caplen;
+		return PCAP_IN_FRAME;
+	}
+	if (l3_of(in, r, h->caplen, &off, &et, &why) != 0 || h->caplen - off > FRAME_MAX - ETH_LEN) {
+		snprintf(err, errlen, "record %llu: %s", (unsigned long long)in->number,
+			 why ? why : "longer than the engine's largest frame");
+		return PCAP_IN_SKIP;
+	}
+	memcpy(in->frame, macs, 12);
+	in->frame[12] = (uint8_t)(et >> 8);
+	in->frame[13] = (uint8_t)et;
+	memcpy(in->frame + ETH_LEN, r + off, h->caplen - off);
+	*frame = in->frame;
+	*len = ETH_LEN + h->caplen - off;
+	return PCAP_IN_FRAME;
+}

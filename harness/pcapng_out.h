@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pcapng_out.h - write frames to a pcapng file (section header, one
+ * interface of the capture's link type, an enhanced packet block per
+ * frame), and copy the key file beside it, so a failure can be replayed
+ * alone: `ipoc replay OUT.pcapng --keys OUT.pcapng.keys`.
+ */
+#ifndef IPOC_PCAPNG_OUT_H
+#define IPOC_PCAPNG_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pcapng_out;
+
+/* Create path for frames of link type linktype; when keys_path is not NULL
+ * copy it to path + ".keys". NULL with err on failure. */
+struct pcapng_out *pcapng_out_open(const char *path, int linktype, const char *keys_path,
+				   char *err, size_t errlen);
+int pcapng_out_frame(struct pcapng_out *w, const uint8_t *rec, uint32_t len);
+/* Close (NULL is fine); returns the number of frames written. */
+uint64_t pcapng_out_close(struct pcapng_out *w);
+
+#endif /* IPOC_PCAPNG_OUT_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * replay.h - feed every frame of a capture to an engine's receive path as a
+ * NET_BUFFER_LIST, with the capture's SAs offloaded from its key file, and
+ * judge each frame's outcome against an expectations file or against the
+ * reference engine (differential).
+ */
+#ifndef IPOC_REPLAY_H
+#define IPOC_REPLAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "expect.h"
+#include "ipoc/engine.h"
+#include "keyfile.h"
+
+struct replay_opts {
+	const struct ipoc_engine_ops *ops;       /* the engine replayed through */
+	const struct ipoc_engine_ops *ref_ops;   /* differential partner, or NULL */
+	const struct key_file *keys;
+	const struct exp_file *expect;           /* or NULL */
+	const char *keys_path;                   /* copied beside the failures file */
+	const char *fail_out;                    /* pcapng of differing frames, or NULL */
+	bool verbose;                            /* a line per frame */
+	bool progress;                           /* a progress line on stderr */
+	FILE *out;
+};
+
+enum { REPLAY_MAX_ALGS = 64 };
+
+struct replay_stats {
+	uint64_t frames;          /* records read */
+	uint64_t skipped;         /* records with no IP packet */
+	uint64_t passthrough;     /* indicated without IPsec processing */
+	uint64_t by_status[8];    /* CryptoDone frames per CryptoStatus */
+	uint64_t judged, matched, differed;
+	uint64_t sa_refused;      /* key-file SAs the engine refused */
+	double seconds;
+	unsigned n_algs;
+	char alg_name[REPLAY_MAX_ALGS][48];
+	uint64_t alg_frames[REPLAY_MAX_ALGS];
+};
+
+/* Replay capture. Returns 0 when it ran to the end (whatever the frames
+ * did), -1 with err when the capture, the engine or the failures file
+ * could not be used. */
+int replay_run(const char *capture, const struct replay_opts *o, struct replay_stats *st,
+	       char *err, size_t errlen);
+
+#endif /* IPOC_REPLAY_H */
