@@ -7,6 +7,7 @@
 
 static const struct subcommand subcommands[] = {
 	{ "info", cmd_info_main, "Load an engine and print its name, version, ABI and capabilities" },
+	{ "replay", cmd_replay_main, "Replay a capture through an engine's receive path with its keys" },
 	{ "vectors", cmd_vectors_main, "Run known-answer vector files through an engine" },
 	{ "bench", cmd_bench_main, "ESP throughput per algorithm, size and direction, beside raw OpenSSL EVP" },
 	{ "help", cmd_help_main, "Show this list, or `ipoc help SUBCOMMAND` for one" },

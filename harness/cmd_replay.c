@@ -23,13 +23,15 @@ static void replay_usage(FILE *f)
 		"  --expect FILE          per-frame expectations (pcaps/README.md)\n"
 		"  --write-failures OUT   write frames that differ to OUT (pcapng) and the key\n"
 		"                         file beside it as OUT.keys\n"
+		"  --reencrypt            send every frame that decrypted back through the send\n"
+		"                         path (captured IV injected) and expect the captured bytes\n"
 		"  --verbose              a line per frame, not only for those that differ\n"
 		"  --quiet                no progress line\n");
 }
 
 struct args {
 	const char *capture, *keys, *engine, *expect, *fail_out;
-	bool verbose, quiet;
+	bool verbose, quiet, reencrypt;
 };
 
 static int parse(int argc, char **argv, struct args *a)
@@ -39,13 +41,14 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "expect", required_argument, NULL, 'x' },
 		{ "write-failures", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' }, { "quiet", no_argument, NULL, 'q' },
+		{ "reencrypt", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "k:e:x:w:vqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:e:x:w:vqrh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': a->keys = optarg; break;
 		case 'e': a->engine = optarg; break;
@@ -53,6 +56,7 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'w': a->fail_out = optarg; break;
 		case 'v': a->verbose = true; break;
 		case 'q': a->quiet = true; break;
+		case 'r': a->reencrypt = true; break;
 		case 'h': replay_usage(stdout); return 1;
 		default: replay_usage(stderr); return -1;
 		}
@@ -83,6 +87,10 @@ static void summary(const struct replay_stats *st, const struct replay_opts *o)
 	for (unsigned i = 0; i < st->n_algs; i++)
 		fprintf(o->out, "  %-34s %llu\n", st->alg_name[i],
 			(unsigned long long)st->alg_frames[i]);
+	if (o->reencrypt)
+		fprintf(o->out, "re-encrypted: %llu identical, %llu differ, %llu not applicable\n",
+			(unsigned long long)st->reenc_same, (unsigned long long)st->reenc_differs,
+			(unsigned long long)st->reenc_na);
 	fprintf(o->out, "%.3f s, %.0f frames/s\n", st->seconds,
 		st->seconds > 0 ? (double)st->frames / st->seconds : 0.0);
 	if (st->judged)
@@ -139,6 +147,7 @@ int cmd_replay_main(int argc, char **argv)
 	o.expect = exp;
 	o.fail_out = a.fail_out;
 	o.verbose = a.verbose;
+	o.reencrypt = a.reencrypt;
 	o.progress = !a.quiet;
 	rc = run(&a, &o, &eng, &ref);
 out:

@@ -101,8 +101,9 @@ static int frame_line(struct reader *r, struct exp_file *e, char *s)
 	tok = strtok_r(NULL, " \t", &save);
 	if (!tok)
 		return bad(r, "missing outcome", NULL);
-	f->outcome = strcmp(tok, "pass") == 0 ? EXP_PASS : exp_status_value(tok);
-	if (f->outcome == -1)
+	if (strcmp(tok, "pass") == 0)
+		f->outcome = EXP_PASS;
+	else if ((f->outcome = exp_status_value(tok)) < 0)
 		return bad(r, "outcome is neither `pass` nor a CRYPTO_* name", tok);
 	while ((tok = strtok_r(NULL, " \t", &save)))
 		if (frame_key(r, f, tok) != 0)
@@ -152,8 +153,11 @@ static int read_lines(struct reader *r, FILE *fp, struct exp_file *e)
 		r->line++;
 		if (!strchr(buf, '\n') && !feof(fp))
 			return bad(r, "line longer than 4096 bytes", NULL);
+		/* A `#` starts a comment, also after a frame's fields. */
+		if (strchr(buf, '#'))
+			*strchr(buf, '#') = '\0';
 		s = trim(buf);
-		if (!*s || *s == '#')
+		if (!*s)
 			continue;
 		if (!e->f ? header(r, e, s) : frame_line(r, e, s))
 			return -1;

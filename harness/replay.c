@@ -18,6 +18,7 @@
 #include "pcap_in.h"
 #include "pcapng_out.h"
 #include "replay.h"
+#include "replay_reencrypt.h"
 #include "sa_offload.h"
 #include "session.h"
 #include "vec_frame.h"
@@ -26,6 +27,7 @@
 struct outcome {
 	bool done, next_done, hdr_set;
 	int status, next_header, pad_length;
+	int inner;                /* protected protocol: ESP trailer or AH header; -1 */
 	uint8_t *bytes;
 	uint32_t len;
 };
@@ -145,8 +147,9 @@ static int receive(struct engine_run *r, const uint8_t *frame, uint32_t len, uin
 	return r->indicated == 1 ? 0 : -1;
 }
 
-/* The outer SPI of an IPsec frame (ESP or AH), and whether it is AH. */
-static bool frame_spi(const uint8_t *f, uint32_t len, uint32_t *spi, bool *ah)
+/* The outer SPI of an IPsec frame (ESP or AH), whether it is AH, and for AH
+ * the protocol it protects (its Next Header, in clear). */
+static bool frame_spi(const uint8_t *f, uint32_t len, uint32_t *spi, bool *ah, int *ah_next)
 {
 	uint32_t off = 14;
 	struct vf_layer l;
@@ -160,6 +163,7 @@ static bool frame_spi(const uint8_t *f, uint32_t len, uint32_t *spi, bool *ah)
 	if (off > len || vf_layer_at(f + off, len - off, 0, &l) != 0)
 		return false;
 	*ah = l.ah != 0;
+	*ah_next = l.ah ? f[off + l.ah] : -1;
 	s = f + off + (l.ah ? l.ah + 4 : l.esp);
 	*spi = (uint32_t)s[0] << 24 | (uint32_t)s[1] << 16 | (uint32_t)s[2] << 8 | s[3];
 	return true;
@@ -224,18 +228,21 @@ static void describe(const struct outcome *o, char *buf, size_t n)
 	}
 	k = snprintf(buf, n, "%s%s", exp_status_name(o->status),
 		     o->next_done ? " next_crypto_done=1" : "");
-	if (o->hdr_set && k > 0 && (size_t)k < n) {
-		const char *inner = proto_name(o->next_header);
+	if (k > 0 && (size_t)k < n) {
+		const char *inner = proto_name(o->inner);
 
-		snprintf(buf + k, n - (size_t)k, " next_header=%d pad_length=%d%s%s", o->next_header,
-			 o->pad_length, inner ? " inner=" : "", inner ? inner : "");
+		if (o->hdr_set)
+			k += snprintf(buf + k, n - (size_t)k, " next_header=%d pad_length=%d",
+				      o->next_header, o->pad_length);
+		if (inner && k > 0 && (size_t)k < n)
+			snprintf(buf + k, n - (size_t)k, " inner=%s", inner);
 	}
 }
 
 /* Does o satisfy e? why gets the first difference. */
 static bool meets(const struct outcome *o, const struct exp_frame *e, char *why, size_t n)
 {
-	const char *inner = proto_name(o->next_header);
+	const char *inner = proto_name(o->inner);
 
 	if (e->outcome == EXP_PASS ? o->done : (!o->done || o->status != e->outcome))
 		return snprintf(why, n, "expected %s", exp_status_name(e->outcome)), false;
@@ -247,7 +254,7 @@ static bool meets(const struct outcome *o, const struct exp_frame *e, char *why,
 		return snprintf(why, n, "expected next_header=%d", e->next_header), false;
 	if (e->pad_length != EXP_UNSET && (!o->hdr_set || o->pad_length != e->pad_length))
 		return snprintf(why, n, "expected pad_length=%d", e->pad_length), false;
-	if (e->inner[0] && (!o->hdr_set || !inner || strcmp(inner, e->inner) != 0))
+	if (e->inner[0] && (!inner || strcmp(inner, e->inner) != 0))
 		return snprintf(why, n, "expected inner=%s", e->inner), false;
 	return true;
 }
@@ -266,12 +273,19 @@ static bool same(const struct outcome *a, const struct outcome *b, char *why, si
 	return true;
 }
 
+static void set_inner(struct outcome *o, int ah_next)
+{
+	o->inner = o->hdr_set ? o->next_header
+		   : o->done && o->status == CRYPTO_SUCCESS ? ah_next : -1;
+}
+
 struct replay_ctx {
 	const struct replay_opts *o;
 	struct replay_stats *st;
 	struct engine_run eng, ref;
 	struct pcap_in *in;
 	struct pcapng_out *fail;
+	struct reenc *reenc;
 	uint8_t *after, *after_ref;
 };
 
@@ -302,14 +316,18 @@ static int one_frame(struct replay_ctx *c, uint64_t num, const uint8_t *f, uint3
 	const struct key_sa *k = NULL;
 	char desc[200], why[200] = "";
 	uint32_t spi;
-	bool ah, ok = true;
+	int ah_next = -1;
+	bool ah = false, ok = true;
 
 	if (receive(&c->eng, f, len, c->after) != 0) {
 		snprintf(why, sizeof(why), "the engine did not indicate the frame exactly once");
 		ok = false;
 	}
-	if (frame_spi(f, len, &spi, &ah))
+	if (frame_spi(f, len, &spi, &ah, &ah_next))
 		k = key_for(o->keys, spi, ah);
+	/* What the frame protects: the innermost decrypted ESP trailer's Next
+	 * Header, else, for a verified AH frame, AH's own Next Header. */
+	set_inner(&c->eng.last, ah_next);
 	describe(&c->eng.last, desc, sizeof(desc));
 	if (c->eng.last.done) {
 		st->by_status[c->eng.last.status & 7]++;
@@ -324,10 +342,24 @@ static int one_frame(struct replay_ctx *c, uint64_t num, const uint8_t *f, uint3
 	}
 	if (ok && o->expect)
 		ok = meets(&c->eng.last, &o->expect->f[num - 1], why, sizeof(why));
-	else if (ok && o->ref_ops)
-		ok = receive(&c->ref, f, len, c->after_ref) == 0 &&
-		     same(&c->eng.last, &c->ref.last, why, sizeof(why));
-	if (o->expect || o->ref_ops) {
+	else if (ok && o->ref_ops) {
+		ok = receive(&c->ref, f, len, c->after_ref) == 0;
+		if (ok) {
+			set_inner(&c->ref.last, ah_next);
+			ok = same(&c->eng.last, &c->ref.last, why, sizeof(why));
+		} else {
+			snprintf(why, sizeof(why), "the reference engine did not indicate it");
+		}
+	}
+	if (ok && c->reenc && c->eng.last.done && c->eng.last.status == CRYPTO_SUCCESS &&
+	    !c->eng.last.next_done) {
+		switch (reenc_frame(c->reenc, f, c->after, len, why, sizeof(why))) {
+		case REENC_SAME: st->reenc_same++; break;
+		case REENC_DIFFERS: st->reenc_differs++; ok = false; break;
+		default: st->reenc_na++; break;
+		}
+	}
+	if (o->expect || o->ref_ops || c->reenc) {
 		st->judged++;
 		ok ? st->matched++ : st->differed++;
 	}
@@ -372,6 +404,8 @@ static int setup(struct replay_ctx *c, const char *capture, char *err, size_t er
 		return -1;
 	if (o->ref_ops && open_run(&c->ref, o->ref_ops, o, &c->st->sa_refused, err, errlen) != 0)
 		return -1;
+	if (o->reencrypt && !(c->reenc = reenc_open(o->ops, o->keys, err, errlen)))
+		return -1;
 	if (o->fail_out) {
 		const uint8_t *rec;
 		uint32_t len;
@@ -392,6 +426,7 @@ static void teardown(struct replay_ctx *c)
 		session_close(&c->ref.s);
 	pcap_in_close(c->in);
 	pcapng_out_close(c->fail);
+	reenc_close(c->reenc);
 	free(c->after);
 	free(c->after_ref);
 }

@@ -23,6 +23,7 @@ struct replay_opts {
 	const struct exp_file *expect;           /* or NULL */
 	const char *keys_path;                   /* copied beside the failures file */
 	const char *fail_out;                    /* pcapng of differing frames, or NULL */
+	bool reencrypt;                          /* also send decrypted frames back out */
 	bool verbose;                            /* a line per frame */
 	bool progress;                           /* a progress line on stderr */
 	FILE *out;
@@ -37,6 +38,7 @@ struct replay_stats {
 	uint64_t by_status[8];    /* CryptoDone frames per CryptoStatus */
 	uint64_t judged, matched, differed;
 	uint64_t sa_refused;      /* key-file SAs the engine refused */
+	uint64_t reenc_same, reenc_differs, reenc_na;   /* --reencrypt */
 	double seconds;
 	unsigned n_algs;
 	char alg_name[REPLAY_MAX_ALGS][48];
