@@ -1,6 +1,7 @@
 # ipoc: thin wrapper over Meson. Every target first installs what is missing
 # (ci/install-deps, apt-get) and configures the build folder if needed.
-#   make run    build, then the main job on the bundled reference engine
+#   make run    build, then the main job on the bundled reference engine:
+#               every known-answer vector and the whole capture corpus
 #   make check  build, then every test suite, plain and under ASan+UBSan
 #   make clean  remove the build folders
 
@@ -27,7 +28,7 @@ build-asan: deps
 	$(MESON) compile -C $(ASAN_BUILD)
 
 run: build
-	./$(BUILD)/harness/ipoc info
+	@/usr/bin/python3 ci/main_job.py $(BUILD)
 
 # Throughput beside raw OpenSSL EVP; a benchmark, not part of check.
 bench: build
