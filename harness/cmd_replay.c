@@ -93,7 +93,7 @@ static void summary(const struct replay_stats *st, const struct replay_opts *o)
 			(unsigned long long)st->reenc_na);
 	fprintf(o->out, "%.3f s, %.0f frames/s\n", st->seconds,
 		st->seconds > 0 ? (double)st->frames / st->seconds : 0.0);
-	if (st->judged)
+	if (o->expect || o->ref_ops || o->reencrypt)
 		fprintf(o->out, "replay: %llu passed, %llu failed\n",
 			(unsigned long long)st->matched, (unsigned long long)st->differed);
 }

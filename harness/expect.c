@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* expect.c - see expect.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,9 +53,23 @@ static int number(const char *s, unsigned long long max, unsigned long long *out
 	return *s && !*end && !errno && *out <= max && s[0] != '-' ? 0 : -1;
 }
 
-/* key=value of a frame line. */
-static int frame_key(struct reader *r, struct exp_frame *f, char *tok)
+static const char *const inner_names[] = {
+	"icmp", "ipv4", "tcp", "udp", "ipv6", "esp", "ah", "icmpv6", "none", NULL
+};
+
+static bool known_inner(const char *s)
 {
+	for (int i = 0; inner_names[i]; i++)
+		if (strcmp(s, inner_names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* key=value of a frame line; *seen collects the keys given (each once). */
+static int frame_key(struct reader *r, struct exp_frame *f, char *tok, unsigned *seen)
+{
+	static const char *const keys[] = { "inner", "spi", "next_crypto_done",
+					    "header_info_set", "next_header", "pad_length" };
 	char *eq = strchr(tok, '=');
 	unsigned long long v;
 	int *slot = NULL;
@@ -62,9 +77,17 @@ static int frame_key(struct reader *r, struct exp_frame *f, char *tok)
 	if (!eq)
 		return bad(r, "expected key=value", tok);
 	*eq = '\0';
+	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(tok, keys[i]) == 0) {
+			if (*seen & (1u << i))
+				return bad(r, "key given twice", tok);
+			*seen |= 1u << i;
+		}
+	}
 	if (strcmp(tok, "inner") == 0) {
-		if (strlen(eq + 1) >= sizeof(f->inner) || !eq[1])
-			return bad(r, "inner", "empty or too long");
+		if (strlen(eq + 1) >= sizeof(f->inner) || !known_inner(eq + 1))
+			return bad(r, "inner: not one of icmp ipv4 tcp udp ipv6 esp ah icmpv6 none",
+				   eq + 1);
 		strcpy(f->inner, eq + 1);
 		return 0;
 	}
@@ -91,6 +114,7 @@ static int frame_line(struct reader *r, struct exp_file *e, char *s)
 	char *save = NULL, *tok = strtok_r(s, " \t", &save);
 	unsigned long long n;
 	struct exp_frame *f;
+	unsigned seen = 0;
 
 	if (number(tok, e->frames, &n) != 0 || n == 0)
 		return bad(r, "frame number", "not between 1 and the `frames` count");
@@ -105,9 +129,12 @@ static int frame_line(struct reader *r, struct exp_file *e, char *s)
 		f->outcome = EXP_PASS;
 	else if ((f->outcome = exp_status_value(tok)) < 0)
 		return bad(r, "outcome is neither `pass` nor a CRYPTO_* name", tok);
-	while ((tok = strtok_r(NULL, " \t", &save)))
-		if (frame_key(r, f, tok) != 0)
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		if (f->outcome == EXP_PASS)
+			return bad(r, "`pass` takes no keys", tok);
+		if (frame_key(r, f, tok, &seen) != 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -192,6 +219,8 @@ int exp_read(const char *path, struct exp_file **out, char *err, size_t errlen)
 	}
 	rc = read_lines(&r, fp, e);
 	fclose(fp);
+	if (rc == 0 && !(e->name = strdup(path)))
+		rc = bad(&r, "out of memory", NULL);
 	if (rc != 0) {
 		exp_free(e);
 		return -1;
@@ -205,5 +234,6 @@ void exp_free(struct exp_file *e)
 	if (!e)
 		return;
 	free(e->f);
+	free(e->name);
 	free(e);
 }

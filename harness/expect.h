@@ -23,6 +23,7 @@ struct exp_frame {
 };
 
 struct exp_file {
+	char *name;             /* the path it was read from */
 	uint64_t frames;        /* from `frames N` */
 	struct exp_frame *f;    /* f[i] is frame i + 1 */
 };

@@ -23,19 +23,26 @@ enum keyfile_format {
 	KEYFILE_XFRM,           /* output of `ip xfrm state` (or `ip -s xfrm state`) */
 };
 
+/*
+ * One SA. Keys are never NULL (an absent key is an empty buffer) and are
+ * wiped by keyfile_free(). What each format's algorithm names map to is in
+ * pcaps/README.md, "Key files".
+ */
 struct key_sa {
-	unsigned line;          /* where it was defined */
-	enum vec_family family;
-	struct vec_addr src, dst;   /* a zero-length wildcard is family NONE */
+	unsigned line;          /* where it was defined: the record, or the `src` line */
+	enum vec_family family; /* NONE only for an esp_sa "Any" record with two wildcards */
+	struct vec_addr src, dst;   /* a wildcard ("*", esp_sa only) is family NONE, all zero */
 	uint32_t spi;
 	bool ah;                /* false: ESP */
-	enum vec_enc enc;       /* ESP only; VEC_ENC_NULL for null encryption */
+	enum vec_enc enc;       /* ESP: VEC_ENC_NULL for null encryption and for GMAC;
+				 * AH: VEC_ENC_NONE */
 	struct vec_bytes enc_key;   /* GCM: key then 4-byte salt */
-	enum vec_auth auth;
+	enum vec_auth auth;     /* VEC_AUTH_NONE without integrity (and with GCM) */
 	struct vec_bytes auth_key;  /* GMAC: key then 4-byte salt */
-	unsigned icv_len;       /* bytes */
-	bool esn;
-	enum vec_mode mode;     /* VEC_MODE_NONE when the file does not say */
+	unsigned icv_len;       /* bytes: 12 or 16 (HMAC), 8/12/16 (GCM), 16 (ESP GMAC),
+				 * 24 (AH GMAC: the ICV field holds IV and tag), 0 (none) */
+	bool esn;               /* esp_sa: SN 64-bit; xfrm: flag esn */
+	enum vec_mode mode;     /* VEC_MODE_NONE when the file does not say (esp_sa) */
 	bool udp_encap;         /* ESP in UDP (RFC 3948), port in encap_sport/dport */
 	uint16_t encap_sport, encap_dport;
 	uint32_t replay_window; /* xfrm only; informational */
@@ -48,15 +55,21 @@ struct key_file {
 	size_t n;
 };
 
-/* Read path (format AUTO detects it). Returns 0 and *out, or -1 with one
- * line "path:line: message" in err. */
+/* Read path (format AUTO detects it). Returns 0 and *out (at least one
+ * SA; free it with keyfile_free), or -1 with *out NULL and one line
+ * "path:line: message" in err (512 bytes hold any message about a path
+ * of up to 256 bytes). */
 int keyfile_read(const char *path, enum keyfile_format format, struct key_file **out,
 		 char *err, size_t errlen);
-/* The same over a buffer (len bytes; a fuzz target calls this). */
+/* The same over a buffer (len bytes, need not be NUL-terminated; a NUL
+ * byte is an error). It keeps no global state and bounds every length, so
+ * it may be fed arbitrary bytes (a fuzz target calls it). */
 int keyfile_parse_buf(const char *name, const char *text, size_t len, enum keyfile_format format,
 		      struct key_file **out, char *err, size_t errlen);
+/* Free kf, wiping its keys; NULL is fine. */
 void keyfile_free(struct key_file *kf);
 
+/* "auto", "esp_sa", "xfrm"; "?" for a value outside the enum. */
 const char *keyfile_format_name(enum keyfile_format f);
 
 #endif /* IPOC_KEYFILE_H */

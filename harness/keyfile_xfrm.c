@@ -347,18 +347,21 @@ static int alg_words(struct xp *x, bool with_bits, struct alg_line *a)
 	struct kf_parser *p = x->p;
 	const char *kw = x->t[0].s;
 	int kwn = (int)x->t[0].n;
-	size_t i = 2, bad;
+	size_t i, bad;
 	uint32_t nbits;
 	int rc;
 
+	for (i = 1; i < x->nt; i++)
+		if (tok_is(&x->t[i], "(ERROR"))
+			return kf_fail(p, p->lineno, "%.*s: ip says the attribute was truncated",
+				       kwn, kw);
 	if (x->nt < 2)
 		return kf_fail(p, p->lineno, "%.*s: no algorithm name", kwn, kw);
 	a->name = &x->t[1];
+	i = 2;
 	if (i < x->nt && x->t[i].n >= 2 && memcmp(x->t[i].s, "<<", 2) == 0)
 		return kf_fail(p, p->lineno, "%.*s: keys hidden (the dump was made with `nokeys`)",
 			       kwn, kw);
-	if (i < x->nt && x->t[i].n >= 2 && memcmp(x->t[i].s, "(E", 2) == 0)
-		return kf_fail(p, p->lineno, "%.*s: ip says the attribute was truncated", kwn, kw);
 	if (i < x->nt && x->t[i].n >= 2 && memcmp(x->t[i].s, "0x", 2) == 0) {
 		rc = kf_unhex(x->t[i].s + 2, x->t[i].n - 2, false, &a->key, &bad);
 		if (rc == -3)
@@ -775,10 +778,14 @@ static int finish_checks(struct xp *x)
 	if (!b->proto_line)
 		return kf_fail(p, b->line, "proto: missing (the line after `src ... dst ...`)");
 	if (b->sa.ah) {
-		if (b->enc_line || b->aead_line)
+		/* Linux has no AH-GMAC; `aead rfc4543(gcm(aes))` under `proto ah` is
+		 * how ipoc writes RFC 4543's AUTH_AES_*_GMAC (pcaps/README.md). */
+		if (b->enc_line || (b->aead_line && !b->gmac))
 			return kf_fail(p, b->enc_line ? b->enc_line : b->aead_line,
-				       "%s: AH has no encryption", b->enc_line ? "enc" : "aead");
-		if (!auth_line)
+				       "%s: AH has no encryption%s", b->enc_line ? "enc" : "aead",
+				       b->enc_line ? "" : " (of the aead algorithms only "
+				       "rfc4543(gcm(aes)), GMAC, goes with AH)");
+		if (!auth_line && !b->gmac)
 			return kf_fail(p, b->proto_line, "auth-trunc: missing (AH needs an "
 				       "integrity algorithm)");
 		if (b->sa.auth == VEC_AUTH_NONE)
@@ -786,7 +793,8 @@ static int finish_checks(struct xp *x)
 		if (b->encap_line)
 			return kf_fail(p, b->encap_line, "encap: UDP encapsulation is for ESP only");
 		b->sa.enc = VEC_ENC_NONE;
-		b->sa.icv_len = kf_icv_len(b->sa.auth);
+		/* RFC 4543 s4: AH's ICV field holds the 8-octet IV, then the tag. */
+		b->sa.icv_len = b->gmac ? 24 : kf_icv_len(b->sa.auth);
 	} else if (!b->aead_line && !b->enc_line) {
 		return kf_fail(p, b->proto_line, "enc: missing (ESP needs an enc or aead line)");
 	} else if (!b->aead_line) {

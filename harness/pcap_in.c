@@ -21,6 +21,7 @@
 enum { ETH_LEN = 14, SLL_LEN = 16, SLL2_LEN = 20, NULL_LEN = 4, FRAME_MAX = 262144 + 14 };
 
 struct pcap_in {
+	char path[1024];
 	pcap_t *p;
 	int dlt;
 	uint64_t number;
@@ -44,9 +45,14 @@ struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
+	snprintf(in->path, sizeof(in->path), "%s", path);
 	in->p = pcap_open_offline(path, perr);
 	if (!in->p) {
-		snprintf(err, errlen, "%s: %s", path, perr);
+		/* libpcap names the file in some messages, not in others */
+		if (strncmp(perr, path, strlen(path)) == 0)
+			snprintf(err, errlen, "%s", perr);
+		else
+			snprintf(err, errlen, "%s: %s", path, perr);
 		free(in);
 		return NULL;
 	}
@@ -159,8 +165,8 @@ enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint
 	if (rc == PCAP_ERROR_BREAK)
 		return PCAP_IN_EOF;
 	if (rc != 1) {
-		snprintf(err, errlen, "record %llu: %s", (unsigned long long)in->number + 1,
-			 pcap_geterr(in->p));
+		snprintf(err, errlen, "%s: record %llu: %s", in->path,
+			 (unsigned long long)in->number + 1, pcap_geterr(in->p));
 		return PCAP_IN_ERROR;
 	}
 	*number = ++in->number;

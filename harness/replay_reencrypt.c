@@ -156,8 +156,9 @@ enum reenc_result reenc_frame(struct reenc *r, const uint8_t *orig, const uint8_
 	long i;
 	size_t iv;
 
-	while (l3 + 4 <= len && orig[l3 - 2] == 0x81 && orig[l3 - 1] == 0x00)
-		l3 += 4;
+	while (l3 + 4 <= len && ((orig[l3 - 2] == 0x81 && orig[l3 - 1] == 0x00) ||
+				 (orig[l3 - 2] == 0x88 && orig[l3 - 1] == 0xA8)))
+		l3 += 4;   /* 802.1Q and 802.1ad tags */
 	if (l3 >= len || vf_layer_at(plain + l3, len - l3, 0, &l) != 0 ||
 	    (i = sa_of(r, plain + l3, &l)) < 0 || !IPOC_OPS_HAS(r->s.ops, test_set_tx_iv))
 		return REENC_NOT_APPLICABLE;

@@ -74,7 +74,7 @@ int vf_layer_at(const uint8_t *pkt, size_t len, size_t off, struct vf_layer *l)
 		proto = pkt[p];
 		p += ((size_t)pkt[p + 1] + 2) * 4;
 		if (p > l->end)
-			return -1;
+			return 0;   /* the AH length lies: AH is still where it is */
 	}
 	if (proto == 17 && 8 <= l->end - p && rd16(pkt + p + 2) == 4500) {
 		p += 8;                            /* RFC 3948 UDP encapsulation */

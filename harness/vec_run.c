@@ -334,6 +334,8 @@ static int run_send(struct run *r, unsigned k)
 		(PVOID)(uintptr_t)header_info(c, &outer);
 	r->o->ops->send_net_buffer_lists(r->s.engine, nbl, 0, 0);
 	rc = send_checks(r, nbl, want, wlen);
+	if (rc == R_PASS && k == 0 && r->o->sent && r->w.tx)
+		vec_sent_frame(r->o->sent, c, r->w.tx_bytes, r->w.tx_len);
 out:
 	session_close(&r->s);
 	ipoc_nbl_free(nbl);

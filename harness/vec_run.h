@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "ipoc/engine.h"
+#include "vec_sent.h"
 #include "vectors.h"
 
 struct vrun_opts {
@@ -30,6 +31,7 @@ struct vrun_opts {
 	unsigned shapes;        /* MDL shapes per direction: 1..4 */
 	bool verbose;           /* a line per case and direction, not only failures */
 	FILE *out;
+	struct vec_sent *sent;  /* NULL, or where the frames of passing shape-0 sends go */
 };
 
 struct vrun_stats {

@@ -166,8 +166,9 @@ def read_xfrm(path):
 # tshark
 
 
-def run_tshark(tshark, capture, sas):
-    """One row per frame: {field: [values]}."""
+def run_tshark(tshark, capture, sas, fields=FIELDS):
+    """One row per frame: {field: [values]}. sas: {key: object with .record,
+    an esp_sa record or None}."""
     cmd = [tshark, '-n', '-r', capture,
            '-o', 'esp.enable_encryption_decode:TRUE', '-o', 'esp.enable_authentication_check:TRUE',
            # random payloads on well-known ports make dissectors throw before
@@ -178,7 +179,7 @@ def run_tshark(tshark, capture, sas):
     for sa in sas.values():
         if sa.record:
             cmd += ['-o', 'uat:esp_sa:' + sa.record]
-    for f in FIELDS:
+    for f in fields:
         cmd += ['-e', f]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
@@ -186,8 +187,8 @@ def run_tshark(tshark, capture, sas):
     rows = []
     for line in p.stdout.splitlines():
         vals = line.split('\t')
-        vals += [''] * (len(FIELDS) - len(vals))
-        rows.append({f: [x for x in v.split(',') if x] for f, v in zip(FIELDS, vals)})
+        vals += [''] * (len(fields) - len(vals))
+        rows.append({f: [x for x in v.split(',') if x] for f, v in zip(fields, vals)})
     return rows
 
 

@@ -16,6 +16,10 @@
 
 enum { ERRBUF = 512 };
 
+/* The longest message seen, without its "k.txt" (keyfile.h promises room
+ * for a 256-byte name in 512 bytes). */
+static size_t longest_message;
+
 /* Key bytes 00 01 02 ... of each length. */
 #define K8 "0001020304050607"
 #define K16 K8 "08090a0b0c0d0e0f"
@@ -56,6 +60,8 @@ static void expect_err(int line, enum keyfile_format fmt, const char *text, cons
 	int rc = keyfile_parse_buf("k.txt", text, strlen(text), fmt, &kf, err, sizeof(err));
 
 	snprintf(want, sizeof(want), "k.txt:%s", head);
+	if (rc == -1 && strlen(err) - 5 > longest_message)
+		longest_message = strlen(err) - 5;
 	if (rc == -1 && kf == NULL && strncmp(err, want, strlen(want)) == 0 && strstr(err, part)) {
 		ipoc_test_passed++;
 		return;
@@ -623,6 +629,10 @@ static const char xfrm_mix[] =
 	"\tproto ah spi 0x0000200a reqid 5 mode transport\n"
 	"\treplay-window 32 \n"
 	"\tauth sha1 0x" K20 "\n"
+	"src 192.0.2.10 dst 192.0.2.11\n"
+	"\tproto ah spi 0x0000200c reqid 6 mode transport\n"
+	"\treplay-window 32 \n"
+	"\taead rfc4543(gcm(aes)) 0x" K28 " 128\n"
 	"src 192.0.2.10 dst 192.0.2.11\r\n"
 	"\tproto esp spi 0x0000200b reqid 5 mode transport\r\n"
 	"\treplay-window 32 \r\n"
@@ -636,8 +646,8 @@ static void test_xfrm_mix(void)
 
 	if (!kf)
 		return;
-	IPOC_CHECK_EQ(kf->n, 12);
-	if (kf->n != 12)
+	IPOC_CHECK_EQ(kf->n, 13);
+	if (kf->n != 13)
 		goto out;
 	s = kf->sas;
 	IPOC_CHECK(s[0].udp_encap);
@@ -673,8 +683,14 @@ static void test_xfrm_mix(void)
 	IPOC_CHECK(s[10].ah);
 	IPOC_CHECK_EQ(s[10].auth, VEC_AUTH_HMAC_SHA1_96);  /* compat name, bare auth */
 	IPOC_CHECK_EQ(s[10].enc, VEC_ENC_NONE);
-	IPOC_CHECK_EQ(s[11].enc, VEC_ENC_3DES_CBC);        /* CRLF, no final newline */
-	IPOC_CHECK_EQ(s[11].auth, VEC_AUTH_HMAC_MD5_96);
+	/* AH-GMAC (an ipoc extension: Linux has none): ICV field = IV + tag. */
+	IPOC_CHECK(s[11].ah);
+	IPOC_CHECK_EQ(s[11].enc, VEC_ENC_NONE);
+	IPOC_CHECK_EQ(s[11].auth, VEC_AUTH_AES_GMAC_192);
+	IPOC_CHECK(key_is(&s[11].auth_key, 28));
+	IPOC_CHECK_EQ(s[11].icv_len, 24);
+	IPOC_CHECK_EQ(s[12].enc, VEC_ENC_3DES_CBC);        /* CRLF, no final newline */
+	IPOC_CHECK_EQ(s[12].auth, VEC_AUTH_HMAC_MD5_96);
 out:
 	keyfile_free(kf);
 }
@@ -711,7 +727,7 @@ static void test_xfrm_algorithm_errors(void)
 	EXPECT_ERR(KEYFILE_XFRM, ST(SHA1T "\tenc cbc(aes) <<Keys hidden>>\n"), "5: enc: ",
 		   "keys hidden (the dump was made with `nokeys`)");
 	EXPECT_ERR(KEYFILE_XFRM, ST(SHA1T "\tenc (ERROR truncated)\n"), "5: enc: ",
-		   "unexpected `truncated)`");
+		   "ip says the attribute was truncated");
 	EXPECT_ERR(KEYFILE_XFRM, ST(SHA1T "\tenc cbc(aes) (ERROR truncated)\n"), "5: enc: ",
 		   "ip says the attribute was truncated");
 	EXPECT_ERR(KEYFILE_XFRM, ST(SHA1T "\tenc cbc(aes) 0x" K16 " extra\n"), "5: enc: ",
@@ -769,7 +785,8 @@ static void test_xfrm_state_errors(void)
 	EXPECT_ERR(KEYFILE_XFRM, ST(SHA1T), "2: enc: ", "missing (ESP needs an enc or aead line)");
 	EXPECT_ERR(KEYFILE_XFRM, ST_AH(SHA1T CBC), "5: enc: ", "AH has no encryption");
 	EXPECT_ERR(KEYFILE_XFRM, ST_AH("\taead rfc4106(gcm(aes)) 0x" K20 " 128\n"), "4: aead: ",
-		   "AH has no encryption");
+		   "AH has no encryption (of the aead algorithms only rfc4543(gcm(aes)), GMAC, "
+		   "goes with AH)");
 	EXPECT_ERR(KEYFILE_XFRM, ST_AH(""), "2: auth-trunc: ",
 		   "missing (AH needs an integrity algorithm)");
 	EXPECT_ERR(KEYFILE_XFRM, ST_AH("\tauth-trunc digest_null  0\n"), "4: auth-trunc: ",
@@ -1018,6 +1035,32 @@ static uint32_t rnd(void)
 
 static const char *const seeds[] = { xfrm_plain, xfrm_stats, xfrm_mix };
 
+/* The start of the line holding buf[at]. */
+static size_t line_start(const char *buf, size_t at)
+{
+	while (at && buf[at - 1] != '\n')
+		at--;
+	return at;
+}
+
+/* Insert the line at `from` (newline included) before the line at `to`. */
+static size_t copy_line(char *buf, size_t cap, size_t len, size_t from, size_t to)
+{
+	char tmp[512];
+	size_t s = line_start(buf, from), e = s, n;
+
+	while (e < len && buf[e] != '\n')
+		e++;
+	n = e < len ? e - s + 1 : e - s;
+	to = line_start(buf, to);
+	if (n > sizeof(tmp) || len + n > cap)
+		return len;
+	memcpy(tmp, buf + s, n);
+	memmove(buf + to + n, buf + to, len - to);
+	memcpy(buf + to, tmp, n);
+	return len + n;
+}
+
 static size_t mutate(char *buf, size_t cap, const char *seed)
 {
 	size_t len = strlen(seed), k, m, at;
@@ -1027,7 +1070,7 @@ static size_t mutate(char *buf, size_t cap, const char *seed)
 	memcpy(buf, seed, len);
 	for (k = 1 + rnd() % 8; k; k--) {
 		at = len ? rnd() % len : 0;
-		switch (rnd() % 6) {
+		switch (rnd() % 7) {
 		case 0:         /* flip a byte */
 			if (len)
 				buf[at] = (char)rnd();
@@ -1053,9 +1096,12 @@ static size_t mutate(char *buf, size_t cap, const char *seed)
 		case 4:         /* truncate */
 			len = at;
 			break;
-		default:        /* a digit into a number or key */
+		case 5:         /* a digit into a number or key */
 			if (len)
 				buf[at] = (char)('0' + rnd() % 10);
+			break;
+		default:        /* copy a whole line to the start of another */
+			len = copy_line(buf, cap, len, at, len ? rnd() % len : 0);
 			break;
 		}
 	}
@@ -1131,5 +1177,7 @@ int main(int argc, char **argv)
 	test_read_file();
 	test_limits();
 	test_robustness();
+	IPOC_CHECK(longest_message > 0 && longest_message + 256 < ERRBUF);
+	printf("longest message: %zu bytes and the name\n", longest_message);
 	return ipoc_test_report(argv[0]);
 }
