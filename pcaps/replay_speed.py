@@ -4,7 +4,7 @@
 usage: pcaps/replay_speed.py IPOC ENGINE [--copies N] [--capture NAME]
 
 Builds a pcap of N copies of every record of a corpus capture that has a
-Wireshark esp_sa key file (default: esp-aes-gcm-256, N = 2000), then times,
+Wireshark esp_sa key file (default: esp-aes-gcm-192, which is a pcap file; N = 2000), then times,
 in one run, `ipoc replay` (no expectations: the receive path and the
 report) and `tshark` decrypting and checking every ESP ICV with the same
 keys (fields output to /dev/null). Prints frames/s for both. A benchmark,
