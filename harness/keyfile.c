@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "keyfile_int.h"
+#include "textfile.h"
 
 /* ------------------------------------------------------------------------ */
 /* Errors and lines */
@@ -84,16 +85,6 @@ void kf_wipe(void *ptr, size_t n)
 		explicit_bzero(ptr, n);
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* see keyfile_int.h */
 int kf_unhex(const char *s, size_t n, bool odd_ok, struct vec_bytes *out, size_t *bad)
@@ -103,7 +94,7 @@ int kf_unhex(const char *s, size_t n, bool odd_ok, struct vec_bytes *out, size_t
 
 	*bad = 0;
 	for (i = 0; i < n; i++) {
-		if (hexval((unsigned char)s[i]) < 0) {
+		if (text_hexval((unsigned char)s[i]) < 0) {
 			*bad = i;
 			return -1;
 		}
@@ -115,10 +106,10 @@ int kf_unhex(const char *s, size_t n, bool odd_ok, struct vec_bytes *out, size_t
 		return -3;
 	i = 0;
 	if (odd)
-		buf[j++] = (uint8_t)hexval((unsigned char)s[i++]);
+		buf[j++] = (uint8_t)text_hexval((unsigned char)s[i++]);
 	for (; i < n; i += 2)
-		buf[j++] = (uint8_t)(hexval((unsigned char)s[i]) << 4 |
-				     hexval((unsigned char)s[i + 1]));
+		buf[j++] = (uint8_t)(text_hexval((unsigned char)s[i]) << 4 |
+				     text_hexval((unsigned char)s[i + 1]));
 	out->data = buf;
 	out->len = j;
 	return 0;
@@ -435,77 +426,20 @@ out:
 	return rc;
 }
 
-__attribute__((format(printf, 3, 4)))
-static void file_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
 
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* All of fp into a malloc'd buffer (wiped by the caller: it holds keys);
- * 0, or -1 with the reason in err. */
-static int slurp(FILE *fp, const char *path, char **buf, size_t *len, size_t *cap, char *err,
-		 size_t errlen)
-{
-	size_t n, ncap;
-	char *nb;
-
-	*buf = NULL;
-	*len = *cap = 0;
-	for (;;) {
-		if (*cap - *len < 4096) {
-			if (*cap > KF_INPUT_MAX) {
-				file_err(err, errlen, "%s: larger than %d bytes", path, KF_INPUT_MAX);
-				return -1;
-			}
-			ncap = *cap ? *cap * 2 : 65536;
-			nb = malloc(ncap);
-			if (!nb) {
-				file_err(err, errlen, "%s: out of memory", path);
-				return -1;
-			}
-			if (*buf)
-				memcpy(nb, *buf, *len);
-			kf_wipe(*buf, *len);
-			free(*buf);
-			*buf = nb;
-			*cap = ncap;
-		}
-		n = fread(*buf + *len, 1, *cap - *len, fp);
-		*len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		file_err(err, errlen, "%s: read error", path);
-		return -1;
-	}
-	return 0;
-}
 
 /* see keyfile.h */
 int keyfile_read(const char *path, enum keyfile_format format, struct key_file **out,
 		 char *err, size_t errlen)
 {
-	FILE *fp = fopen(path, "rb");
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int rc = -1;
 
 	*out = NULL;
-	if (!fp) {
-		file_err(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (slurp(fp, path, &buf, &len, &cap, err, errlen) == 0)
+	if (textfile_read(path, KF_INPUT_MAX, &buf, &len, &cap, err, errlen) == 0)
 		rc = keyfile_parse_buf(path, buf, len, format, out, err, errlen);
 	kf_wipe(buf, cap);
 	free(buf);
-	fclose(fp);
 	return rc;
 }

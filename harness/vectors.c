@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "ipoc/ndis.h"
+#include "textfile.h"
 #include "vectors_int.h"
 
 /* ------------------------------------------------------------------------ */
@@ -539,68 +540,18 @@ out:
 	return rc;
 }
 
-__attribute__((format(printf, 3, 4)))
-static void file_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
 
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* Read all of fp into a malloc'd buffer; 0, or -1 with the reason in err. */
-static int slurp(FILE *fp, const char *path, char **buf, size_t *len, char *err, size_t errlen)
-{
-	size_t cap = 0, n;
-	char *nb;
-
-	*buf = NULL;
-	*len = 0;
-	for (;;) {
-		if (cap - *len < 4096) {
-			if (cap > VEC_INPUT_MAX) {
-				file_err(err, errlen, "%s: larger than %d bytes", path, VEC_INPUT_MAX);
-				return -1;
-			}
-			nb = realloc(*buf, cap ? cap * 2 : 65536);
-			if (!nb) {
-				file_err(err, errlen, "%s: out of memory", path);
-				return -1;
-			}
-			*buf = nb;
-			cap = cap ? cap * 2 : 65536;
-		}
-		n = fread(*buf + *len, 1, cap - *len, fp);
-		*len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		file_err(err, errlen, "%s: read error", path);
-		return -1;
-	}
-	return 0;
-}
 
 int vec_parse_file(const char *path, struct vec_file **out, char *err, size_t errlen)
 {
-	FILE *fp = fopen(path, "rb");
 	char *buf = NULL;
-	size_t len;
+	size_t len = 0, cap = 0;
 	int rc = -1;
 
 	*out = NULL;
-	if (!fp) {
-		file_err(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (slurp(fp, path, &buf, &len, err, errlen) == 0)
+	if (textfile_read(path, VEC_INPUT_MAX, &buf, &len, &cap, err, errlen) == 0)
 		rc = vec_parse_buf(path, buf, len, out, err, errlen);
 	free(buf);
-	fclose(fp);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ipoc/ndis.h"
+#include "textfile.h"
 #include "vectors_int.h"
 
 _Static_assert(VEC_CRYPTO_SUCCESS == CRYPTO_SUCCESS, "CRYPTO_* values");
@@ -163,16 +164,6 @@ static const char *vkey(const struct parser *p)
 	return vecp_key_name(p->v.key);
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int bad_char(struct parser *p, size_t off, const char *what)
 {
@@ -198,7 +189,7 @@ static int val_hex(struct parser *p, struct vec_bytes *out)
 	for (i = 0; i < v->len; i++) {
 		if (vecp_is_blank(v->text[i]))
 			continue;
-		h = hexval((unsigned char)v->text[i]);
+		h = text_hexval((unsigned char)v->text[i]);
 		if (h < 0) {
 			free(buf);
 			return bad_char(p, i, "a hex digit");
@@ -253,7 +244,7 @@ static int val_u32(struct parser *p, uint32_t max, uint32_t *out)
 		i = 2;
 	}
 	for (; s[i]; i++) {
-		d = hexval((unsigned char)s[i]);
+		d = text_hexval((unsigned char)s[i]);
 		if (d < 0 || (unsigned)d >= base)
 			return bad_char(p, i, base == 16 ? "a hex digit" : "a decimal digit");
 		n = n * base + (unsigned)d;
