@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "keyfile_int.h"
+#include "textfile.h"
 
 enum esp_sa_fields {
 	F_PROTOCOL, F_SRC, F_DST, F_SPI, F_ENC, F_ENC_KEY, F_AUTH, F_AUTH_KEY,
@@ -112,17 +113,6 @@ static int octval(char c)
 	return c >= '0' && c <= '7' ? c - '0' : -1;
 }
 
-static int hexdig(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One escape after a backslash at s[*i] (uat_unesc); advances *i past it. */
 static char unesc_one(const char *s, size_t n, size_t *i)
 {
@@ -140,9 +130,11 @@ static char unesc_one(const char *s, size_t n, size_t *i)
 		--*i;
 		return (char)(v > 255 ? 255 : v);
 	}
-	if (e == 'x' && *i + 2 < n && hexdig(s[*i + 1]) >= 0 && hexdig(s[*i + 2]) >= 0) {
+	if (e == 'x' && *i + 2 < n && text_hexval((unsigned char)s[*i + 1]) >= 0 &&
+	    text_hexval((unsigned char)s[*i + 2]) >= 0) {
 		*i += 2;
-		return (char)(hexdig(s[*i - 1]) << 4 | hexdig(s[*i]));
+		return (char)(text_hexval((unsigned char)s[*i - 1]) << 4 |
+			      text_hexval((unsigned char)s[*i]));
 	}
 	return e;
 }
@@ -253,7 +245,8 @@ static int parse_spi(struct kf_parser *p, const struct rec *r, uint32_t *spi)
 		return kf_fail(p, p->lineno, "SPI: `%.*s` has a leading 0, which Wireshark reads "
 			       "as octal; write it as 0x...", SHOW(r, F_SPI));
 	for (i = hex ? 2 : 0; i < v->n; i++) {
-		d = hex ? hexdig(v->s[i]) : (v->s[i] >= '0' && v->s[i] <= '9' ? v->s[i] - '0' : -1);
+		d = hex ? text_hexval((unsigned char)v->s[i])
+			: (v->s[i] >= '0' && v->s[i] <= '9' ? v->s[i] - '0' : -1);
 		if (d < 0)
 			return kf_fail(p, p->lineno, "SPI: `%.*s` is not a number (0x... or decimal)",
 				       SHOW(r, F_SPI));
@@ -453,10 +446,10 @@ static int parse_sn(struct kf_parser *p, const struct rec *r, struct key_sa *sa)
 	if (i == hi->n)
 		return kf_fail(p, p->lineno, "ESN High Bits: empty (Wireshark writes 0)");
 	for (; i < hi->n && x <= UINT32_MAX; i++) {
-		if (hexdig(hi->s[i]) < 0)
+		if (text_hexval((unsigned char)hi->s[i]) < 0)
 			return kf_fail(p, p->lineno, "ESN High Bits: `%.*s` is not a hex number",
 				       SHOW(r, F_SN_UPPER));
-		x = x * 16 + (uint64_t)hexdig(hi->s[i]);
+		x = x * 16 + (uint64_t)text_hexval((unsigned char)hi->s[i]);
 	}
 	if (x > UINT32_MAX)
 		return kf_fail(p, p->lineno, "ESN High Bits: `%.*s` is larger than 32 bits",

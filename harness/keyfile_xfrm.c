@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "keyfile_int.h"
+#include "textfile.h"
 
 enum { TOKS_MAX = 40 };
 
@@ -120,17 +121,6 @@ static bool dec32(const char *s, size_t n, uint32_t *out)
 	return true;
 }
 
-static int hexd(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "0x" and 1 to 8 hex digits. */
 static bool hex32(const char *s, size_t n, uint32_t *out)
 {
@@ -140,9 +130,9 @@ static bool hex32(const char *s, size_t n, uint32_t *out)
 	if (n < 3 || n > 10 || s[0] != '0' || s[1] != 'x')
 		return false;
 	for (i = 2; i < n; i++) {
-		if (hexd(s[i]) < 0)
+		if (text_hexval((unsigned char)s[i]) < 0)
 			return false;
-		v = v << 4 | (uint32_t)hexd(s[i]);
+		v = v << 4 | (uint32_t)text_hexval((unsigned char)s[i]);
 	}
 	*out = v;
 	return true;
@@ -153,7 +143,7 @@ static bool all_hex(const struct tok *t)
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
-		if (hexd(t->s[i]) < 0)
+		if (text_hexval((unsigned char)t->s[i]) < 0)
 			return false;
 	return t->n > 0;
 }

@@ -550,3 +550,20 @@ NDIS_STATUS fb_inject_iv(struct session *s, NDIS_HANDLE h, uint32_t spi, uint32_
 		return NDIS_STATUS_SUCCESS;
 	return s->ops->test_set_tx_iv(s->engine, h, fb_spi_ndis(spi), v, iv_len);
 }
+
+/* NOP, Record Route (7, mutable), Router Alert (148, immutable). */
+static const uint8_t std_v4_opts[12] = { 1, 7, 7, 4, 0, 0, 0, 0, 148, 4, 0, 0 };
+
+void fb_level_std(struct fb_level *l, int family, int idx, bool opts)
+{
+	memset(l, 0, sizeof(*l));
+	if (family == 4) {
+		fb_level_v4(l, idx ? 0xC0A80101u : 0x0A000001u, idx ? 0xC0A80202u : 0x0A000002u);
+		if (opts)
+			l->v4_opts = std_v4_opts, l->v4_opts_len = sizeof(std_v4_opts);
+	} else {
+		fb_level_v6(l, (uint16_t)(idx + 1), 1, 2);
+		if (opts)
+			l->v6_ext[0] = FB_PROTO_HOPOPTS, l->v6_ext[1] = FB_PROTO_DSTOPTS, l->n_v6_ext = 2;
+	}
+}

@@ -135,6 +135,12 @@ void fb_sa_from_spec(const struct sa_spec *spec, uint32_t seq, struct fb_sa *out
 void fb_level_v4(struct fb_level *l, uint32_t src, uint32_t dst);
 void fb_level_v6(struct fb_level *l, uint16_t tag, uint16_t src_n, uint16_t dst_n);
 
+/* The levels the data-path tests use: outer (idx 0) 10.0.0.1 -> 10.0.0.2
+ * or 2001:db8:1::1 -> ::2, inner (idx 1) 192.168.1.1 -> 192.168.2.2 or
+ * 2001:db8:2::1 -> ::2; opts adds IPv4 NOP + Record Route + Router Alert,
+ * or IPv6 Hop-by-Hop and Destination Options headers. */
+void fb_level_std(struct fb_level *l, int family, int idx, bool opts);
+
 /* Build spec into f. Returns 0, or -1 when it does not fit or is
  * inconsistent (AH with UDP, header offsets beyond 1020 bytes). */
 int fb_build(const struct fb_spec *spec, struct fb_frame *f);

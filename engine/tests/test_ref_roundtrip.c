@@ -49,7 +49,6 @@ static struct fb_frame f;
 static uint8_t sent[FB_MAX_FRAME], mask[FB_MAX_FRAME];
 
 /* RFC 4302 appendix A.1: NOP, Record Route (mutable), Router Alert. */
-static const uint8_t v4_opts[12] = { 1, 7, 7, 4, 0, 0, 0, 0, 148, 4, 0, 0 };
 
 static const ULONG hmacs[] = { IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5,
 			       IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1,
@@ -132,20 +131,6 @@ static bool is_esp_only(const struct sa_spec *sp)
 
 /* ---- one roundtrip ---- */
 
-static void set_level(struct fb_level *l, int family, int idx, bool opts)
-{
-	memset(l, 0, sizeof(*l));
-	if (family == 4) {
-		fb_level_v4(l, idx ? 0xC0A80101u : 0x0A000001u, idx ? 0xC0A80202u : 0x0A000002u);
-		if (opts)
-			l->v4_opts = v4_opts, l->v4_opts_len = sizeof(v4_opts);
-	} else {
-		fb_level_v6(l, (uint16_t)(idx + 1), 1, 2);
-		if (opts)
-			l->v6_ext[0] = FB_PROTO_HOPOPTS, l->v6_ext[1] = FB_PROTO_DSTOPTS, l->n_v6_ext = 2;
-	}
-}
-
 /* The spec's addresses and family from the level it protects. */
 static void spec_at(struct sa_spec *sp, const struct fb_level *l)
 {
@@ -162,9 +147,9 @@ static int frame_case(const struct rt_case *k, struct sa_spec out[2], struct fb_
 	fs->upper = k->upper;
 	fs->payload_len = k->payload_len;
 	fs->seed = (uint8_t)k->payload_len;
-	set_level(&fs->lv[0], k->family, 0, k->opts);
+	fb_level_std(&fs->lv[0], k->family, 0, k->opts);
 	if (k->inner_family)
-		set_level(&fs->lv[1], k->inner_family, 1, k->opts);
+		fb_level_std(&fs->lv[1], k->inner_family, 1, k->opts);
 	for (uint32_t i = 0; i < k->n_sa; i++) {
 		out[i] = k->sa[i];
 		spec_at(&out[i], &fs->lv[i]);

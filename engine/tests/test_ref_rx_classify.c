@@ -46,7 +46,6 @@ static int ah_key_base = -1;       /* >= 0: outbound AH key as at this key offse
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* RFC 4302 appendix A.1: NOP, Record Route (mutable), Router Alert. */
-static const uint8_t v4_opts[12] = { 1, 7, 7, 4, 0, 0, 0, 0, 148, 4, 0, 0 };
 
 static struct sa_spec esp(uint32_t spi, ULONG enc, ULONG auth)
 {
@@ -64,20 +63,6 @@ static struct sa_spec bundle(uint32_t esp_spi, uint32_t ah_spi)
 }
 
 /* ---- sealing a valid packet ---- */
-
-static void set_level(struct fb_level *l, int family, int idx, bool opts)
-{
-	memset(l, 0, sizeof(*l));
-	if (family == 4) {
-		fb_level_v4(l, idx ? 0xC0A80101u : 0x0A000001u, idx ? 0xC0A80202u : 0x0A000002u);
-		if (opts)
-			l->v4_opts = v4_opts, l->v4_opts_len = sizeof(v4_opts);
-	} else {
-		fb_level_v6(l, (uint16_t)(idx + 1), 1, 2);
-		if (opts)
-			l->v6_ext[0] = FB_PROTO_HOPOPTS, l->v6_ext[1] = FB_PROTO_DSTOPTS, l->n_v6_ext = 2;
-	}
-}
 
 static void spec_at(struct sa_spec *sp, const struct fb_level *l, ULONG dir)
 {
@@ -119,9 +104,9 @@ static int seal2(const struct sa_spec *out, const struct sa_spec *in, int family
 	fs.n_levels = tunnel ? 2 : 1;
 	fs.payload_len = 64;
 	fs.seed = 3;
-	set_level(&fs.lv[0], family, 0, opts);
+	fb_level_std(&fs.lv[0], family, 0, opts);
 	if (tunnel)
-		set_level(&fs.lv[1], family, 1, opts);
+		fb_level_std(&fs.lv[1], family, 1, opts);
 	spec_at(&o, &fs.lv[0], 0);
 	spec_at(&i, &fs.lv[0], IPSEC_OFFLOAD_V2_INBOUND);
 	fb_sa_from_spec(&o, 9, &fs.lv[0].sa);

@@ -42,15 +42,6 @@ static struct sa_spec esp(uint32_t spi, ULONG enc, ULONG auth)
 	return sa_spec_esp(fb_spi_ndis(spi), enc, auth);
 }
 
-static void set_level(struct fb_level *l, int family, int idx)
-{
-	memset(l, 0, sizeof(*l));
-	if (family == 4)
-		fb_level_v4(l, idx ? 0xC0A80101u : 0x0A000001u, idx ? 0xC0A80202u : 0x0A000002u);
-	else
-		fb_level_v6(l, (uint16_t)(idx + 1), 1, 2);
-}
-
 static void spec_at(struct sa_spec *sp, const struct fb_level *l, ULONG dir)
 {
 	memcpy(sp->src, l->src, 16);
@@ -83,7 +74,7 @@ static int make_simple(const struct sa_spec *sp, int family, uint32_t pad_extra)
 	memset(&fs, 0, sizeof(fs));
 	fs.n_levels = 1;
 	fs.payload_len = 40;
-	set_level(&fs.lv[0], family, 0);
+	fb_level_std(&fs.lv[0], family, 0, false);
 	fs.lv[0].sa.pad_extra = pad_extra;
 	ho = hi = NULL;
 	if (make(sp, &fs, &ho, &hi) != 0)
@@ -266,8 +257,8 @@ static void test_nested_refused(void)
 	memset(&fs, 0, sizeof(fs));
 	fs.n_levels = 2;
 	fs.payload_len = 30;
-	set_level(&fs.lv[0], 4, 0);
-	set_level(&fs.lv[1], 4, 1);
+	fb_level_std(&fs.lv[0], 4, 0, false);
+	fb_level_std(&fs.lv[1], 4, 1, false);
 	spec_at(&in, &fs.lv[1], 0);
 	fb_sa_from_spec(&in, 1, &fs.lv[1].sa);
 	if (make(&o, &fs, &h[0], &h[1]) != 0)
@@ -401,7 +392,7 @@ static void lso_case(const struct sa_spec *sp, int family)
 
 	memset(&fs, 0, sizeof(fs));
 	fs.n_levels = 1, fs.lso = true, fs.lso_pad = LSO_PAD, fs.payload_len = LSO_PAYLOAD;
-	set_level(&fs.lv[0], family, 0);
+	fb_level_std(&fs.lv[0], family, 0, false);
 	if (make(sp, &fs, &ho, &hi) != 0) {
 		drop();
 		return;
