@@ -4,10 +4,12 @@
 usage: ci/summary.py BUILD_DIR [BUILD_DIR...]
 
 Reads BUILD_DIR/meson-logs/testlog.json (one JSON object per test) and
-prints, per folder, the counts by result, then the line
-    check: N passed, M failed
-that CI reads. Exits 1 when a log is missing, a test did not pass, or no
-test ran at all.
+prints, per folder, the counts by result and the name of every test that
+did not pass or was skipped, then the line
+    check: N passed, M failed, K skipped
+that CI reads (K: meson SKIP results over all folders). Exits 1 when a log
+is missing, a test did not pass, or no test passed at all; skipped tests
+alone do not fail the check.
 """
 import json
 import sys
@@ -34,18 +36,19 @@ def read_log(build):
 def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
-    passed = failed = 0
+    passed = failed = nskipped = 0
     for build in argv[1:]:
         tests = read_log(build)
         ok = [t for t in tests if t.get("result") in ("OK", "EXPECTEDFAIL")]
         skipped = [t for t in tests if t.get("result") == "SKIP"]
         bad = [t for t in tests if t not in ok and t not in skipped]
         print(f"{build}: {len(ok)} ok, {len(bad)} not ok, {len(skipped)} skipped")
-        for t in bad:
+        for t in bad + skipped:
             print(f"  {t.get('result')}: {t.get('name')}")
         passed += len(ok)
         failed += len(bad)
-    print(f"check: {passed} passed, {failed} failed")
+        nskipped += len(skipped)
+    print(f"check: {passed} passed, {failed} failed, {nskipped} skipped")
     return 0 if failed == 0 and passed > 0 else 1
 
 

@@ -24,8 +24,15 @@ check AH ICVs), ESN (Wireshark 4.0's esp_sa has no ESN field) and AES-GMAC
 expectations say.
 
 Prints `CAPTURE: N passed, M failed, K skipped (why)`; exit 0 when nothing
-failed, 1 on a failure, 77 (skip, for meson) when tshark is missing or no
-frame could be judged, 2 on a usage or input error.
+failed, 1 on a failure or when no frame was judged although the key file
+gives some frame an SA tshark can use, 77 (skip, for meson) when tshark is
+missing or the capture has no frame tshark can judge, 2 on a usage or input
+error.
+
+`tshark_check.py --judgeable KEYFILE EXPECTFILE [KEYFILE EXPECTFILE ...]`
+prints, per pair, the number of frames tshark could judge by the key file
+and expectations alone (no tshark run); pcaps/meson.build registers a
+tshark test only for captures where it is not 0.
 """
 
 import argparse
@@ -102,8 +109,10 @@ class KeySa:
         self.spi, self.record, self.why = spi, record, why
 
 
-def read_esp_sa(path):
-    sas = {}
+def esp_sa_records(path):
+    """[(line number, the record's quoted fields, the line)] of a Wireshark
+    esp_sa file (the 8-field form Wireshark 4.0 writes)."""
+    records = []
     with open(path, encoding='ascii') as fp:
         for lineno, raw in enumerate(fp, 1):
             line = raw.strip()
@@ -112,14 +121,23 @@ def read_esp_sa(path):
             fields = re.findall(r'"([^"]*)"', line)
             if len(fields) != 8:
                 raise InputError('%s:%d: expected 8 quoted fields' % (path, lineno))
-            spi = int(fields[3], 16)
-            sas[spi] = KeySa(spi, line)
+            records.append((lineno, fields, line))
+    return records
+
+
+def read_esp_sa(path):
+    sas = {}
+    for _, fields, line in esp_sa_records(path):
+        spi = int(fields[3], 16)
+        sas[spi] = KeySa(spi, line)
     return sas
 
 
-def read_xfrm(path):
-    """SAs of `ip xfrm state` output, translated to esp_sa records where
-    Wireshark 4.0 can decrypt and check them."""
+def xfrm_states(path):
+    """The states of `ip xfrm state` output, one dict each: src, dst, proto
+    ('esp' or 'ah'), spi, mode, esn (bool) and, where the state has them,
+    enc (name, key), auth-trunc (name, key, bits), aead (name, key, bits)
+    and encap (the words after `encap`)."""
     blocks, cur = [], None
     with open(path, encoding='ascii') as fp:
         for raw in fp:
@@ -128,20 +146,34 @@ def read_xfrm(path):
                 blocks.append(cur)
             elif raw.strip() and cur is not None:
                 cur.append(raw.split())
-    sas = {}
+    states = []
     for b in blocks:
-        src, dst = b[0][1], b[0][3]
-        info = {}
+        info = {'src': b[0][1], 'dst': b[0][3], 'esn': False}
         for words in b[1:]:
             if words[0] == 'proto':
                 info['proto'], info['spi'] = words[1], int(words[3], 16)
+                if 'mode' in words:
+                    info['mode'] = words[words.index('mode') + 1]
             elif words[0] == 'replay-window' and 'esn' in words:
                 info['esn'] = True
             elif words[0] in ('auth-trunc', 'aead'):
                 info[words[0]] = (words[1], words[2], int(words[3]))
             elif words[0] == 'enc':
                 info['enc'] = (words[1], words[2] if len(words) > 2 else '0x')
-        spi = info['spi']
+            elif words[0] == 'encap':
+                info['encap'] = words[1:]
+        if 'spi' not in info:
+            raise InputError('%s: state %s -> %s has no `proto ... spi` line' % (path, info['src'], info['dst']))
+        states.append(info)
+    return states
+
+
+def read_xfrm(path):
+    """SAs of `ip xfrm state` output, translated to esp_sa records where
+    Wireshark 4.0 can decrypt and check them."""
+    sas = {}
+    for info in xfrm_states(path):
+        src, dst, spi = info['src'], info['dst'], info['spi']
         fam = 'IPv6' if ':' in dst else 'IPv4'
         aead = info.get('aead')
         if info['proto'] == 'ah':
@@ -160,6 +192,10 @@ def read_xfrm(path):
             rec = [fam, src, dst, '0x%08x' % spi, WS_ENC[enc[0]], key, WS_AUTH[(auth[0], auth[2])], auth[1]]
             sas[spi] = KeySa(spi, ','.join('"%s"' % f for f in rec))
     return sas
+
+
+def read_keys(path):
+    return read_esp_sa(path) if path.endswith('.esp_sa') else read_xfrm(path)
 
 
 # ---------------------------------------------------------------------------
@@ -233,9 +269,24 @@ def judge(n, outcome, kv, row, sas):
     return 'pass', ''
 
 
+def judgeable(sas, frames, keyfile):
+    """How many frames tshark could judge by the key file and expectations
+    alone: CRYPTO_SUCCESS and *_ESP_AUTH_FAILED frames whose SA tshark can
+    use (a frame of them is still skipped when tshark finds an outer layer
+    whose SA it cannot use)."""
+    n = 0
+    for outcome, kv in frames.values():
+        if outcome == 'CRYPTO_SUCCESS' or outcome.endswith('_ESP_AUTH_FAILED'):
+            sa = sas.get(int(kv['spi'], 16))
+            if sa is None:
+                raise InputError('SPI %s is not in %s' % (kv['spi'], keyfile))
+            n += not sa.why
+    return n
+
+
 def check(tshark, capture, keyfile, expectfile, verbose):
     frames, declared = read_expect(expectfile)
-    sas = read_esp_sa(keyfile) if keyfile.endswith('.esp_sa') else read_xfrm(keyfile)
+    sas = read_keys(keyfile)
     rows = run_tshark(tshark, capture, sas)
     passed = failed = 0
     skipped = {}
@@ -277,7 +328,14 @@ def check(tshark, capture, keyfile, expectfile, verbose):
                                                        ' (%s)' % why if why else ''))
     if failed:
         return 1
-    return 0 if passed else 77
+    if passed:
+        return 0
+    can = judgeable(sas, frames, keyfile)
+    if not can:
+        print('%s: tshark 4.0 can judge no frame of it (skipped)' % os.path.basename(capture))
+        return 77
+    print('%s: no frame judged, though %d frames have SAs tshark can use' % (os.path.basename(capture), can))
+    return 1
 
 
 def default_files(capture):
@@ -292,8 +350,20 @@ def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--tshark', default=shutil.which('tshark'), help='tshark binary (default: from PATH)')
     ap.add_argument('--verbose', '-v', action='store_true', help='also list the frames that agree')
+    ap.add_argument('--judgeable', action='store_true',
+                    help='print, per KEYFILE EXPECTFILE pair, how many frames tshark could judge')
     ap.add_argument('files', nargs='+', metavar='CAPTURE [KEYFILE EXPECTFILE]')
     a = ap.parse_args(argv[1:])
+    if a.judgeable:
+        if len(a.files) % 2:
+            ap.error('--judgeable takes KEYFILE EXPECTFILE pairs')
+        try:
+            for key, exp in zip(a.files[::2], a.files[1::2]):
+                print(judgeable(read_keys(key), read_expect(exp)[0], key))
+        except (InputError, OSError, KeyError, ValueError) as e:
+            print('tshark_check.py --judgeable: %s' % e, file=sys.stderr)
+            return 2
+        return 0
     if len(a.files) not in (1, 3):
         ap.error('give CAPTURE, or CAPTURE KEYFILE EXPECTFILE')
     if not a.tshark or not os.path.exists(a.tshark):
