@@ -6,7 +6,7 @@ Usage: crosscheck.py FILE.vec [FILE.vec ...]
 
 For each file it prints "FILE: N passed, M failed" and exits non-zero if any
 block failed or a file could not be read. It shares no code with the C parser
-(harness/vectors.c): it has its own small reader for the format described in
+(harness/vectors/vectors.c): it has its own small reader for the format described in
 vectors/README.md, and does the IPsec processing itself with Python's hmac /
 hashlib and the `cryptography` package (Debian: python3-cryptography).
 
@@ -54,7 +54,7 @@ except ImportError:  # pragma: no cover - reported, not hidden
     sys.exit(2)
 
 # ---------------------------------------------------------------------------
-# Reader (deliberately simple; the strict one is harness/vectors.c)
+# Reader (deliberately simple; the strict one is harness/vectors/vectors.c)
 
 HEADER_RE = re.compile(r'^\[(case|prim)\s+([a-z0-9._-]+)\]\s*$')
 KEY_RE = re.compile(r'^([a-z0-9_.]+)\s*=\s*(.*)$')

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_nbl_cursor.c - the MDL-chain cursor and ipoc_nb_validate(), on
+ * test_cursor.c - the MDL-chain cursor and ipoc_nb_validate(), on
  * NET_BUFFERs assembled by hand (not by the builder, so that a builder bug
- * cannot hide a cursor bug).
+ * cannot hide a cursor bug), and the NDIS data-space rules they rest on.
  *
  * The fixture chain holds bytes 0x00..0x0b in four MDLs of 3, 5, 0 and 4
  * bytes; the NB's data starts one byte in (DataOffset 1) and is 10 bytes
@@ -284,6 +284,73 @@ static void test_current_mdl_later(void)
 	IPOC_CHECK(ipoc_cursor_contig(&c, 1) == NULL);
 }
 
+/*
+ * The NDIS data-space rules, on an NB laid out as a miniport would see it
+ * after a protocol retreated the data start into a new MDL (spec digest
+ * section 1.2): the MDL chain is [A: 16 bytes of unused space][B: 4 unused
+ * bytes, then data][C: data, then 3 bytes past the data]. CurrentMdl is B,
+ * CurrentMdlOffset 4, DataOffset 16 + 4; Total data size = DataOffset +
+ * DataLength <= the bytes of the chain. Each MDL describes its buffer as
+ * the memory manager does: StartVa page aligned, ByteOffset the offset of
+ * the buffer in that page, and the bytes mapped at MappedSystemVa
+ * (MmGetSystemAddressForMdlSafe), which is where an engine reads them.
+ */
+static void test_ndis_rules(void)
+{
+	static uint8_t pages[3 * 4096] __attribute__((aligned(4096)));
+	uint8_t *a = pages + 4096 - 16, *b = pages + 4096 + 700, *c = pages + 8192 + 5;
+	MDL m[3];
+	NET_BUFFER nb;
+	struct ipoc_cursor cur;
+	uint8_t got[12], want[12];
+	uint32_t i;
+
+	memset(pages, 0x5A, sizeof(pages));
+	for (i = 0; i < 8; i++)
+		b[4 + i] = (uint8_t)(0x10 + i);             /* data bytes 0..7 in B */
+	for (i = 0; i < 4; i++)
+		c[i] = (uint8_t)(0x18 + i);                 /* data bytes 8..11 in C */
+	for (i = 0; i < 12; i++)
+		want[i] = (uint8_t)(0x10 + i);
+	uint8_t *vas[3] = { a, b, c };
+	uint32_t counts[3] = { 16, 12, 7 };
+	for (i = 0; i < 3; i++) {
+		mdl_set(&m[i], vas[i], counts[i], i < 2 ? &m[i + 1] : NULL);
+		m[i].StartVa = (void *)((uintptr_t)vas[i] & ~(uintptr_t)4095);
+		m[i].ByteOffset = (ULONG)((uintptr_t)vas[i] & 4095);
+		IPOC_CHECK(MmGetMdlVirtualAddress(&m[i]) == m[i].MappedSystemVa);
+		IPOC_CHECK(MmGetSystemAddressForMdlSafe(&m[i], 0) == vas[i]);
+	}
+	memset(&nb, 0, sizeof(nb));
+	nb.MdlChain = &m[0];
+	nb.CurrentMdl = &m[1];
+	nb.CurrentMdlOffset = 4;
+	nb.DataOffset = 16 + 4;
+	nb.DataLength = 12;
+	IPOC_CHECK_EQ(ipoc_nb_validate(&nb), 0);
+	IPOC_CHECK_EQ(ipoc_cursor_init(&cur, &nb), 0);
+	IPOC_CHECK(cur.mdl == &m[1] && cur.mdl_off == 4);
+	IPOC_CHECK_EQ(ipoc_cursor_take(&cur, got, sizeof(got)), 0);
+	IPOC_CHECK_MEM(got, want, sizeof(want));
+	IPOC_CHECK_EQ(cur.left, 0);
+	/* The 3 bytes of C past DataLength are not data. */
+	IPOC_CHECK_EQ(ipoc_nb_copy_out(&nb, 9, got, 4), -1);
+	/* DataOffset must count every byte of the MDLs before CurrentMdl. */
+	nb.DataOffset = 4;
+	IPOC_CHECK_EQ(ipoc_nb_validate(&nb), -1);
+	nb.DataOffset = 20;
+	/* Total data size may not exceed the chain: 16 + 12 + 7 = 35 = 20 + 15. */
+	nb.DataLength = 15;
+	IPOC_CHECK_EQ(ipoc_nb_validate(&nb), 0);
+	nb.DataLength = 16;
+	IPOC_CHECK_EQ(ipoc_nb_validate(&nb), -1);
+	/* CurrentMdlOffset beyond its MDL's ByteCount is not a position. */
+	nb.DataLength = 12;
+	nb.CurrentMdlOffset = 13;
+	nb.DataOffset = 16 + 13;
+	IPOC_CHECK_EQ(ipoc_nb_validate(&nb), -1);
+}
+
 static void test_validate(void)
 {
 	struct fixture f;
@@ -395,6 +462,7 @@ int main(int argc, char **argv)
 	test_failure_leaves_cursor();
 	test_exact_end();
 	test_current_mdl_later();
+	test_ndis_rules();
 	test_validate();
 	test_copy_in_out();
 	return ipoc_test_report(argv[0]);

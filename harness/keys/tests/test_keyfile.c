@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_keyfile.c - the key-file readers (harness/keyfile.h): Wireshark
+ * test_keyfile.c - the key-file readers (harness/keys/keyfile.h): Wireshark
  * esp_sa files as Wireshark 4.0 and later write them, `ip xfrm state` and
  * `ip -s xfrm state` output, every algorithm mapping, format detection,
  * every error message (by content, with its file:line), the limits, and

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_vectors_parse.c - the vector file reader (harness/vectors.h): good
+ * test_vectors_parse.c - the vector file reader (harness/vectors/vectors.h): good
  * files and the typed values they give, continuation lines, every error
  * message with its file:line, the limits, arbitrary bytes, and every file
  * shipped in vectors/ (the directory is argv[1]).
