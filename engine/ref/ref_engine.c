@@ -54,6 +54,8 @@ static NDIS_STATUS ref_open(const struct ipoc_host_ops *host, const struct ipoc_
 	if (p && p->struct_size >= offsetof(struct ipoc_open_params, flags) &&
 	    p->sa_offload_capacity)
 		cap = p->sa_offload_capacity;
+	if (cap > REF_MAX_SA_CAPACITY)
+		cap = REF_MAX_SA_CAPACITY;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NDIS_STATUS_RESOURCES;

@@ -14,6 +14,10 @@
 #ifndef REF_DEFAULT_SA_CAPACITY
 #define REF_DEFAULT_SA_CAPACITY 1024
 #endif
+/* The most SA slots open sets up (the table and its index are sized from
+ * it); a larger ipoc_open_params.sa_offload_capacity is bounded to this,
+ * and SaOffloadCapacity says so. */
+#define REF_MAX_SA_CAPACITY (1u << 20)
 #ifndef REF_VERSION
 #define REF_VERSION "0.0.0"
 #endif

@@ -117,7 +117,7 @@ struct rx_ctx {
 	struct ipoc_engine *e;
 	uint8_t *p;
 	struct rx_result r;
-	int depth;               /* IPsec portions processed */
+	int depth;               /* IPsec portions entered: NDIS has at most two */
 };
 
 static int process_ip(struct rx_ctx *c, const struct ref_ip *ip, bool outer);
@@ -172,10 +172,13 @@ static int process_ip(struct rx_ctx *c, const struct ref_ip *ip, bool outer)
 	uint32_t spi, alen, dst = ref_ip_dst(ip, &alen);
 	bool other;
 
-	if (ip->frag || find_ipsec(c->p, ip, &h) != 0)
+	/* NDIS knows two portions (tunnel and transport, R-RX-3): what a
+	 * second portion protects is not looked into, however it nests. */
+	if (c->depth >= 2 || ip->frag || find_ipsec(c->p, ip, &h) != 0)
 		return 0;
 	if (ESP_HDR_LEN > ip->end - h.off)
 		return 0;
+	c->depth++;
 	memcpy(&spi, c->p + h.off + (h.op == IPsecOffloadV2Ah ? 4 : 0), 4);
 	sa = ref_sa_find_inbound(&c->e->sas, spi, c->p + dst, alen, h.op, &other);
 	if (!sa || !ref_sa_enabled(c->e, sa))

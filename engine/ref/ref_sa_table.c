@@ -25,9 +25,13 @@ _Static_assert(sizeof(uintptr_t) == 8, "handles carry a 32-bit tag above a 32-bi
 
 int ref_sa_table_init(struct ref_sa_table *t, uint32_t capacity)
 {
-	memset(t, 0, sizeof(*t));
 	uint32_t nb = 1;
 
+	memset(t, 0, sizeof(*t));
+	/* Buckets are the power of two at or above 2 * capacity: bounded, so
+	 * the doubling below cannot overflow. */
+	if (capacity == 0 || capacity > REF_MAX_SA_CAPACITY)
+		return -1;
 	while (nb < 2 * capacity)
 		nb <<= 1;
 	t->slots = calloc(capacity, sizeof(*t->slots));

@@ -574,6 +574,69 @@ static void test_disabled(void)
 	EXPECT(CRYPTO_SUCCESS);
 }
 
+/* ---- nesting: NDIS knows two portions ---- */
+
+/* IPv4 10.0.0.1 -> 10.0.0.2 carrying ESP (SPI spi, sequence seq, NULL
+ * encryption, HMAC-SHA1-96 with sa_build's key 0x11, 0x12, ...) around the
+ * n bytes at inner, Next Header nh. Returns the packet length. */
+static uint32_t wrap_esp(uint8_t *out, uint32_t spi, uint32_t seq, const uint8_t *inner,
+			 uint32_t n, uint8_t nh)
+{
+	static const uint8_t v4[20] = { 0x45, 0, 0, 0, 0, 1, 0, 0, 64, 50, 0, 0,
+					10, 0, 0, 1, 10, 0, 0, 2 };
+	uint8_t key[20], mac[EVP_MAX_MD_SIZE];
+	uint32_t pad = (4 - (n + 2) % 4) % 4, len = 20 + 8 + n + pad + 2 + 12;
+	unsigned int ml = 0;
+
+	memcpy(out, v4, 20);
+	out[2] = (uint8_t)(len >> 8);
+	out[3] = (uint8_t)len;
+	fb_fix_ipv4(out, 0);
+	for (int i = 0; i < 4; i++) {
+		out[20 + i] = (uint8_t)(spi >> (24 - 8 * i));
+		out[24 + i] = (uint8_t)(seq >> (24 - 8 * i));
+	}
+	memcpy(out + 28, inner, n);
+	for (uint32_t i = 0; i < pad; i++)
+		out[28 + n + i] = (uint8_t)(i + 1);
+	out[28 + n + pad] = (uint8_t)pad;
+	out[29 + n + pad] = nh;
+	for (uint32_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(0x11 + i);
+	HMAC(EVP_sha1(), key, (int)sizeof(key), out + 20, len - 20 - 12, mac, &ml);
+	memcpy(out + len - 12, mac, 12);
+	return len;
+}
+
+/* ESP tunnels three deep, each level verifying under one inbound SA: the
+ * outer two portions are checked (NextCryptoDone) and the header
+ * information is the second one's; the third is not looked into. */
+static void test_nesting_depth(void)
+{
+	static const uint8_t data[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct sa_spec sp = esp(0x3301, NONE, SHA1);
+	uint8_t l3[256], l2[256];
+	uint32_t n3, n2, n1;
+
+	sp.flags = IPSEC_OFFLOAD_V2_INBOUND;
+	hi = ho = NULL;
+	IPOC_CHECK_EQ(sa_add(&s, &sp, &hi), NDIS_STATUS_SUCCESS);
+	n3 = wrap_esp(l3, 0x3301, 3, data, sizeof(data), 59);
+	n2 = wrap_esp(l2, 0x3301, 2, l3, n3, 4);
+	memset(&g, 0, sizeof(g));
+	memcpy(g.b, "\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\0", 14);
+	n1 = wrap_esp(g.b + 14, 0x3301, 1, l2, n2, 4);
+	g.len = 14 + n1;
+	IPOC_CHECK_EQ(fb_receive(&io, g.b, g.len, NULL), 0);
+	IPOC_CHECK_EQ(io.indicated, 1);
+	IPOC_CHECK_EQ(io.slot1, IPSEC_RX_CRYPTO_DONE | IPSEC_RX_NEXT_CRYPTO_DONE);
+	/* Level 2's trailer: Next Header 4, its pad length. */
+	IPOC_CHECK_EQ(io.slot12, IPSEC_HDR_RX_HEADER_INFO_SET | 4u |
+				 (uint32_t)((4 - (n3 + 2) % 4) % 4) << 8);
+	IPOC_CHECK_MEM(io.after, g.b, g.len);   /* NULL encryption: nothing changes */
+	drop();
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -591,6 +654,7 @@ int main(int argc, char **argv)
 	test_natt();
 	test_sa_delete_req();
 	test_disabled();
+	test_nesting_depth();
 	session_close(&s);
 	return ipoc_test_report(argv[0]);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "textfile.h"
+#include "wipe.h"
 
 void text_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -39,7 +40,7 @@ static int grow(char **buf, size_t len, size_t ncap)
 		return -1;
 	if (*buf) {
 		memcpy(nb, *buf, len);
-		explicit_bzero(*buf, len);
+		ipoc_wipe(*buf, len);
 	}
 	free(*buf);
 	*buf = nb;
@@ -52,13 +53,17 @@ static int slurp(FILE *fp, const char *path, size_t max, char **buf, size_t *len
 	size_t n;
 
 	for (;;) {
-		if (*cap - *len < 4096) {
+		/* The limit holds before anything more is allocated: the buffer
+		 * never grows past max + 1 bytes, the one byte that tells. */
+		if (*len > max) {
+			text_err(err, errlen, "%s: larger than %zu bytes", path, max);
+			return -1;
+		}
+		if (*len == *cap) {
 			size_t ncap = *cap ? *cap * 2 : 65536;
 
-			if (*cap > max) {
-				text_err(err, errlen, "%s: larger than %zu bytes", path, max);
-				return -1;
-			}
+			if (ncap > max + 1)
+				ncap = max + 1;
 			if (grow(buf, *len, ncap) != 0) {
 				text_err(err, errlen, "%s: out of memory", path);
 				return -1;
@@ -93,7 +98,7 @@ int textfile_read(const char *path, size_t max, char **buf, size_t *len, size_t 
 	fclose(fp);
 	if (rc != 0) {
 		if (*buf)
-			explicit_bzero(*buf, *cap);
+			ipoc_wipe(*buf, *cap);
 		free(*buf);
 		*buf = NULL;
 	}

@@ -78,13 +78,6 @@ bool kf_line_is_empty(const char *s, size_t n)
 /* ------------------------------------------------------------------------ */
 /* Values */
 
-/* see keyfile_int.h */
-void kf_wipe(void *ptr, size_t n)
-{
-	if (ptr && n)
-		explicit_bzero(ptr, n);
-}
-
 
 /* see keyfile_int.h */
 int kf_unhex(const char *s, size_t n, bool odd_ok, struct vec_bytes *out, size_t *bad)
@@ -208,7 +201,7 @@ unsigned kf_icv_len(enum vec_auth a)
 /* see keyfile_int.h */
 void kf_bytes_clear(struct vec_bytes *b)
 {
-	kf_wipe(b->data, b->len);
+	ipoc_wipe(b->data, b->len);
 	free(b->data);
 	b->data = NULL;
 	b->len = 0;
@@ -439,7 +432,7 @@ int keyfile_read(const char *path, enum keyfile_format format, struct key_file *
 	*out = NULL;
 	if (textfile_read(path, KF_INPUT_MAX, &buf, &len, &cap, err, errlen) == 0)
 		rc = keyfile_parse_buf(path, buf, len, format, out, err, errlen);
-	kf_wipe(buf, cap);
+	ipoc_wipe(buf, cap);
 	free(buf);
 	return rc;
 }

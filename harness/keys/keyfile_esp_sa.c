@@ -469,7 +469,7 @@ static void rec_free(struct rec *r)
 	size_t i;
 
 	for (i = 0; i < r->nv; i++) {
-		kf_wipe(r->v[i].s, r->v[i].n);
+		ipoc_wipe(r->v[i].s, r->v[i].n);
 		free(r->v[i].s);
 	}
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "keyfile.h"
+#include "wipe.h"
 
 enum kf_limits {
 	KF_LINE_MAX = 65536,            /* bytes in one line, newline excluded */
@@ -85,9 +86,6 @@ void kf_bytes_clear(struct vec_bytes *b);
 
 /* Wipe and free the keys of sa. */
 void kf_sa_clear(struct key_sa *sa);
-
-/* Zero n bytes in a way the compiler keeps. */
-void kf_wipe(void *ptr, size_t n);
 
 /* The two formats: every line of p's text, SAs into p->kf. 0, or -1. */
 int kf_parse_esp_sa(struct kf_parser *p);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sa_offload.h"
+#include "wipe.h"
 
 uint32_t enc_bit(enum vec_enc e)
 {
@@ -128,6 +129,6 @@ NDIS_STATUS sa_offload_v2(struct session *s, const struct vec_sa *sa, enum vec_f
 	st = session_oid(s, IPOC_REQUEST_SET, OID_TCP_TASK_IPSEC_OFFLOAD_V2_ADD_SA, a,
 			 (uint32_t)(offsetof(IPSEC_OFFLOAD_V2_ADD_SA, KeyData) + off), NULL);
 	*h = a->OffloadHandle;
-	memset(buf, 0, sizeof(buf));   /* the keys */
+	ipoc_wipe(buf, sizeof(buf));   /* the keys */
 	return st;
 }

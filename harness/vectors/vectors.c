@@ -21,6 +21,7 @@
 
 #include "ipoc/ndis.h"
 #include "textfile.h"
+#include "wipe.h"
 #include "vectors_int.h"
 
 /* ------------------------------------------------------------------------ */
@@ -417,6 +418,7 @@ static int parse_all(struct parser *p, const char *text, size_t len)
 
 static void bytes_free(struct vec_bytes *b)
 {
+	ipoc_wipe(b->data, b->len);   /* keys among them */
 	free(b->data);
 	b->data = NULL;
 	b->len = 0;

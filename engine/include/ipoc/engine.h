@@ -100,7 +100,10 @@ struct ipoc_host_ops {
 /* Parameters of open. since 1.0 */
 struct ipoc_open_params {
 	uint32_t struct_size;        /* sizeof(struct ipoc_open_params) of the host */
-	uint32_t sa_offload_capacity;/* SA bundles to claim; 0 = engine default */
+	uint32_t sa_offload_capacity;/* SA bundles to claim; 0 = engine default.
+	                                An engine may bound it: what it claims
+	                                is its SaOffloadCapacity (the reference
+	                                engine claims at most 2^20) */
 	uint32_t flags;              /* IPOC_OPEN_* */
 	uint32_t reserved;
 };
