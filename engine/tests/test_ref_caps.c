@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "ipoc_test.h"
-#include "sa_build.h"
+#include "engine_io.h"
 
 #ifndef IPOC_TEST_DEFAULT_SA_CAPACITY
 #define IPOC_TEST_DEFAULT_SA_CAPACITY 1024

@@ -13,7 +13,7 @@
 
 #include "ipoc_nbl.h"
 #include "ipoc_test.h"
-#include "sa_build.h"
+#include "engine_io.h"
 
 /* What the host saw. */
 struct seen {

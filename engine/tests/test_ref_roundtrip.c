@@ -20,7 +20,7 @@
  */
 #include <stdlib.h>
 
-#include "frame_build.h"
+#include "engine_io.h"
 #include "ipoc_test.h"
 
 enum { FIELD = 1, CIPHER = 2 };

@@ -26,7 +26,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "frame_build.h"
+#include "engine_io.h"
 #include "ipoc_test.h"
 
 static struct session s;

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "ipoc_test.h"
-#include "sa_build.h"
+#include "engine_io.h"
 
 #define GARBAGE ((HANDLE)(uintptr_t)0x5A5A5A5A5A5A5A5Aull)
 #define OK NDIS_STATUS_SUCCESS

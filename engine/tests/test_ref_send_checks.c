@@ -20,7 +20,7 @@
  * by the data sent, valid IPv4 header and TCP checksums (RFC 793 §3.1), PSH
  * on the last segment only, and the data in order.
  */
-#include "frame_build.h"
+#include "engine_io.h"
 #include "ipoc_test.h"
 
 static struct session s;

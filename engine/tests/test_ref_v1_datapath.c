@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "frame_build.h"
+#include "engine_io.h"
 #include "ipoc_test.h"
 
 struct v1_case {

@@ -13,7 +13,7 @@
 
 #include "ipoc_test.h"
 #include "ref_internal.h"
-#include "sa_build.h"
+#include "engine_io.h"
 
 /* A key pattern no builder produces: bytes of a fixed xorshift stream. */
 static void fill_pattern(uint8_t *p, size_t n, uint64_t seed)

@@ -8,25 +8,28 @@
  * - Bookkeeping lives in one struct nbl_priv per NBL, reached through
  *   nbl->ProtocolReserved[0]: the harness is the protocol side of the
  *   miniport interface, and MiniportReserved belongs to the engine under
- *   test. The private struct owns the NB array, the MDL array and one record
- *   per MDL buffer (allocation base, ByteCount at build time, indices).
- *   Guard checks and freeing walk those records, never the NB/MDL links, so
- *   they stay correct when an engine has scribbled on the structures.
+ *   test. The private struct owns the NB array, the MDL array, one record
+ *   per MDL buffer (where its guard bytes and unused space are) and a copy
+ *   of every structure as built. Guard, unused-space and metadata checks
+ *   and freeing walk those records, never the NB/MDL links, so they stay
+ *   correct when an engine has scribbled on the structures.
  *
- * - Each MDL buffer is its own malloc, laid out as
- *   [guard][ByteCount bytes][guard]; the guards hold a per-byte pattern.
- *   Under AddressSanitizer the guards are also poisoned, so a read one byte
- *   outside a buffer aborts at once instead of waiting for a guard check.
+ * - Guard bytes hold a per-byte pattern. With guard bytes on both sides
+ *   (malloc'd buffers) there are IPOC_NBL_GUARD_LEN of them each side; with
+ *   a guard page on one side, up to IPOC_NBL_GUARD_LEN on the other, as the
+ *   cell's slack allows. Under AddressSanitizer they are also poisoned.
  *
  * - NET_BUFFER_LIST and NET_BUFFER are 16-byte aligned types (their
  *   SLIST_HEADER), so they come from aligned_alloc, not malloc, which keeps
  *   UBSan's alignment check quiet on every target.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipoc_gpage.h"
 #include "ipoc_nbl.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -48,17 +51,24 @@
 
 #define GUARD IPOC_NBL_GUARD_LEN
 #define PRIV_MAGIC 0x69704e42u /* "ipNB" */
+#define PAGE_MASK ((uintptr_t)4095)
 
-/* Head- and tailroom are filled with this rather than zeros, so that code
- * which wrongly includes them in the frame sees bytes it cannot mistake
- * for padding. */
+/* Unused data space is filled with this rather than zeros, so that code
+ * which wrongly includes it in the frame sees bytes it cannot mistake for
+ * padding. */
 #define ROOM_FILL 0xEE
 
 struct mdl_rec {
-	uint8_t *base;          /* malloc'd: guard + byte_count + guard */
-	uint32_t byte_count;    /* ByteCount as built; engines may not change it */
+	uint8_t *buf;           /* ByteCount bytes (the MDL's MappedSystemVa) */
+	uint32_t byte_count;    /* ByteCount as built */
 	uint32_t nb_idx;
 	uint32_t mdl_idx;       /* index inside its NB's chain */
+	uint32_t room_lo;       /* [0, room_lo) is unused data space */
+	uint32_t room_hi;       /* and so is [room_hi, byte_count) */
+	uint8_t *pre, *post;    /* guard bytes right before / after buf */
+	uint32_t pre_len, post_len;
+	uint8_t *base;          /* malloc'd allocation, or NULL */
+	struct ipoc_gbuf g;     /* guard-page cell, when base is NULL */
 };
 
 struct nbl_priv {
@@ -69,6 +79,9 @@ struct nbl_priv {
 	NET_BUFFER *nbs;
 	MDL *mdls;
 	struct mdl_rec *recs;
+	NET_BUFFER_LIST nbl_built;   /* copies as built, for ipoc_nbl_check_meta */
+	NET_BUFFER *nbs_built;
+	MDL *mdls_built;
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -97,32 +110,27 @@ static void *zalloc_aligned(size_t align, size_t size)
 	return p;
 }
 
+/* Guard byte k: the bytes before a buffer count from GUARD back, those
+ * after it from GUARD on, so each position has its own value. */
 static uint8_t guard_byte(size_t k)
 {
 	return (uint8_t)(0xA5 ^ k);
 }
 
-/* Guard k (0 .. 2*GUARD-1) of a buffer: the first GUARD before it, the rest
- * after it. */
-static uint8_t *guard_addr(const struct mdl_rec *r, size_t k)
-{
-	return k < GUARD ? r->base + k : r->base + GUARD + r->byte_count + (k - GUARD);
-}
-
 static void guards_fill(const struct mdl_rec *r)
 {
-	size_t k;
-
-	for (k = 0; k < 2 * GUARD; k++)
-		*guard_addr(r, k) = guard_byte(k);
-	GUARD_POISON(r->base, GUARD);
-	GUARD_POISON(r->base + GUARD + r->byte_count, GUARD);
+	for (uint32_t k = 0; k < r->pre_len; k++)
+		r->pre[k] = guard_byte(GUARD - r->pre_len + k);
+	for (uint32_t k = 0; k < r->post_len; k++)
+		r->post[k] = guard_byte(GUARD + k);
+	GUARD_POISON(r->pre, r->pre_len);
+	GUARD_POISON(r->post, r->post_len);
 }
 
 static void guards_unpoison(const struct mdl_rec *r)
 {
-	GUARD_UNPOISON(r->base, GUARD);
-	GUARD_UNPOISON(r->base + GUARD + r->byte_count, GUARD);
+	GUARD_UNPOISON(r->pre, r->pre_len);
+	GUARD_UNPOISON(r->post, r->post_len);
 }
 
 static struct nbl_priv *priv_of(const NET_BUFFER_LIST *nbl)
@@ -151,7 +159,7 @@ static int frame_check(const struct ipoc_frame *f, size_t fi, char *err, size_t 
 		seterr(err, errlen, "frame %zu: cuts is NULL but n_cuts is %u", fi, s->n_cuts);
 		return -1;
 	}
-	if ((uint64_t)s->headroom + f->len + s->tailroom > UINT32_MAX) {
+	if ((uint64_t)s->lead + s->headroom + f->len + s->tailroom > UINT32_MAX) {
 		seterr(err, errlen, "frame %zu: headroom %u + len %u + tailroom %u exceeds 32 bits",
 		       fi, s->headroom, f->len, s->tailroom);
 		return -1;
@@ -177,65 +185,119 @@ static int frame_check(const struct ipoc_frame *f, size_t fi, char *err, size_t 
 	return 0;
 }
 
-/* Frame bytes [from, to) as MDL j of frame f, with head/tailroom added to the
- * first/last MDL. */
-static void segment(const struct ipoc_frame *f, uint32_t j, uint32_t *from, uint32_t *to)
+/* MDLs of one frame: its cuts + 1, and the lead MDL. */
+static size_t frame_mdls(const struct ipoc_frame *f)
 {
-	const struct ipoc_mdl_shape *s = &f->shape;
-
-	*from = j ? s->cuts[j - 1] : 0;
-	*to = j < s->n_cuts ? s->cuts[j] : f->len;
+	return (size_t)f->shape.n_cuts + 1 + (f->shape.lead ? 1 : 0);
 }
 
-/* Allocate, fill and guard the buffer of one MDL. */
-static int mdl_make(MDL *m, struct mdl_rec *r, const struct ipoc_frame *f, uint32_t j)
+/* Room for a buffer of n bytes with its guards, as opts asks. */
+static int buf_alloc(struct mdl_rec *r, uint32_t n, enum ipoc_nbl_guard guard)
 {
-	const struct ipoc_mdl_shape *s = &f->shape;
-	uint32_t from, to, head, tail;
-	uint8_t *va;
+	size_t slack;
 
-	segment(f, j, &from, &to);
-	head = j == 0 ? s->headroom : 0;
-	tail = j == s->n_cuts ? s->tailroom : 0;
-	/* frame_check() bounded head + len + tail to 32 bits. */
-	r->byte_count = head + (to - from) + tail;
-	r->base = malloc((size_t)r->byte_count + 2 * GUARD);
-	if (!r->base)
+	if (guard == IPOC_NBL_GUARD_BYTES) {
+		r->base = malloc((size_t)n + 2 * GUARD);
+		if (!r->base)
+			return -1;
+		r->pre = r->base;
+		r->pre_len = GUARD;
+		r->buf = r->base + GUARD;
+		r->post = r->buf + n;
+		r->post_len = GUARD;
+		return 0;
+	}
+	if (ipoc_gpage_alloc(n, guard == IPOC_NBL_GUARD_TAIL ? IPOC_GPAGE_TAIL : IPOC_GPAGE_HEAD,
+			     &r->g) != 0)
 		return -1;
-	va = r->base + GUARD;
-	memset(va, ROOM_FILL, head);
-	if (to > from)
-		memcpy(va + head, f->data + from, to - from);
-	memset(va + head + (to - from), ROOM_FILL, tail);
-	guards_fill(r);
-
-	m->Size = (CSHORT)sizeof(MDL);
-	m->MdlFlags = MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL;
-	m->MappedSystemVa = va;
-	m->StartVa = va;
-	m->ByteCount = r->byte_count;
-	m->ByteOffset = 0;
+	r->buf = r->g.buf;
+	slack = ipoc_gpage_slack(&r->g, IPOC_GPAGE_TAIL);
+	if (slack > GUARD)
+		slack = GUARD;
+	if (guard == IPOC_NBL_GUARD_TAIL) {
+		r->pre = r->buf - slack;
+		r->pre_len = (uint32_t)slack;
+		r->post = r->buf + n;
+	} else {
+		r->pre = r->buf;
+		r->post = r->buf + n;
+		r->post_len = (uint32_t)slack;
+	}
 	return 0;
 }
 
-/* Build NB fi from frame f over MDLs mdls[0 .. n_cuts] / recs[...]. */
-static int nb_make(NET_BUFFER *nb, MDL *mdls, struct mdl_rec *recs, const struct ipoc_frame *f,
-		   size_t fi)
+static void buf_free(struct mdl_rec *r)
 {
-	uint32_t j;
+	guards_unpoison(r);
+	if (r->base)
+		free(r->base);
+	else
+		ipoc_gpage_free(&r->g);
+	r->base = NULL;
+	r->buf = NULL;
+}
 
-	for (j = 0; j <= f->shape.n_cuts; j++) {
+static void mdl_describe(MDL *m, uint8_t *va, uint32_t bc)
+{
+	m->Size = (CSHORT)sizeof(MDL);
+	m->MdlFlags = MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL;
+	m->MappedSystemVa = va;
+	m->StartVa = (PVOID)((uintptr_t)va & ~PAGE_MASK);
+	m->ByteCount = bc;
+	m->ByteOffset = (ULONG)((uintptr_t)va & PAGE_MASK);
+}
+
+/* Allocate, fill and guard the buffer of MDL j of frame f (j counts the
+ * lead MDL, if any, as 0). */
+static int mdl_make(MDL *m, struct mdl_rec *r, const struct ipoc_frame *f, uint32_t j,
+		    enum ipoc_nbl_guard guard)
+{
+	const struct ipoc_mdl_shape *s = &f->shape;
+	uint32_t k = s->lead ? j - 1 : j, from, to, head, tail;
+
+	if (s->lead && j == 0) {
+		from = to = 0;
+		head = s->lead;
+		tail = 0;
+	} else {
+		from = k ? s->cuts[k - 1] : 0;
+		to = k < s->n_cuts ? s->cuts[k] : f->len;
+		head = k == 0 ? s->headroom : 0;
+		tail = k == s->n_cuts ? s->tailroom : 0;
+	}
+	/* frame_check() bounded lead + head + len + tail to 32 bits. */
+	r->byte_count = head + (to - from) + tail;
+	r->room_lo = head;
+	r->room_hi = head + (to - from);
+	if (buf_alloc(r, r->byte_count, guard) != 0)
+		return -1;
+	memset(r->buf, ROOM_FILL, head);
+	if (to > from)
+		memcpy(r->buf + head, f->data + from, to - from);
+	memset(r->buf + head + (to - from), ROOM_FILL, tail);
+	guards_fill(r);
+	mdl_describe(m, r->buf, r->byte_count);
+	return 0;
+}
+
+/* Build NB fi from frame f over its MDLs and records. */
+static int nb_make(NET_BUFFER *nb, MDL *mdls, struct mdl_rec *recs, const struct ipoc_frame *f,
+		   size_t fi, enum ipoc_nbl_guard guard)
+{
+	uint32_t n = (uint32_t)frame_mdls(f), lead = f->shape.lead ? 1 : 0;
+
+	for (uint32_t j = 0; j < n; j++) {
 		recs[j].nb_idx = (uint32_t)fi;
 		recs[j].mdl_idx = j;
-		if (mdl_make(&mdls[j], &recs[j], f, j) != 0)
+		if (mdl_make(&mdls[j], &recs[j], f, j, guard) != 0)
 			return -1;
 		if (j)
 			mdls[j - 1].Next = &mdls[j];
 	}
 	nb->MdlChain = &mdls[0];
-	nb->CurrentMdl = &mdls[0];
+	nb->CurrentMdl = &mdls[lead];
 	nb->CurrentMdlOffset = f->shape.headroom;
-	nb->DataOffset = f->shape.headroom;
+	nb->DataOffset = f->shape.lead + f->shape.headroom;
 	nb->DataLength = f->len;
 	return 0;
 }
@@ -249,7 +311,7 @@ static int frames_check(const struct ipoc_frame *frames, size_t n, size_t *n_mdl
 	for (i = 0; i < n; i++) {
 		if (frame_check(&frames[i], i, err, errlen) != 0)
 			return -1;
-		total += (size_t)frames[i].shape.n_cuts + 1;
+		total += frame_mdls(&frames[i]);
 	}
 	*n_mdl = total;
 	return 0;
@@ -274,8 +336,10 @@ static NET_BUFFER_LIST *nbl_alloc(size_t n_nb, size_t n_mdl)
 	nbl->ProtocolReserved[0] = p;
 	p->nbs = zalloc_aligned(_Alignof(NET_BUFFER), n_nb * sizeof(NET_BUFFER));
 	p->mdls = zalloc_aligned(_Alignof(MDL), n_mdl * sizeof(MDL));
+	p->nbs_built = zalloc_aligned(_Alignof(NET_BUFFER), n_nb * sizeof(NET_BUFFER));
+	p->mdls_built = zalloc_aligned(_Alignof(MDL), n_mdl * sizeof(MDL));
 	p->recs = calloc(n_mdl, sizeof(*p->recs));
-	if (!p->nbs || !p->mdls || !p->recs) {
+	if (!p->nbs || !p->mdls || !p->recs || !p->nbs_built || !p->mdls_built) {
 		ipoc_nbl_free(nbl);
 		return NULL;
 	}
@@ -283,9 +347,10 @@ static NET_BUFFER_LIST *nbl_alloc(size_t n_nb, size_t n_mdl)
 }
 
 /* see ipoc_nbl.h */
-int ipoc_nbl_build(NET_BUFFER_LIST **out, const struct ipoc_frame *frames, size_t n,
-		   char *err, size_t errlen)
+int ipoc_nbl_build_ex(NET_BUFFER_LIST **out, const struct ipoc_frame *frames, size_t n,
+		      const struct ipoc_nbl_opts *opts, char *err, size_t errlen)
 {
+	enum ipoc_nbl_guard guard = opts ? opts->guard : IPOC_NBL_GUARD_BYTES;
 	NET_BUFFER_LIST *nbl;
 	struct nbl_priv *p;
 	size_t i, n_mdl, m = 0;
@@ -305,18 +370,28 @@ int ipoc_nbl_build(NET_BUFFER_LIST **out, const struct ipoc_frame *frames, size_
 	}
 	p = priv_of(nbl);
 	for (i = 0; i < n; i++) {
-		if (nb_make(&p->nbs[i], &p->mdls[m], &p->recs[m], &frames[i], i) != 0) {
+		if (nb_make(&p->nbs[i], &p->mdls[m], &p->recs[m], &frames[i], i, guard) != 0) {
 			seterr(err, errlen, "frame %zu: out of memory for MDL buffers", i);
 			ipoc_nbl_free(nbl);
 			return -1;
 		}
 		if (i)
 			p->nbs[i - 1].Next = &p->nbs[i];
-		m += (size_t)frames[i].shape.n_cuts + 1;
+		m += frame_mdls(&frames[i]);
 	}
 	nbl->FirstNetBuffer = &p->nbs[0];
+	memcpy(&p->nbl_built, nbl, sizeof(*nbl));
+	memcpy(p->nbs_built, p->nbs, n * sizeof(NET_BUFFER));
+	memcpy(p->mdls_built, p->mdls, n_mdl * sizeof(MDL));
 	*out = nbl;
 	return 0;
+}
+
+/* see ipoc_nbl.h */
+int ipoc_nbl_build(NET_BUFFER_LIST **out, const struct ipoc_frame *frames, size_t n,
+		   char *err, size_t errlen)
+{
+	return ipoc_nbl_build_ex(out, frames, n, NULL, err, errlen);
 }
 
 /* see ipoc_nbl.h */
@@ -333,15 +408,14 @@ void ipoc_nbl_free(NET_BUFFER_LIST *nbl)
 		free(nbl);
 		return;
 	}
-	for (i = 0; p->recs && i < p->n_mdl; i++) {
-		if (!p->recs[i].base)
-			continue;
-		guards_unpoison(&p->recs[i]);
-		free(p->recs[i].base);
-	}
+	for (i = 0; p->recs && i < p->n_mdl; i++)
+		if (p->recs[i].buf)
+			buf_free(&p->recs[i]);
 	free(p->recs);
 	free(p->mdls);
 	free(p->nbs);
+	free(p->mdls_built);
+	free(p->nbs_built);
 	p->magic = 0;
 	free(p);
 	free(nbl);
@@ -361,26 +435,36 @@ void ipoc_nbl_free_chain(NET_BUFFER_LIST *chain)
 /* Report the first changed guard byte of r, if any. */
 static int rec_check(const struct mdl_rec *r, char *err, size_t errlen)
 {
-	size_t k;
 	int bad = 0;
 
 	guards_unpoison(r);
-	for (k = 0; k < 2 * GUARD && !bad; k++) {
-		if (*guard_addr(r, k) == guard_byte(k))
+	for (uint32_t k = 0; k < r->pre_len && !bad; k++) {
+		uint32_t back = r->pre_len - k;   /* bytes before the buffer */
+
+		if (r->pre[k] == guard_byte(GUARD - back))
 			continue;
 		bad = 1;
-		if (k < GUARD)
-			seterr(err, errlen,
-			       "NB %u MDL %u: guard before the buffer corrupted at byte %ld (guard byte %zu)",
-			       r->nb_idx, r->mdl_idx, (long)k - (long)GUARD, k);
-		else
-			seterr(err, errlen,
-			       "NB %u MDL %u: guard after the buffer corrupted at byte %lu (guard byte %zu, ByteCount %u)",
-			       r->nb_idx, r->mdl_idx, (unsigned long)r->byte_count + (k - GUARD),
-			       k - GUARD, r->byte_count);
+		seterr(err, errlen,
+		       "NB %u MDL %u: guard before the buffer corrupted at byte %ld (guard byte %u)",
+		       r->nb_idx, r->mdl_idx, -(long)back, GUARD - back);
 	}
-	GUARD_POISON(r->base, GUARD);
-	GUARD_POISON(r->base + GUARD + r->byte_count, GUARD);
+	for (uint32_t k = 0; k < r->post_len && !bad; k++) {
+		if (r->post[k] == guard_byte(GUARD + k))
+			continue;
+		bad = 1;
+		seterr(err, errlen,
+		       "NB %u MDL %u: guard after the buffer corrupted at byte %lu (guard byte %u, ByteCount %u)",
+		       r->nb_idx, r->mdl_idx, (unsigned long)r->byte_count + k, k, r->byte_count);
+	}
+	for (uint32_t k = 0; k < r->byte_count && !bad; k++) {
+		if ((k >= r->room_lo && k < r->room_hi) || r->buf[k] == ROOM_FILL)
+			continue;
+		bad = 1;
+		seterr(err, errlen, "NB %u MDL %u: unused data space written at byte %u (%s)",
+		       r->nb_idx, r->mdl_idx, k, k < r->room_lo ? "before the data" : "after the data");
+	}
+	GUARD_POISON(r->pre, r->pre_len);
+	GUARD_POISON(r->post, r->post_len);
 	return bad ? -1 : 0;
 }
 
@@ -399,6 +483,150 @@ int ipoc_nbl_check_guards(const NET_BUFFER_LIST *nbl, char *err, size_t errlen)
 		if (rec_check(&p->recs[i], err, errlen) != 0)
 			return -1;
 	return 0;
+}
+
+#define SAME(a, b, field) (memcmp(&(a)->field, &(b)->field, sizeof((a)->field)) == 0)
+
+static int nbl_meta(const NET_BUFFER_LIST *now, const NET_BUFFER_LIST *was, uint32_t writable,
+		    char *err, size_t errlen)
+{
+	const char *what = NULL;
+
+	if (!SAME(now, was, FirstNetBuffer))
+		what = "FirstNetBuffer";
+	else if (!SAME(now, was, Context))
+		what = "Context";
+	else if (!SAME(now, was, ParentNetBufferList))
+		what = "ParentNetBufferList";
+	else if (!SAME(now, was, NdisPoolHandle))
+		what = "NdisPoolHandle";
+	else if (!SAME(now, was, NdisReserved))
+		what = "NdisReserved";
+	else if (!SAME(now, was, ProtocolReserved))
+		what = "ProtocolReserved";
+	else if (!SAME(now, was, SourceHandle))
+		what = "SourceHandle";
+	else if (!SAME(now, was, NblFlags))
+		what = "NblFlags";
+	else if (!SAME(now, was, ChildRefCount))
+		what = "ChildRefCount";
+	else if ((now->Flags ^ was->Flags) & ~(ULONG)NBL_FLAGS_MINIPORT_RESERVED)
+		what = "Flags (outside NBL_FLAGS_MINIPORT_RESERVED)";
+	if (what) {
+		seterr(err, errlen, "NBL: %s changed", what);
+		return -1;
+	}
+	for (int i = 0; i < MaxNetBufferListInfo; i++) {
+		if (writable & IPOC_SLOT_BIT(i))
+			continue;
+		if (now->NetBufferListInfo[i] != was->NetBufferListInfo[i]) {
+			seterr(err, errlen, "NBL: OOB slot %d changed from %p to %p", i,
+			       was->NetBufferListInfo[i], now->NetBufferListInfo[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int nb_meta(const NET_BUFFER *now, const NET_BUFFER *was, size_t i, char *err,
+		   size_t errlen)
+{
+	const char *what = NULL;
+
+	if (!SAME(now, was, Next))
+		what = "Next";
+	else if (!SAME(now, was, CurrentMdl))
+		what = "CurrentMdl";
+	else if (!SAME(now, was, CurrentMdlOffset))
+		what = "CurrentMdlOffset";
+	else if (!SAME(now, was, DataLength))
+		what = "DataLength";
+	else if (!SAME(now, was, MdlChain))
+		what = "MdlChain";
+	else if (!SAME(now, was, DataOffset))
+		what = "DataOffset";
+	else if (!SAME(now, was, ChecksumBias) || !SAME(now, was, Reserved))
+		what = "ChecksumBias/Reserved";
+	else if (!SAME(now, was, NdisPoolHandle) || !SAME(now, was, NdisReserved))
+		what = "NdisPoolHandle/NdisReserved";
+	else if (!SAME(now, was, ProtocolReserved))
+		what = "ProtocolReserved";
+	else if (!SAME(now, was, DataPhysicalAddress) || !SAME(now, was, SharedMemoryInfo))
+		what = "DataPhysicalAddress/SharedMemoryInfo";
+	if (!what)
+		return 0;
+	seterr(err, errlen, "NB %zu: %s changed", i, what);
+	return -1;
+}
+
+static int mdl_meta(const MDL *now, const MDL *was, const struct mdl_rec *r, char *err,
+		    size_t errlen)
+{
+	const char *what = NULL;
+
+	if (!SAME(now, was, Next))
+		what = "Next";
+	else if (!SAME(now, was, Size) || !SAME(now, was, MdlFlags))
+		what = "Size/MdlFlags";
+	else if (!SAME(now, was, Process))
+		what = "Process";
+	else if (!SAME(now, was, MappedSystemVa))
+		what = "MappedSystemVa";
+	else if (!SAME(now, was, StartVa) || !SAME(now, was, ByteOffset))
+		what = "StartVa/ByteOffset";
+	if (what) {
+		seterr(err, errlen, "NB %u MDL %u: %s changed", r->nb_idx, r->mdl_idx, what);
+		return -1;
+	}
+	if (now->ByteCount != was->ByteCount) {
+		seterr(err, errlen, "NB %u MDL %u: ByteCount %u, built %u", r->nb_idx, r->mdl_idx,
+		       now->ByteCount, was->ByteCount);
+		return -1;
+	}
+	return 0;
+}
+
+/* see ipoc_nbl.h */
+int ipoc_nbl_check_meta(const NET_BUFFER_LIST *nbl, uint32_t writable_slots, char *err,
+			size_t errlen)
+{
+	const struct nbl_priv *p = priv_of(nbl);
+
+	if (!p) {
+		seterr(err, errlen, "NBL %p was not built by ipoc_nbl_build (or its "
+		       "ProtocolReserved[0] was overwritten)", (const void *)nbl);
+		return -1;
+	}
+	if (nbl_meta(nbl, &p->nbl_built, writable_slots, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < p->n_nb; i++)
+		if (nb_meta(&p->nbs[i], &p->nbs_built[i], i, err, errlen) != 0)
+			return -1;
+	for (size_t i = 0; i < p->n_mdl; i++)
+		if (mdl_meta(&p->mdls[i], &p->mdls_built[i], &p->recs[i], err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+/* see ipoc_nbl.h */
+const NET_BUFFER *ipoc_nbl_nb_built(const NET_BUFFER_LIST *nbl, size_t i)
+{
+	const struct nbl_priv *p = priv_of(nbl);
+
+	return p && i < p->n_nb ? &p->nbs[i] : NULL;
+}
+
+/* see ipoc_nbl.h */
+long ipoc_nbl_nb_index(const NET_BUFFER_LIST *nbl, const NET_BUFFER *nb)
+{
+	const struct nbl_priv *p = priv_of(nbl);
+
+	if (!p || !nb)
+		return -1;
+	for (size_t i = 0; i < p->n_nb; i++)
+		if (&p->nbs[i] == nb)
+			return (long)i;
+	return -1;
 }
 
 /* see ipoc_nbl.h */

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_nbl_builder.c - ipoc_nbl_build() shapes, head/tailroom, several NBs,
- * rejected shapes, guard detection, and the shape generators.
+ * test_nbl_builder.c - ipoc_nbl_build() shapes, head/tailroom, a lead MDL,
+ * several NBs, rejected shapes, guard detection (bytes and PROT_NONE
+ * pages, in a child process that must fault), writes to unused data
+ * space, the metadata check, and the shape generators.
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ipoc_nbl.h"
 #include "ipoc_test.h"
@@ -90,8 +95,12 @@ static void test_shape_and_rooms(void)
 		const MDL *m = mdl_at(nb, j);
 
 		IPOC_CHECK_EQ(m->ByteCount, want_bc[j]);
-		IPOC_CHECK(m->MappedSystemVa != NULL && m->StartVa == m->MappedSystemVa);
-		IPOC_CHECK_EQ(m->ByteOffset, 0);
+		/* As the memory manager describes a buffer: StartVa page aligned,
+		 * ByteOffset inside the page, the bytes at MappedSystemVa. */
+		IPOC_CHECK(m->MappedSystemVa != NULL);
+		IPOC_CHECK_EQ((uintptr_t)m->StartVa & 4095, 0);
+		IPOC_CHECK(m->ByteOffset < 4096);
+		IPOC_CHECK(MmGetMdlVirtualAddress(m) == m->MappedSystemVa);
 		IPOC_CHECK_EQ(m->MdlFlags, MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL);
 	}
 	/* Headroom precedes the frame in MDL 0; tailroom follows it in MDL 3. */
@@ -350,6 +359,199 @@ static void test_shape_generators(void)
 	IPOC_CHECK_EQ(ipoc_shape_random(100, 8, NULL, a, 64), -1);
 }
 
+/* A lead MDL of unused space: CurrentMdl is the second MDL, DataOffset
+ * spans the first one whole (the NDIS retreat layout). */
+static void test_lead_mdl(void)
+{
+	static const uint32_t cuts[] = { 30 };
+	struct ipoc_frame f = { frame, FRAME_LEN, { cuts, 1, 5, 2, 24 } };
+	NET_BUFFER_LIST *nbl = NULL;
+	char err[IPOC_NBL_ERRBUF_SIZE] = "";
+	const NET_BUFFER *nb;
+
+	IPOC_CHECK_EQ(ipoc_nbl_build(&nbl, &f, 1, err, sizeof(err)), 0);
+	if (!nbl)
+		return;
+	nb = nbl->FirstNetBuffer;
+	IPOC_CHECK_EQ(ipoc_nb_mdl_count(nb), 3);
+	IPOC_CHECK(nb->CurrentMdl == mdl_at(nb, 1) && nb->MdlChain == mdl_at(nb, 0));
+	IPOC_CHECK_EQ(mdl_at(nb, 0)->ByteCount, 24);
+	IPOC_CHECK_EQ(nb->CurrentMdlOffset, 5);
+	IPOC_CHECK_EQ(nb->DataOffset, 24 + 5);
+	IPOC_CHECK_EQ(ipoc_nb_validate(nb), 0);
+	check_flat(nb, frame, FRAME_LEN);
+	IPOC_CHECK_EQ(ipoc_nbl_check_guards(nbl, err, sizeof(err)), 0);
+	/* The lead MDL is unused data space: writing it is reported. */
+	((uint8_t *)mdl_at(nb, 0)->MappedSystemVa)[3] ^= 1;
+	IPOC_CHECK_EQ(ipoc_nbl_check_guards(nbl, err, sizeof(err)), -1);
+	IPOC_CHECK_STR_HAS(err, "NB 0 MDL 0: unused data space written at byte 3 (before the data)");
+	((uint8_t *)mdl_at(nb, 0)->MappedSystemVa)[3] ^= 1;
+	/* So is the tailroom after the frame in the last MDL. */
+	((uint8_t *)mdl_at(nb, 2)->MappedSystemVa)[70] ^= 1;
+	IPOC_CHECK_EQ(ipoc_nbl_check_guards(nbl, err, sizeof(err)), -1);
+	IPOC_CHECK_STR_HAS(err, "NB 0 MDL 2: unused data space written at byte 70 (after the data)");
+	ipoc_nbl_free(nbl);
+}
+
+/* Run fn(arg) in a child; its fate: the signal that killed it, or 0. */
+static int fate(void (*fn)(uint8_t *), uint8_t *arg)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+}
+
+static void read_at(uint8_t *p)
+{
+	volatile uint8_t v = *(volatile uint8_t *)p;
+
+	(void)v;
+}
+
+static void write_at(uint8_t *p)
+{
+	*(volatile uint8_t *)p = 0;
+}
+
+/* Guard pages: one byte past the buffer (TAIL) or before it (HEAD) faults,
+ * read or write; the buffer itself and the guard bytes on the other side
+ * are ordinary memory. */
+static void test_guard_pages(void)
+{
+	static const uint32_t cuts[] = { 1, 2, 60 };
+	static const enum ipoc_nbl_guard sides[] = { IPOC_NBL_GUARD_TAIL, IPOC_NBL_GUARD_HEAD };
+	uint8_t big[9000];
+
+	memset(big, 0x3c, sizeof(big));
+	for (size_t k = 0; k < 2; k++) {
+		struct ipoc_nbl_opts o = { sides[k] };
+		struct ipoc_frame f[2] = {
+			{ frame, FRAME_LEN, { cuts, 3, 0, 0, 0 } },
+			{ big, sizeof(big), { NULL, 0, 0, 0, 0 } },   /* a large cell */
+		};
+		NET_BUFFER_LIST *nbl = NULL;
+		char err[IPOC_NBL_ERRBUF_SIZE] = "";
+
+		IPOC_CHECK_EQ(ipoc_nbl_build_ex(&nbl, f, 2, &o, err, sizeof(err)), 0);
+		if (!nbl)
+			continue;
+		for (size_t i = 0; i < 2; i++) {
+			const NET_BUFFER *nb = nb_at(nbl, i);
+
+			for (const MDL *m = nb->MdlChain; m; m = m->Next) {
+				uint8_t *va = m->MappedSystemVa;
+				uint8_t *out = sides[k] == IPOC_NBL_GUARD_TAIL ? va + m->ByteCount
+									       : va - 1;
+
+				IPOC_CHECK(MmGetMdlVirtualAddress(m) == m->MappedSystemVa);
+				IPOC_CHECK_EQ(fate(read_at, out), SIGSEGV);
+				IPOC_CHECK_EQ(fate(write_at, out), SIGSEGV);
+				IPOC_CHECK_EQ(fate(read_at, va), 0);
+				IPOC_CHECK_EQ(fate(read_at, va + m->ByteCount - 1), 0);
+			}
+			if (i == 0) {
+				check_flat(nb, frame, FRAME_LEN);
+			} else {
+				static uint8_t out[sizeof(big)];
+				uint32_t len = 0;
+
+				IPOC_CHECK_EQ(ipoc_nb_flatten(nb, out, sizeof(out), &len), 0);
+				IPOC_CHECK_EQ(len, sizeof(big));
+				IPOC_CHECK_MEM(out, big, sizeof(big));
+			}
+		}
+		IPOC_CHECK_EQ(ipoc_nbl_check_guards(nbl, err, sizeof(err)), 0);
+#ifndef TEST_ASAN
+		{
+			/* The guard bytes on the open side are still checked. */
+			const MDL *m = mdl_at(nb_at(nbl, 0), 3);
+			uint8_t *g = sides[k] == IPOC_NBL_GUARD_TAIL
+					     ? (uint8_t *)m->MappedSystemVa - 1
+					     : (uint8_t *)m->MappedSystemVa + m->ByteCount;
+
+			*g ^= 1;
+			IPOC_CHECK_EQ(ipoc_nbl_check_guards(nbl, err, sizeof(err)), -1);
+			IPOC_CHECK_STR_HAS(err, sides[k] == IPOC_NBL_GUARD_TAIL
+					   ? "NB 0 MDL 3: guard before the buffer corrupted at byte -1"
+					   : "NB 0 MDL 3: guard after the buffer corrupted at byte 40");
+			*g ^= 1;
+		}
+#endif
+		ipoc_nbl_free(nbl);
+	}
+}
+
+/* What an engine may change, and what it may not. */
+static void test_meta(void)
+{
+	static const uint32_t cuts[] = { 10 };
+	struct ipoc_frame f[2] = {
+		{ frame, FRAME_LEN, { cuts, 1, 0, 0, 0 } },
+		{ frame, 20, { NULL, 0, 0, 0, 0 } },
+	};
+	uint32_t rx = IPOC_SLOT_BIT(IPsecOffloadV2NetBufferListInfo) |
+		      IPOC_SLOT_BIT(IPsecOffloadV2TunnelNetBufferListInfo) |
+		      IPOC_SLOT_BIT(IPsecOffloadV2HeaderNetBufferListInfo);
+	NET_BUFFER_LIST *nbl = NULL;
+	char err[IPOC_NBL_ERRBUF_SIZE] = "";
+	NET_BUFFER *nb;
+	MDL *m;
+
+	IPOC_CHECK_EQ(ipoc_nbl_build(&nbl, f, 2, err, sizeof(err)), 0);
+	if (!nbl)
+		return;
+	nb = nbl->FirstNetBuffer;
+	m = nb->MdlChain->Next;
+	IPOC_CHECK_EQ(ipoc_nbl_nb_index(nbl, nb), 0);
+	IPOC_CHECK_EQ(ipoc_nbl_nb_index(nbl, nb->Next), 1);
+	IPOC_CHECK_EQ(ipoc_nbl_nb_index(nbl, (NET_BUFFER *)m), -1);
+	/* Owned by the engine: Status, Scratch, MiniportReserved, Next, the
+	 * slots of its direction, the miniport's private flag bits. */
+	nbl->Status = NDIS_STATUS_FAILURE;
+	nbl->Scratch = nbl;
+	nbl->MiniportReserved[1] = nbl;
+	nb->MiniportReserved[3] = nb;
+	nbl->Flags |= 0x1000;
+	nbl->NetBufferListInfo[IPsecOffloadV2HeaderNetBufferListInfo] = (PVOID)(uintptr_t)0x10006;
+	IPOC_CHECK_EQ(ipoc_nbl_check_meta(nbl, rx, err, sizeof(err)), 0);
+	IPOC_CHECK_EQ(ipoc_nbl_check_meta(nbl, 0, err, sizeof(err)), -1);
+	IPOC_CHECK_STR_HAS(err, "NBL: OOB slot 12 changed");
+	nbl->NetBufferListInfo[TcpLargeSendNetBufferListInfo] = (PVOID)(uintptr_t)1;
+	IPOC_CHECK_EQ(ipoc_nbl_check_meta(nbl, rx, err, sizeof(err)), -1);
+	IPOC_CHECK_STR_HAS(err, "NBL: OOB slot 2 changed");
+	nbl->NetBufferListInfo[TcpLargeSendNetBufferListInfo] = NULL;
+	/* Not the engine's: lengths, offsets, links, addresses. */
+	m->ByteCount--;
+	IPOC_CHECK_EQ(ipoc_nbl_check_meta(nbl, rx, err, sizeof(err)), -1);
+	IPOC_CHECK_STR_HAS(err, "NB 0 MDL 1: ByteCount 89, built 90");
+	m->ByteCount++;
+	nb->Next->DataLength -= 2;
+	IPOC_CHECK_EQ(ipoc_nbl_check_meta(nbl, rx, err, sizeof(err)), -1);
+	IPOC_CHECK_STR_HAS(err, "NB 1: DataLength changed");
+	nb->Next->DataLength += 2;
+	nb->DataOffset = 1;
+	IPOC_CHECK_EQ(ipoc_nbl_check_meta(nbl, rx, err, sizeof(err)), -1);
+	IPOC_CHECK_STR_HAS(err, "NB 0: DataOffset changed");
+	nb->DataOffset = 0;
+	m->MappedSystemVa = (uint8_t *)m->MappedSystemVa + 1;
+	IPOC_CHECK_EQ(ipoc_nbl_check_meta(nbl, rx, err, sizeof(err)), -1);
+	IPOC_CHECK_STR_HAS(err, "NB 0 MDL 1: MappedSystemVa changed");
+	m->MappedSystemVa = (uint8_t *)m->MappedSystemVa - 1;
+	nbl->NblFlags |= NDIS_NBL_FLAGS_IS_IPV4;
+	IPOC_CHECK_EQ(ipoc_nbl_check_meta(nbl, rx, err, sizeof(err)), -1);
+	IPOC_CHECK_STR_HAS(err, "NBL: NblFlags changed");
+	nbl->NblFlags = 0;
+	IPOC_CHECK_EQ(ipoc_nbl_check_meta(nbl, rx, err, sizeof(err)), 0);
+	ipoc_nbl_free(nbl);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -358,6 +560,9 @@ int main(int argc, char **argv)
 	test_multiple_nbs();
 	test_invalid_shapes();
 	test_guards();
+	test_lead_mdl();
+	test_guard_pages();
+	test_meta();
 	test_not_ours_and_chain();
 	test_shape_generators();
 	return ipoc_test_report(argv[0]);

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * frame_build.h - framed IPsec send packets for the data-plane tests, and
- * the few calls that push one frame through an engine's send or receive
- * path and keep what came out.
+ * frame_build.h - framed IPsec send packets, as the conformance suite and
+ * the data-plane tests hand them to an engine.
  *
  * The frame is what TCP/IP hands a miniport that offloads IPsec (PROFILE.md,
  * ref_send.c): Ethernet II, optionally one 802.1Q tag, then per IP level
@@ -35,7 +34,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ipoc_nbl.h"
 #include "sa_build.h"
 
 #define FB_MAX_FRAME 8192u
@@ -157,40 +155,5 @@ void fb_set_end(struct fb_frame *f, uint32_t len);
  * the IP header at ip, pseudo-header included (RFC 793, RFC 8200 §8.1):
  * 0 when the stored checksum is right. */
 uint16_t fb_l4_check(const uint8_t *b, uint32_t ip, uint8_t proto, uint32_t l4, uint32_t end);
-
-/* ---- driving one engine instance ---- */
-
-/* What the host saw of the last fb_send / fb_receive. */
-struct fb_io {
-	struct session *s;
-	unsigned transmitted, completed, indicated;
-	NDIS_STATUS status;            /* send: the completed NBL's Status */
-	uint32_t tx_len[FB_MAX_TX];
-	uint8_t tx[FB_MAX_TX][FB_MAX_FRAME];
-	uint8_t after[FB_MAX_FRAME];   /* the NBL's bytes after it came back */
-	uint32_t after_len;
-	uintptr_t slot1, slot11, slot12, slot2;   /* OOB slots after it came back */
-	bool guards_ok;
-};
-
-/* Observe s through io (after sa_open, which clears s->obs). */
-void fb_io_attach(struct fb_io *io, struct session *s);
-
-/* Send frame (len bytes, laid out as shape; NULL = one MDL) with the given
- * handles, header information and LSO slot value. Returns the NBL Status;
- * io->tx holds what was transmitted, io->after the bytes of the NBL. */
-NDIS_STATUS fb_send(struct fb_io *io, const uint8_t *frame, uint32_t len,
-		    const struct ipoc_mdl_shape *shape, NDIS_HANDLE offload, NDIS_HANDLE tunnel,
-		    uint32_t hdr_info, uintptr_t lso);
-/* Receive frame; io->slot1/slot12 and io->after hold what was indicated.
- * Returns 0, or -1 when the NBL could not be built. */
-int fb_receive(struct fb_io *io, const uint8_t *frame, uint32_t len,
-	       const struct ipoc_mdl_shape *shape);
-
-/* Inject the IV iv_len bytes of 0xA0, 0xA1, ... + salt for spi (wire
- * value) on an outbound handle; copies it to iv (16 bytes room) if not
- * NULL. Returns the hook's status. */
-NDIS_STATUS fb_inject_iv(struct session *s, NDIS_HANDLE h, uint32_t spi, uint32_t iv_len,
-			 uint8_t salt, uint8_t *iv);
 
 #endif /* IPOC_FRAME_BUILD_H */

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sa_build.h - building IPsecOV2 ADD_SA / ADD_SA_EX buffers for the
- * reference engine's control-plane tests, and the few session calls those
- * tests repeat.
+ * sa_build.h - building IPsecOV2 ADD_SA / ADD_SA_EX buffers.
  *
- * A test describes an SA bundle as a struct sa_spec (what TCP/IP means) and
+ * A case describes an SA bundle as a struct sa_spec (what TCP/IP means) and
  * the builder lays it out as NDIS would hand it over: in pointer-aligned
  * storage, Header {0x80, 1, sizeof(struct)}, the keys in the key area (for
  * each member its encryption key, then its authentication key, each
  * algorithm's KeyOffsetBytes pointing at its own key), KeyLength the sum.
- * Tests then break one field of the built structure and look at the status.
+ * The key bytes are 0x11, 0x12, ... by their offset in the key area; a case
+ * that needs other keys writes them over. Tests then break one field of the
+ * built structure and look at the status.
  */
 #ifndef IPOC_SA_BUILD_H
 #define IPOC_SA_BUILD_H
@@ -17,7 +17,6 @@
 #include <stdint.h>
 
 #include "ipoc/ndis.h"
-#include "session.h"
 
 /* One IPSEC_OFFLOAD_V2_ALGORITHM_INFO; the builder sets KeyOffsetBytes. */
 struct sa_alg {
@@ -74,27 +73,5 @@ IPSEC_OFFLOAD_V2_ADD_SA *sa_build_add(struct sa_buf *b, const struct sa_spec *sp
  * key_offset + KeyLength. key_offset + keys must fit in SA_BUF_BYTES. */
 IPSEC_OFFLOAD_V2_ADD_SA_EX *sa_build_add_ex(struct sa_buf *b, const struct sa_spec *spec,
 					    uint32_t key_offset, uint32_t *len);
-
-/* Open the reference engine (ipoc_engine_entry of the static library) on s;
- * capacity 0 keeps the engine default. Returns 0, or -1 after printing why. */
-int sa_open(struct session *s, uint32_t capacity);
-
-/* A SET request with s->last_log cleared first, so that a check of the log
- * sees only what this request logged. needed may be NULL. */
-NDIS_STATUS sa_set(struct session *s, NDIS_OID oid, void *buf, uint32_t len, uint32_t *needed);
-
-/* Build spec, ADD_SA it, and give back the handle (NULL on failure). h may
- * be NULL. */
-NDIS_STATUS sa_add(struct session *s, const struct sa_spec *spec, NDIS_HANDLE *h);
-/* DELETE_SA of one handle. */
-NDIS_STATUS sa_delete(struct session *s, NDIS_HANDLE h);
-/* UPDATE_SA with Header Size NDIS_SIZEOF_..._UPDATE_SA_REVISION_1. */
-NDIS_STATUS sa_update(struct session *s, NDIS_HANDLE h, ULONG op, ULONG spi, ULONG high);
-/* OID_TCP_OFFLOAD_PARAMETERS revision 2 with only IPsecV1 and IPsecV2 set. */
-NDIS_STATUS sa_params(struct session *s, UCHAR ipsec_v1, UCHAR ipsec_v2);
-/* The same with IPsecV2IPv4 set too. */
-NDIS_STATUS sa_params_ex(struct session *s, UCHAR ipsec_v1, UCHAR ipsec_v2, UCHAR v2_ipv4);
-/* Query OID_TCP_OFFLOAD_CURRENT_CONFIG (or _HARDWARE_CAPABILITIES). */
-NDIS_STATUS sa_query_offload(struct session *s, NDIS_OID oid, NDIS_OFFLOAD *out);
 
 #endif /* IPOC_SA_BUILD_H */
