@@ -18,6 +18,11 @@ static void h_send_complete(void *ctx, NET_BUFFER_LIST *chain, ULONG flags)
 {
 	struct session *s = ctx;
 
+	if (s->obs.complete_call) {
+		s->completed++;
+		s->obs.complete_call(s->obs.ctx, chain, flags);
+		return;
+	}
 	(void)flags;
 	for (NET_BUFFER_LIST *nbl = chain; nbl; nbl = nbl->Next) {
 		s->completed++;
@@ -30,6 +35,11 @@ static void h_indicate(void *ctx, NET_BUFFER_LIST *chain, ULONG count, ULONG fla
 {
 	struct session *s = ctx;
 
+	if (s->obs.indicate_call) {
+		s->indicated++;
+		s->obs.indicate_call(s->obs.ctx, chain, count, flags);
+		return;
+	}
 	(void)flags;
 	(void)count;
 	for (NET_BUFFER_LIST *nbl = chain; nbl; nbl = nbl->Next) {
@@ -70,6 +80,7 @@ int session_open(struct session *s, const struct ipoc_engine_ops *ops,
 	s->host.indicate_receive = h_indicate;
 	s->host.log = h_log;
 	st = ops->open(&s->host, params, &s->engine);
+	s->open_status = st;
 	if (st != NDIS_STATUS_SUCCESS || !s->engine) {
 		snprintf(err, errlen, "engine %s: open failed with %s", ops->name,
 			 st != NDIS_STATUS_SUCCESS ? ndis_status_name(st, name, sizeof(name))

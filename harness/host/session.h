@@ -16,12 +16,18 @@
 
 struct session;
 
-/* Optional observers of the data path (may be NULL). */
+/* Optional observers of the data path (may be NULL). The per-NBL ones are
+ * called for each NBL of a chain the engine hands back; when the per-call
+ * one of that direction is set, it is called instead, with the chain as the
+ * engine gave it, and the session does not walk the chain itself (an
+ * engine may hand back pointers that must not be followed). */
 struct session_observer {
 	void *ctx;
 	void (*transmit)(void *ctx, const NET_BUFFER_LIST *nbl, const NET_BUFFER *nb);
 	void (*send_complete)(void *ctx, NET_BUFFER_LIST *nbl);
 	void (*indicate)(void *ctx, NET_BUFFER_LIST *nbl);
+	void (*complete_call)(void *ctx, NET_BUFFER_LIST *chain, ULONG flags);
+	void (*indicate_call)(void *ctx, NET_BUFFER_LIST *chain, ULONG count, ULONG flags);
 };
 
 struct session {
@@ -30,9 +36,10 @@ struct session {
 	struct ipoc_host_ops host;
 	struct session_observer obs;
 	int echo_level;            /* echo log lines at or below this level; -1 = none */
+	NDIS_STATUS open_status;   /* what open returned */
 	unsigned transmitted;      /* frames through host->transmit */
-	unsigned completed;        /* NBLs through host->send_complete */
-	unsigned indicated;        /* NBLs through host->indicate_receive */
+	unsigned completed;        /* NBLs (calls, with complete_call) through send_complete */
+	unsigned indicated;        /* NBLs (calls, with indicate_call) through indicate_receive */
 	unsigned log_lines;
 	char last_log[512];
 };

@@ -141,6 +141,33 @@ void ipoc_gpage_free(struct ipoc_gbuf *g)
 }
 
 /* see ipoc_gpage.h */
+int ipoc_gpage_where(const void *addr, size_t *after, size_t *before)
+{
+	uintptr_t a = (uintptr_t)addr, base = (uintptr_t)A.base, p = A.page, small, large;
+	uintptr_t page, rel;
+
+	if (!A.base || a < base || a >= base + A.map_len)
+		return 0;
+	page = (a - base) / p * p + base;   /* the page addr is in */
+	small = (uintptr_t)A.small;
+	large = (uintptr_t)A.large;
+	if (page == base) {
+		rel = 0;                     /* the first guard: before small cell 0 */
+	} else if (page < large) {
+		rel = (page - small) / p;    /* cell pages even, guards odd */
+		if (rel % 2 == 0)
+			return 0;
+	} else {
+		rel = (page - large) / p % (IPOC_GPAGE_LARGE_PAGES + 1);
+		if (rel != IPOC_GPAGE_LARGE_PAGES)
+			return 0;
+	}
+	*after = a - page;
+	*before = page + p - a;
+	return 1;
+}
+
+/* see ipoc_gpage.h */
 size_t ipoc_gpage_slack(const struct ipoc_gbuf *g, enum ipoc_gpage_side side)
 {
 	(void)side;

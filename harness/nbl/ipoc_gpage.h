@@ -48,6 +48,13 @@ int ipoc_gpage_alloc(uint32_t len, enum ipoc_gpage_side side, struct ipoc_gbuf *
 /* Give the cell back (g->buf NULL is fine). */
 void ipoc_gpage_free(struct ipoc_gbuf *g);
 
+/* Where addr lies, for a fault report: 1 when it is in one of the arena's
+ * guard pages, with *after the bytes past the end of the cell before it
+ * (0: the first byte after) and *before the bytes to the start of the cell
+ * after it (1: the last byte before); 0 when it is not. Async-signal-safe:
+ * arithmetic only. */
+int ipoc_gpage_where(const void *addr, size_t *after, size_t *before);
+
 /* Bytes of slack between the buffer and the guard page on the other side:
  * before it (TAIL) or after it (HEAD). */
 size_t ipoc_gpage_slack(const struct ipoc_gbuf *g, enum ipoc_gpage_side side);

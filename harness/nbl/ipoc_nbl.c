@@ -609,6 +609,18 @@ int ipoc_nbl_check_meta(const NET_BUFFER_LIST *nbl, uint32_t writable_slots, cha
 }
 
 /* see ipoc_nbl.h */
+void ipoc_nbl_meta_snapshot(NET_BUFFER_LIST *nbl)
+{
+	struct nbl_priv *p = priv_of(nbl);
+
+	if (!p)
+		return;
+	memcpy(&p->nbl_built, nbl, sizeof(*nbl));
+	memcpy(p->nbs_built, p->nbs, p->n_nb * sizeof(NET_BUFFER));
+	memcpy(p->mdls_built, p->mdls, p->n_mdl * sizeof(MDL));
+}
+
+/* see ipoc_nbl.h */
 const NET_BUFFER *ipoc_nbl_nb_built(const NET_BUFFER_LIST *nbl, size_t i)
 {
 	const struct nbl_priv *p = priv_of(nbl);

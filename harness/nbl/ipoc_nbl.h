@@ -125,6 +125,10 @@ int ipoc_nbl_check_guards(const NET_BUFFER_LIST *nbl, char *err, size_t errlen);
 int ipoc_nbl_check_meta(const NET_BUFFER_LIST *nbl, uint32_t writable_slots, char *err,
 			size_t errlen);
 
+/* Take nbl as it is now (after the caller set its OOB slots, say) as what
+ * ipoc_nbl_check_meta compares with. */
+void ipoc_nbl_meta_snapshot(NET_BUFFER_LIST *nbl);
+
 /* The NB (from 0) whose address is nb, or -1 when nb is none of nbl's. */
 long ipoc_nbl_nb_index(const NET_BUFFER_LIST *nbl, const NET_BUFFER *nb);
 /* NB i of nbl as built, whatever its links say now; NULL when out of range

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/* host_msg.c - see host_msg.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_msg.h"
+#include "wipe.h"
+
+void mb_reset(struct mb *m)
+{
+	ipoc_wipe(m->p, m->len);
+	m->len = 0;
+	m->oom = false;
+}
+
+void mb_free(struct mb *m)
+{
+	ipoc_wipe(m->p, m->cap);
+	free(m->p);
+	memset(m, 0, sizeof(*m));
+}
+
+uint8_t *mb_reserve(struct mb *m, size_t n)
+{
+	if (m->oom)
+		return NULL;
+	if (n > m->cap - m->len) {
+		size_t ncap = m->cap ? m->cap : 4096;
+		uint8_t *np;
+
+		while (ncap - m->len < n) {
+			if (ncap > SIZE_MAX / 2) {
+				m->oom = true;
+				return NULL;
+			}
+			ncap *= 2;
+		}
+		np = malloc(ncap);
+		if (!np) {
+			m->oom = true;
+			return NULL;
+		}
+		if (m->len)
+			memcpy(np, m->p, m->len);
+		ipoc_wipe(m->p, m->cap);
+		free(m->p);
+		m->p = np;
+		m->cap = ncap;
+	}
+	m->len += n;
+	return m->p + m->len - n;
+}
+
+void mb_u32(struct mb *m, uint32_t v)
+{
+	uint8_t *d = mb_reserve(m, 4);
+
+	if (d)
+		for (int i = 0; i < 4; i++)
+			d[i] = (uint8_t)(v >> (8 * i));
+}
+
+void mb_u64(struct mb *m, uint64_t v)
+{
+	mb_u32(m, (uint32_t)v);
+	mb_u32(m, (uint32_t)(v >> 32));
+}
+
+void mb_bytes(struct mb *m, const void *p, uint32_t n)
+{
+	uint8_t *d;
+
+	mb_u32(m, n);
+	d = mb_reserve(m, n);
+	if (d && n)
+		memcpy(d, p, n);
+}
+
+void mb_str(struct mb *m, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	mb_bytes(m, s, (uint32_t)(n > 65535 ? 65535 : n));
+}
+
+void mr_init(struct mr *r, const uint8_t *p, size_t len)
+{
+	r->p = p;
+	r->len = len;
+	r->off = 0;
+	r->bad = false;
+}
+
+static const uint8_t *take(struct mr *r, size_t n)
+{
+	const uint8_t *s;
+
+	if (r->bad || n > r->len - r->off) {
+		r->bad = true;
+		return NULL;
+	}
+	s = r->p + r->off;
+	r->off += n;
+	return s;
+}
+
+uint32_t mr_u32(struct mr *r)
+{
+	const uint8_t *s = take(r, 4);
+
+	if (!s)
+		return 0;
+	return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
+}
+
+uint64_t mr_u64(struct mr *r)
+{
+	uint64_t lo = mr_u32(r);
+
+	return lo | (uint64_t)mr_u32(r) << 32;
+}
+
+const uint8_t *mr_bytes(struct mr *r, uint32_t *n)
+{
+	uint32_t len = mr_u32(r);
+	const uint8_t *s = take(r, len);
+
+	*n = s ? len : 0;
+	return s;
+}
+
+void mr_str(struct mr *r, char *out, size_t cap)
+{
+	uint32_t n;
+	const uint8_t *s = mr_bytes(r, &n);
+
+	if (cap == 0)
+		return;
+	if (!s)
+		n = 0;
+	if (n >= cap)
+		n = (uint32_t)cap - 1;
+	if (n)
+		memcpy(out, s, n);
+	out[n] = '\0';
+}

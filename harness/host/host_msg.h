@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * host_msg.h - the byte encoding of requests and replies between the
+ * harness and the engine host (host_proto.h): little-endian integers and
+ * length-prefixed byte strings, written into a growing buffer and read back
+ * with every length checked against what is left.
+ */
+#ifndef IPOC_HOST_MSG_H
+#define IPOC_HOST_MSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A message being written. Buffers it outgrows are wiped (messages carry
+ * keys); mb_free wipes the last one. oom is sticky: check it once. */
+struct mb {
+	uint8_t *p;
+	size_t len, cap;
+	bool oom;
+};
+
+void mb_reset(struct mb *m);              /* len 0, keeps the buffer (wiped) */
+void mb_free(struct mb *m);
+void mb_u32(struct mb *m, uint32_t v);
+void mb_u64(struct mb *m, uint64_t v);
+void mb_bytes(struct mb *m, const void *p, uint32_t n);   /* u32 length, then the bytes */
+void mb_str(struct mb *m, const char *s);                 /* as mb_bytes, NULL = "" */
+/* Room for n bytes at the end, to be filled by the caller; NULL on oom. */
+uint8_t *mb_reserve(struct mb *m, size_t n);
+
+/* A message being read. bad is sticky: after a short read every getter
+ * returns 0 / NULL. */
+struct mr {
+	const uint8_t *p;
+	size_t len, off;
+	bool bad;
+};
+
+void mr_init(struct mr *r, const uint8_t *p, size_t len);
+uint32_t mr_u32(struct mr *r);
+uint64_t mr_u64(struct mr *r);
+/* Pointer to the next length-prefixed byte string (inside the message),
+ * its length in *n; NULL (and *n 0) when short. */
+const uint8_t *mr_bytes(struct mr *r, uint32_t *n);
+/* A string into out (cap bytes, always terminated, cut if longer). */
+void mr_str(struct mr *r, char *out, size_t cap);
+
+#endif /* IPOC_HOST_MSG_H */

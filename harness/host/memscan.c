@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memscan.c - see memscan.h.
+ *
+ * Implementation notes. The scan reads each mapping in chunks into a
+ * buffer of its own (an anonymous mapping, skipped by the scan and wiped
+ * after it), with n - 1 bytes of overlap so that a pattern across a chunk
+ * border is seen. A candidate position is one whose first byte matches;
+ * the rest is compared byte by byte, unmasking as it goes.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "memscan.h"
+#include "wipe.h"
+
+#define CHUNK ((size_t)1 << 20)
+
+static bool match(const uint8_t *p, const uint8_t *masked, const uint8_t *mask, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((uint8_t)(p[i] ^ mask[i]) != masked[i])
+			return false;
+	return true;
+}
+
+/* Scan [lo, hi) through fd into buf (CHUNK + n bytes); the address of a
+ * match in *hit. */
+static bool scan_range(int fd, uintptr_t lo, uintptr_t hi, uint8_t *buf, const uint8_t *masked,
+		       const uint8_t *mask, size_t n, uintptr_t *hit)
+{
+	uint8_t first = (uint8_t)(masked[0] ^ mask[0]);
+	bool found = false;
+
+	for (uintptr_t at = lo; at < hi && !found; at += CHUNK) {
+		size_t want = hi - at < CHUNK + n - 1 ? hi - at : CHUNK + n - 1;
+		ssize_t got = pread(fd, buf, want, (off_t)at);
+
+		if (got < (ssize_t)n)
+			continue;
+		for (size_t i = 0; i + n <= (size_t)got && !found; i++) {
+			if (buf[i] == first && match(buf + i, masked, mask, n)) {
+				found = true;
+				*hit = at + i;
+			}
+		}
+	}
+	first = 0;
+	return found;
+}
+
+int memscan_find(const uint8_t *masked, const uint8_t *mask, size_t n, bool *found,
+		 char *where, size_t wlen)
+{
+	FILE *maps = fopen("/proc/self/maps", "r");
+	int mem = open("/proc/self/mem", O_RDONLY);
+	uint8_t *buf = MAP_FAILED;
+	char line[1024];
+	uintptr_t hit = 0;
+	int rc = -1;
+
+	*found = false;
+	if (where && wlen)
+		where[0] = '\0';
+	if (!maps || mem < 0 || n < 4)
+		goto out;
+	buf = mmap(NULL, CHUNK + n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		goto out;
+	rc = 0;
+	while (!*found && fgets(line, sizeof(line), maps)) {
+		unsigned long lo, hi;
+		char perms[8];
+
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3)
+			continue;
+		/* Private writable memory only; not the scan's own buffer. */
+		if (perms[0] != 'r' || perms[1] != 'w' || perms[3] != 'p')
+			continue;
+		if (hi - lo > MEMSCAN_MAX_MAPPING || lo == (uintptr_t)buf)
+			continue;
+		if (scan_range(mem, lo, hi, buf, masked, mask, n, &hit)) {
+			*found = true;
+			if (where && wlen) {
+				char *name = strrchr(line, ' ');
+
+				line[strcspn(line, "\n")] = '\0';
+				snprintf(where, wlen, "at 0x%lx, %lu bytes into %lx-%lx %s",
+					 (unsigned long)hit, (unsigned long)(hit - lo), lo, hi,
+					 name && name[1] ? name + 1 : "(anonymous)");
+			}
+		}
+	}
+out:
+	if (buf != MAP_FAILED) {
+		ipoc_wipe(buf, CHUNK + n);
+		munmap(buf, CHUNK + n);
+	}
+	if (mem >= 0)
+		close(mem);
+	if (maps)
+		fclose(maps);
+	return rc;
+}
