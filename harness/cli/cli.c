@@ -38,6 +38,9 @@ int main(int argc, char **argv)
 {
 	const struct subcommand *sc;
 
+	/* Verdicts reach a pipe or a CI log line by line, even when the
+	 * process dies afterwards. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
 		cli_usage(stderr);
 		return CLI_USAGE;

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "loader.h"
+#include "engine_arg.h"
 #include "replay.h"
 
 static void replay_usage(FILE *f)
@@ -20,6 +20,9 @@ static void replay_usage(FILE *f)
 		"  --engine PATH          engine to replay through (default: the bundled reference\n"
 		"                         engine); without --expect, a named engine is compared\n"
 		"                         frame by frame with the reference engine\n"
+		"  --in-process, --host-process, --timeout S, --max-faults N\n"
+		"                         where the engine runs, how long a call may take, how\n"
+		"                         many crashes, hangs and exits before it stops\n"
 		"  --expect FILE          per-frame expectations (pcaps/README.md)\n"
 		"  --write-failures OUT   write frames that differ to OUT (pcapng) and the key\n"
 		"                         file beside it as OUT.keys\n"
@@ -30,14 +33,15 @@ static void replay_usage(FILE *f)
 }
 
 struct args {
-	const char *capture, *keys, *engine, *expect, *fail_out;
+	const char *capture, *keys, *expect, *fail_out;
+	struct engine_arg ea;
 	bool verbose, quiet, reencrypt;
 };
 
 static int parse(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
-		{ "keys", required_argument, NULL, 'k' }, { "engine", required_argument, NULL, 'e' },
+		{ "keys", required_argument, NULL, 'k' }, ENGINE_ARG_OPTIONS,
 		{ "expect", required_argument, NULL, 'x' },
 		{ "write-failures", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' }, { "quiet", no_argument, NULL, 'q' },
@@ -47,18 +51,21 @@ static int parse(int argc, char **argv, struct args *a)
 	int c;
 
 	memset(a, 0, sizeof(*a));
+	a->ea = (struct engine_arg)ENGINE_ARG_INIT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "k:e:x:w:vqrh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "k:x:w:vqrh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': a->keys = optarg; break;
-		case 'e': a->engine = optarg; break;
 		case 'x': a->expect = optarg; break;
 		case 'w': a->fail_out = optarg; break;
 		case 'v': a->verbose = true; break;
 		case 'q': a->quiet = true; break;
 		case 'r': a->reencrypt = true; break;
 		case 'h': replay_usage(stdout); return 1;
-		default: replay_usage(stderr); return -1;
+		case '?': replay_usage(stderr); return -1;
+		default:
+			if (engine_arg_take(&a->ea, c, optarg, "replay") != 0)
+				return -1;
 		}
 	}
 	if (optind + 1 != argc || !a->keys) {
@@ -73,7 +80,8 @@ static int parse(int argc, char **argv, struct args *a)
 
 static void summary(const struct replay_stats *st, const struct replay_opts *o)
 {
-	uint64_t done = 0;
+	uint64_t done = st->bad_status;
+	char sum[256];
 
 	for (int i = 0; i < 8; i++)
 		done += st->by_status[i];
@@ -84,6 +92,9 @@ static void summary(const struct replay_stats *st, const struct replay_opts *o)
 		if (st->by_status[i])
 			fprintf(o->out, "  %-34s %llu\n", exp_status_name(i),
 				(unsigned long long)st->by_status[i]);
+	if (st->bad_status)
+		fprintf(o->out, "  %-34s %llu\n", "CryptoStatus not a CRYPTO_* value",
+			(unsigned long long)st->bad_status);
 	for (unsigned i = 0; i < st->n_algs; i++)
 		fprintf(o->out, "  %-34s %llu\n", st->alg_name[i],
 			(unsigned long long)st->alg_frames[i]);
@@ -93,38 +104,44 @@ static void summary(const struct replay_stats *st, const struct replay_opts *o)
 			(unsigned long long)st->reenc_na);
 	fprintf(o->out, "%.3f s, %.0f frames/s\n", st->seconds,
 		st->seconds > 0 ? (double)st->frames / st->seconds : 0.0);
-	if (o->expect || o->ref_ops || o->reencrypt)
-		fprintf(o->out, "replay: %llu passed, %llu failed\n",
-			(unsigned long long)st->matched, (unsigned long long)st->differed);
+	fprintf(o->out, "replay: %s\n", verdict_summary(&st->v, sum, sizeof(sum)));
 }
 
-static int run(const struct args *a, struct replay_opts *o, struct loaded_engine *eng,
-	       struct loaded_engine *ref)
+static int run(const struct args *a, struct replay_opts *o)
 {
 	struct replay_stats st;
 	char err[1024];
+	int rc;
 
-	o->ops = eng->ops;
-	o->ref_ops = ref->ops;
-	fprintf(o->out, "capture %s, keys %s (%s, %zu SAs), engine %s%s%s\n", a->capture,
-		a->keys, keyfile_format_name(o->keys->format), o->keys->n, eng->ops->name,
-		ref->ops ? ", compared with " : "", ref->ops ? ref->ops->name : "");
-	if (replay_run(a->capture, o, &st, err, sizeof(err)) != 0) {
+	fprintf(o->out, "capture %s, keys %s (%s, %zu SAs), engine %s%s%s%s\n", a->capture,
+		a->keys, keyfile_format_name(o->keys->format), o->keys->n, eh_info(o->eh)->name,
+		eh_mode(o->eh) == EH_CHILD ? " (engine host process)" : "",
+		o->ref ? ", compared with " : "", o->ref ? eh_info(o->ref)->name : "");
+	rc = replay_run(a->capture, o, &st, err, sizeof(err));
+	if (rc != 0) {
 		fprintf(stderr, "ipoc replay: %s\n", err);
-		return CLI_USAGE;
+		if (rc == -4)
+			summary(&st, o);
+		return rc == -3 ? CLI_ENGINE : rc == -4 ? CLI_FAILURES : CLI_USAGE;
 	}
 	summary(&st, o);
-	return st.differed || st.sa_refused ? CLI_FAILURES : CLI_OK;
+	if (verdict_judged(&st.v) == 0) {
+		fprintf(stderr, "ipoc replay: no frame was judged: a run that judged nothing is "
+			"not a pass\n");
+		return CLI_FAILURES;
+	}
+	return verdict_bad(&st.v) || st.sa_refused ? CLI_FAILURES : CLI_OK;
 }
 
 int cmd_replay_main(int argc, char **argv)
 {
 	struct args a;
 	struct replay_opts o = { .out = stdout };
-	struct loaded_engine eng = { 0 }, ref = { 0 };
+	struct eh *eng = NULL, *ref = NULL;
 	struct key_file *keys = NULL;
 	struct exp_file *exp = NULL;
-	char err[1024], path[4096];
+	char err[1024];
+	NDIS_OFFLOAD caps;
 	int rc = parse(argc, argv, &a);
 
 	if (rc != 0)
@@ -135,13 +152,19 @@ int cmd_replay_main(int argc, char **argv)
 		keyfile_free(keys);
 		return CLI_USAGE;
 	}
-	loader_default_engine(path, sizeof(path));
-	if (loader_open(&eng, a.engine ? a.engine : path, err, sizeof(err)) != 0 ||
-	    (a.engine && !a.expect && loader_open(&ref, path, err, sizeof(err)) != 0)) {
-		fprintf(stderr, "ipoc replay: %s\n", err);
-		rc = CLI_ENGINE;
-		goto out;
+	rc = engine_arg_load(&a.ea, -1, &eng, "replay");
+	if (rc == CLI_OK)
+		rc = engine_caps(eng, &caps, NULL, "replay");
+	if (rc == CLI_OK && a.ea.path && !a.expect) {
+		struct engine_arg refa = ENGINE_ARG_INIT;
+
+		refa.mode = EH_IN_PROCESS;
+		rc = engine_arg_load(&refa, -1, &ref, "replay");
 	}
+	if (rc != CLI_OK)
+		goto out;
+	o.eh = eng;
+	o.ref = ref;
 	o.keys = keys;
 	o.keys_path = a.keys;
 	o.expect = exp;
@@ -149,10 +172,11 @@ int cmd_replay_main(int argc, char **argv)
 	o.verbose = a.verbose;
 	o.reencrypt = a.reencrypt;
 	o.progress = !a.quiet;
-	rc = run(&a, &o, &eng, &ref);
+	o.max_faults = a.ea.max_faults;
+	rc = run(&a, &o);
 out:
-	loader_close(&eng);
-	loader_close(&ref);
+	eh_free(eng);
+	eh_free(ref);
 	keyfile_free(keys);
 	exp_free(exp);
 	return rc;

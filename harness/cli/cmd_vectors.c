@@ -7,8 +7,10 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "engine_arg.h"
 #include "loader.h"
 #include "vec_run.h"
 #include "vec_sent.h"
@@ -16,54 +18,68 @@
 
 static void vectors_usage(FILE *f)
 {
-	fprintf(f, "usage: ipoc vectors [--engine PATH] [--shapes N] [--verbose]\n"
-		"                    [--write-sent OUT.pcapng] FILE...\n"
-		"  --engine PATH  engine shared object (default: the bundled reference engine)\n"
-		"  --shapes N     MDL shapes per case and direction, 1-4 (default 4: one MDL,\n"
-		"                 split after the IP header, 3 random MDLs, 1-byte MDLs)\n"
-		"  --verbose      a line per case, direction and shape, not only failures\n"
+	fprintf(f, "usage: ipoc vectors [--engine PATH] [--in-process|--host-process] [--timeout S]\n"
+		"                    [--shapes N] [--verbose] [--write-sent OUT.pcapng] FILE...\n"
+		ENGINE_ARG_USAGE
+		"  --shapes N         MDL shapes per case and direction, 1-4 (default 4: one MDL,\n"
+		"                     split after the IP header, 3 random MDLs, 1-byte MDLs)\n"
+		"  --verbose          a line per case, direction and shape, not only failures\n"
 		"  --write-sent OUT.pcapng\n"
-		"                 write the frames of the passing sends in shape 0 to OUT.pcapng\n"
-		"                 (Ethernet) and their SAs to OUT.esp_sa (Wireshark 4.0), for\n"
-		"                 those tshark can check: not AH, AES-GMAC, ESN or transport\n"
-		"                 over tunnel\n");
+		"                     write the frames of the passing sends in shape 0 to\n"
+		"                     OUT.pcapng (Ethernet) and their SAs to OUT.esp_sa (Wireshark\n"
+		"                     4.0), for those tshark can check: not AH, AES-GMAC, ESN or\n"
+		"                     transport over tunnel\n");
 }
 
-static int run_files(struct loaded_engine *le, char **files, int n, const struct vrun_opts *o)
+static int run_files(char **files, int n, const struct vrun_opts *o)
 {
-	struct vrun_stats total = { 0 };
-	char err[VEC_ERRBUF_SIZE];
+	struct vrun_stats total;
+	char err[VEC_ERRBUF_SIZE], sum[256];
 	int bad_files = 0;
 
-	for (int i = 0; i < n; i++) {
+	memset(&total, 0, sizeof(total));
+	for (int i = 0; i < n && !total.dead; i++) {
 		struct vec_file *vf = NULL;
-		struct vrun_stats st = { 0 };
+		struct vrun_stats st;
 
+		memset(&st, 0, sizeof(st));
 		if (vec_parse_file(files[i], &vf, err, sizeof(err)) != 0) {
 			fprintf(stderr, "ipoc vectors: %s\n", err);
 			bad_files++;
 			continue;
 		}
+		st.faults = total.faults;
 		vrun_file(vf, o, &st);
-		printf("%s: %u passed, %u failed, %u unsupported by %s, %u primitives (not "
-		       "reachable through the ABI)\n", files[i], st.passed, st.failed,
-		       st.unsupported, le->ops->name, st.prims);
-		total.passed += st.passed;
-		total.failed += st.failed;
-		total.unsupported += st.unsupported;
+		printf("%s: %s (%u unsupported by %s), %u primitives (not reachable through "
+		       "the ABI)\n", files[i], verdict_summary(&st.v, sum, sizeof(sum)),
+		       st.v.n[V_UNSUPPORTED], eh_info(o->eh)->name, st.prims);
+		verdict_add(&total.v, &st.v);
+		total.dead = st.dead;
+		total.faults = st.faults;
 		vec_file_free(vf);
 	}
 	if (n > 1)
-		printf("vectors: %u passed, %u failed\n", total.passed, total.failed);
+		printf("vectors: %s\n", verdict_summary(&total.v, sum, sizeof(sum)));
 	if (bad_files)
 		return CLI_USAGE;
-	return total.failed ? CLI_FAILURES : CLI_OK;
+	if (total.dead) {
+		fprintf(stderr, "ipoc vectors: the run stopped early (the engine faulted %u times)\n",
+			total.faults);
+		return CLI_FAILURES;
+	}
+	if (verdict_judged(&total.v) == 0) {
+		fprintf(stderr, "ipoc vectors: no case was judged (%u unsupported, %u skipped): "
+			"a run that judged nothing is not a pass\n", total.v.n[V_UNSUPPORTED],
+			total.v.n[V_SKIPPED]);
+		return CLI_FAILURES;
+	}
+	return verdict_bad(&total.v) ? CLI_FAILURES : CLI_OK;
 }
 
 int cmd_vectors_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "engine", required_argument, NULL, 'e' },
+		ENGINE_ARG_OPTIONS,
 		{ "shapes", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "write-sent", required_argument, NULL, 'w' },
@@ -71,15 +87,16 @@ int cmd_vectors_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct vrun_opts o = { .shapes = 4, .out = stdout };
-	char path[4096], err[LOADER_ERRBUF_SIZE], *end;
-	const char *engine = NULL, *sent = NULL;
-	struct loaded_engine le;
+	struct engine_arg ea = ENGINE_ARG_INIT;
+	char err[LOADER_ERRBUF_SIZE], *end;
+	const char *sent = NULL;
+	struct eh *eh = NULL;
+	NDIS_OFFLOAD caps;
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "e:s:vw:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "s:vw:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'e': engine = optarg; break;
 		case 's':
 			o.shapes = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || o.shapes < 1 || o.shapes > 4) {
@@ -90,30 +107,37 @@ int cmd_vectors_main(int argc, char **argv)
 		case 'v': o.verbose = true; break;
 		case 'w': sent = optarg; break;
 		case 'h': vectors_usage(stdout); return CLI_OK;
-		default: vectors_usage(stderr); return CLI_USAGE;
+		case '?': vectors_usage(stderr); return CLI_USAGE;
+		default:
+			if (engine_arg_take(&ea, c, optarg, "vectors") != 0)
+				return CLI_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		vectors_usage(stderr);
 		return CLI_USAGE;
 	}
-	if (!engine)
-		engine = loader_default_engine(path, sizeof(path));
-	if (loader_open(&le, engine, err, sizeof(err)) != 0) {
-		fprintf(stderr, "ipoc vectors: %s\n", err);
-		return CLI_ENGINE;
+	rc = engine_arg_load(&ea, -1, &eh, "vectors");
+	if (rc != CLI_OK)
+		return rc;
+	rc = engine_caps(eh, &caps, NULL, "vectors");
+	if (rc != CLI_OK) {
+		eh_free(eh);
+		return rc;
 	}
-	o.ops = le.ops;
+	o.eh = eh;
+	o.caps = &caps;
+	o.max_faults = ea.max_faults;
 	if (sent && !(o.sent = vec_sent_open(sent, err, sizeof(err)))) {
 		fprintf(stderr, "ipoc vectors: --write-sent: %s\n", err);
-		loader_close(&le);
+		eh_free(eh);
 		return CLI_USAGE;
 	}
-	rc = run_files(&le, argv + optind, argc - optind, &o);
+	rc = run_files(argv + optind, argc - optind, &o);
 	if (vec_sent_close(o.sent, stdout, err, sizeof(err)) != 0) {
 		fprintf(stderr, "ipoc vectors: %s\n", err);
 		rc = rc == CLI_OK ? CLI_FAILURES : rc;
 	}
-	loader_close(&le);
+	eh_free(eh);
 	return rc;
 }

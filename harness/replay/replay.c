@@ -2,12 +2,14 @@
 /*
  * replay.c - see replay.h.
  *
- * Each record becomes a one-NET_BUFFER, one-MDL NBL (a copy: the engine
- * decrypts in place) and goes through receive_net_buffer_lists; what comes
- * back is slot 1 (CryptoDone, NextCryptoDone, CryptoStatus), slot 12
- * (HeaderInfoSet, NextHeader, PadLength) and the bytes. Every key-file SA is
- * offloaded as an inbound SA before the first frame. The capture is read
- * one record at a time, never whole.
+ * Each record becomes a one-NET_BUFFER, one-MDL NBL built where the engine
+ * lives (guard pages on both sides of the buffer's page) and goes through
+ * receive_net_buffer_lists; what comes back is slot 1 (CryptoDone,
+ * NextCryptoDone, CryptoStatus), slot 12 (HeaderInfoSet, NextHeader,
+ * PadLength), the bytes, and whether the engine kept to its buffer and left
+ * the structures alone. Every key-file SA is offloaded as an inbound SA
+ * before the first frame, and again in a fresh engine host after a fault.
+ * The capture is read one record at a time, never whole.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,34 +30,18 @@ struct outcome {
 	bool done, next_done, hdr_set;
 	int status, next_header, pad_length;
 	int inner;                /* protected protocol: ESP trailer or AH header; -1 */
+	uintptr_t slot1, slot11, slot12;
 	uint8_t *bytes;
 	uint32_t len;
+	char contract[300];       /* what the engine broke of the ABI, or "" */
 };
 
 struct engine_run {
-	struct session s;
+	struct eh *eh;
+	uint32_t inst;
+	bool up;                  /* an instance with the SAs is open */
 	struct outcome last;
-	unsigned indicated;
 };
-
-static void on_indicate(void *ctx, NET_BUFFER_LIST *nbl)
-{
-	struct engine_run *r = ctx;
-	uint32_t w = (uint32_t)(uintptr_t)NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2NetBufferListInfo);
-	uint32_t h = (uint32_t)(uintptr_t)NET_BUFFER_LIST_INFO(nbl,
-							       IPsecOffloadV2HeaderNetBufferListInfo);
-	struct outcome *o = &r->last;
-
-	r->indicated++;
-	o->done = w & IPSEC_RX_CRYPTO_DONE;
-	o->next_done = w & IPSEC_RX_NEXT_CRYPTO_DONE;
-	o->status = (int)IPSEC_RX_CRYPTO_STATUS(w);
-	o->hdr_set = h & IPSEC_HDR_RX_HEADER_INFO_SET;
-	o->next_header = (int)IPSEC_HDR_TX_NEXT_HEADER(h);
-	o->pad_length = (int)IPSEC_HDR_TX_PAD_LENGTH(h);
-	if (ipoc_nb_flatten(nbl->FirstNetBuffer, o->bytes, o->len, &o->len) != 0)
-		o->len = 0;
-}
 
 /* key_sa -> the vectors.h description sa_offload_v2 takes. */
 static void to_vec_sa(const struct key_sa *k, struct vec_sa *v)
@@ -82,8 +68,10 @@ static void to_vec_sa(const struct key_sa *k, struct vec_sa *v)
 	v->esp.esn = k->esn;
 }
 
-/* Offload every SA (both families for a protocol-wildcard one). */
-static int offload_all(struct engine_run *r, const struct replay_opts *o, uint64_t *refused)
+/* Offload every SA (both families for a protocol-wildcard one). Returns
+ * EH_OK, or how the engine failed to answer. */
+static enum eh_rc offload_all(struct engine_run *r, const struct replay_opts *o,
+			      uint64_t *refused, bool report)
 {
 	char name[48];
 
@@ -98,53 +86,124 @@ static int offload_all(struct engine_run *r, const struct replay_opts *o, uint64
 		for (int fam = 4; fam <= 6; fam += 2) {
 			NDIS_HANDLE h;
 			NDIS_STATUS st;
+			enum eh_rc rc;
 
 			if (k->family != VEC_FAMILY_NONE && (int)k->family != fam)
 				continue;
-			st = sa_offload_v2(&r->s, &v, (enum vec_family)fam, udp, true, &h);
-			if (st != NDIS_STATUS_SUCCESS) {
+			rc = sa_offload_v2(r->eh, r->inst, &v, (enum vec_family)fam, udp, true, &st, &h);
+			if (rc != EH_OK)
+				return rc;
+			if (st != NDIS_STATUS_SUCCESS && report) {
 				(*refused)++;
 				fprintf(o->out, "%s:%u: %s refused the SA (SPI 0x%08x): %s (%s)\n",
-					o->keys->name, k->line, r->s.ops->name, k->spi,
-					ndis_status_name(st, name, sizeof(name)), r->s.last_log);
+					o->keys->name, k->line, eh_info(r->eh)->name, k->spi,
+					ndis_status_name(st, name, sizeof(name)), eh_last_log(r->eh));
 			}
 		}
 	}
-	return 0;
+	return EH_OK;
 }
 
-static int open_run(struct engine_run *r, const struct ipoc_engine_ops *ops,
-		    const struct replay_opts *o, uint64_t *refused, char *err, size_t errlen)
+/* Open an instance on r->eh and offload the key file's SAs. 0, or -1 with
+ * err (open failed, or the engine faulted: *rc). */
+static int open_run(struct engine_run *r, const struct replay_opts *o, uint64_t *refused,
+		    bool report, enum eh_rc *rc, char *err, size_t errlen)
 {
 	struct ipoc_open_params p = { sizeof(p), 0, 0, 0 };
+	NDIS_STATUS st = NDIS_STATUS_FAILURE;
 	uint32_t n = 0;
+	char f[256], sn[48];
 
 	for (size_t i = 0; i < o->keys->n; i++)
 		n += o->keys->sas[i].family == VEC_FAMILY_NONE ? 2 : 1;
 	p.sa_offload_capacity = n + 16;
-	r->s = (struct session){ .echo_level = -1 };
-	if (session_open(&r->s, ops, &p, err, errlen) != 0)
+	r->up = false;
+	*rc = eh_open(r->eh, &p, &st, &r->inst);
+	if (*rc == EH_OK && (st != NDIS_STATUS_SUCCESS || r->inst == UINT32_MAX)) {
+		snprintf(err, errlen, "engine %s: open failed with %s", eh_info(r->eh)->name,
+			 ndis_status_name(st, sn, sizeof(sn)));
 		return -1;
-	r->s.obs = (struct session_observer){ .ctx = r, .indicate = on_indicate };
-	return offload_all(r, o, refused);
+	}
+	if (*rc == EH_OK)
+		*rc = offload_all(r, o, refused, report);
+	if (*rc != EH_OK) {
+		snprintf(err, errlen, "engine %s: %s", eh_info(r->eh)->name,
+			 eh_fault_text(r->eh, f, sizeof(f)));
+		return -1;
+	}
+	r->up = true;
+	return 0;
 }
 
-/* Receive one frame on run r; the bytes come back in r->last. */
-static int receive(struct engine_run *r, const uint8_t *frame, uint32_t len, uint8_t *after)
+/* What the engine broke of what it owes every frame, or "" (why). */
+static void contract(const struct eh_io_out *o, const uint8_t *frame, uint32_t len,
+		     struct outcome *out)
 {
-	struct ipoc_frame f = { frame, len, { NULL, 0, 0, 0 } };
-	NET_BUFFER_LIST *nbl = NULL;
-	char err[IPOC_NBL_ERRBUF_SIZE];
+	const struct eh_nbl_out *n = &o->nbls[0];
+	const char *w = NULL;
 
-	if (ipoc_nbl_build(&nbl, &f, 1, err, sizeof(err)) != 0)
-		return -1;
-	memset(&r->last, 0, sizeof(r->last));
-	r->last.bytes = after;
-	r->last.len = len;
-	r->indicated = 0;
-	r->s.ops->receive_net_buffer_lists(r->s.engine, nbl, 0);
-	ipoc_nbl_free(nbl);
-	return r->indicated == 1 ? 0 : -1;
+	if (o->error[0])
+		w = o->error;
+	else if (n->returned != 1 || o->strays)
+		w = n->returned ? "the NBL was indicated more than once"
+				: "the NBL was not indicated";
+	else if (n->guard_err[0])
+		w = n->guard_err;
+	else if (n->meta_err[0])
+		w = n->meta_err;
+	else if (o->bad_count)
+		w = "indicate_receive's count disagrees with its chain";
+	else if (!out->done && (out->slot1 || out->slot11 || out->slot12))
+		w = "no CryptoDone, yet IPsec OOB slots are set (R-RX-4: clear them)";
+	else if (!out->done && (out->len != len || memcmp(out->bytes, frame, len) != 0))
+		w = "a frame without IPsec processing came back changed";
+	else if (out->done && out->status > CRYPTO_INVALID_PROTOCOL)
+		w = "CryptoStatus is not a CRYPTO_* value";
+	if (w)
+		snprintf(out->contract, sizeof(out->contract), "%s%s", w,
+			 n->guard_err[0] && w == n->guard_err ? " (engine wrote outside its buffer)"
+			 : "");
+}
+
+/* Receive one frame on run r; the outcome in r->last (bytes into after,
+ * 1 << 19 bytes). Returns how the operation went. */
+static enum eh_rc receive(struct engine_run *r, const uint8_t *frame, uint32_t len,
+			  uint8_t *after)
+{
+	struct eh_nb_in nb = { frame, len, { NULL, 0, 0, 0, 0 } };
+	struct eh_nbl_in nbl = { &nb, 1, { 0 } };
+	struct eh_io_in in = { &nbl, 1, IPOC_NBL_GUARD_TAIL, EH_RECV_WRITABLE, 0, 0 };
+	const struct eh_io_out *o;
+	struct outcome *out = &r->last;
+	uint32_t w, h;
+	enum eh_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	out->bytes = after;
+	/* The IPsec slots hold garbage before: the engine writes them. */
+	nbl.slots[IPsecOffloadV2NetBufferListInfo] = 0xA5A5A5A5u;
+	nbl.slots[IPsecOffloadV2TunnelNetBufferListInfo] = 0xA5A5A5A5u;
+	nbl.slots[IPsecOffloadV2HeaderNetBufferListInfo] = 0xA5A5A5A5u;
+	rc = eh_receive(r->eh, r->inst, &in, &o);
+	if (rc != EH_OK)
+		return rc;
+	out->slot1 = o->nbls[0].slots[IPsecOffloadV2NetBufferListInfo];
+	out->slot11 = o->nbls[0].slots[IPsecOffloadV2TunnelNetBufferListInfo];
+	out->slot12 = o->nbls[0].slots[IPsecOffloadV2HeaderNetBufferListInfo];
+	w = (uint32_t)out->slot1;
+	h = (uint32_t)out->slot12;
+	out->done = w & IPSEC_RX_CRYPTO_DONE;
+	out->next_done = w & IPSEC_RX_NEXT_CRYPTO_DONE;
+	out->status = (int)IPSEC_RX_CRYPTO_STATUS(w);
+	out->hdr_set = h & IPSEC_HDR_RX_HEADER_INFO_SET;
+	out->next_header = (int)IPSEC_HDR_TX_NEXT_HEADER(h);
+	out->pad_length = (int)IPSEC_HDR_TX_PAD_LENGTH(h);
+	if (o->nbls[0].n_nb && o->nbls[0].nbs[0].bytes && o->nbls[0].nbs[0].len <= (1u << 19)) {
+		out->len = o->nbls[0].nbs[0].len;
+		memcpy(after, o->nbls[0].nbs[0].bytes, out->len);
+	}
+	contract(o, frame, len, out);
+	return EH_OK;
 }
 
 static uint32_t rd32be(const uint8_t *s)
@@ -260,7 +319,10 @@ static void describe(const struct outcome *o, char *buf, size_t n)
 	if (k > 0 && (size_t)k < n) {
 		const char *inner = proto_name(o->inner);
 
-		if (o->hdr_set)
+		if (o->status > CRYPTO_INVALID_PROTOCOL)
+			k += snprintf(buf + k, n - (size_t)k, " (CryptoStatus %d, not a CRYPTO_* "
+				      "value)", o->status);
+		if (o->hdr_set && k > 0 && (size_t)k < n)
 			k += snprintf(buf + k, n - (size_t)k, " next_header=%d pad_length=%d",
 				      o->next_header, o->pad_length);
 		if (inner && k > 0 && (size_t)k < n)
@@ -320,19 +382,24 @@ struct replay_ctx {
 	struct pcapng_out *fail;
 	struct reenc *reenc;
 	uint8_t *after, *after_ref;
+	bool dead;                /* the engine host could not be brought back */
+	char dead_why[512];
 };
 
 static void judge(struct replay_ctx *c, uint64_t num, const struct key_sa *k,
-		  const char *desc, bool ok, const char *why)
+		  const char *desc, enum verdict v, const char *why)
 {
 	char alg[48] = "";
 
+	c->st->v.n[v]++;
 	if (k)
 		alg_name(k, alg, sizeof(alg));
-	if (c->o->verbose || !ok)
+	if (c->o->verbose || v != V_PASSED)
 		fprintf(c->o->out, "frame %llu: %s%s%s%s%s\n", (unsigned long long)num,
-			k ? alg : "", k ? ": " : "", desc, ok ? "" : "  MISMATCH: ", ok ? "" : why);
-	if (!ok && c->fail) {
+			k ? alg : "", k ? ": " : "", desc,
+			v == V_PASSED ? "" : v == V_FAILED ? "  MISMATCH: " : "  ",
+			v == V_PASSED ? "" : why);
+	if (v != V_PASSED && c->fail) {
 		const uint8_t *rec;
 		uint32_t len;
 		int lt;
@@ -342,24 +409,58 @@ static void judge(struct replay_ctx *c, uint64_t num, const struct key_sa *k,
 	}
 }
 
-static int one_frame(struct replay_ctx *c, uint64_t num, const uint8_t *f, uint32_t len)
+/* After the engine faulted: a fresh engine host, the SAs offloaded again
+ * (and the re-encryption instance). */
+static void revive(struct replay_ctx *c)
+{
+	const char *t = eh_fault(c->o->eh)->tail;
+	char err[512];
+	enum eh_rc rc;
+	uint64_t ignored = 0;
+
+	if (t[0])
+		fprintf(c->o->out, "  engine's last output: %.1000s%s", t,
+			t[strlen(t) - 1] == '\n' ? "" : "\n");
+	c->eng.up = false;
+	c->reenc = NULL;   /* its instance went with the process */
+	if (++c->st->faults >= c->o->max_faults) {
+		c->dead = true;
+		snprintf(c->dead_why, sizeof(c->dead_why), "the engine faulted %u times "
+			 "(--max-faults)", c->st->faults);
+		return;
+	}
+	if (eh_restart(c->o->eh, err, sizeof(err)) != 0 ||
+	    open_run(&c->eng, c->o, &ignored, false, &rc, err, sizeof(err)) != 0 ||
+	    (c->o->reencrypt && !(c->reenc = reenc_open(c->o->eh, c->o->keys, &rc, err,
+							 sizeof(err))))) {
+		c->dead = true;
+		snprintf(c->dead_why, sizeof(c->dead_why), "%s", err);
+	}
+}
+
+static void one_frame(struct replay_ctx *c, uint64_t num, const uint8_t *f, uint32_t len)
 {
 	const struct replay_opts *o = c->o;
 	struct replay_stats *st = c->st;
 	const struct key_sa *k = NULL;
-	char desc[200], why[200] = "";
+	char desc[240], why[400] = "";
 	uint32_t spi;
 	int64_t frame_spi_value = -1;
 	int ah_next = -1;
-	bool ah = false, ok = true;
+	bool ah = false;
+	enum verdict v = V_PASSED;
+	enum eh_rc rc = receive(&c->eng, f, len, c->after);
 
-	if (receive(&c->eng, f, len, c->after) != 0) {
-		snprintf(why, sizeof(why), "the engine did not indicate the frame exactly once");
-		ok = false;
-	}
 	if (frame_spi(f, len, &spi, &ah, &ah_next)) {
 		k = key_for(o->keys, spi, ah);
 		frame_spi_value = spi;
+	}
+	if (rc != EH_OK) {
+		char ft[256];
+
+		judge(c, num, k, eh_fault_text(o->eh, ft, sizeof(ft)), verdict_of_rc(rc), "");
+		revive(c);
+		return;
 	}
 	/* The SA the outcome is about: the inner one once the inner portion
 	 * was checked (pcaps/README.md, `spi`). */
@@ -370,7 +471,10 @@ static int one_frame(struct replay_ctx *c, uint64_t num, const uint8_t *f, uint3
 	set_inner(&c->eng.last, ah_next);
 	describe(&c->eng.last, desc, sizeof(desc));
 	if (c->eng.last.done) {
-		st->by_status[c->eng.last.status & 7]++;
+		if (c->eng.last.status > CRYPTO_INVALID_PROTOCOL)
+			st->bad_status++;
+		else
+			st->by_status[c->eng.last.status]++;
 		if (k) {
 			char alg[48];
 
@@ -380,31 +484,39 @@ static int one_frame(struct replay_ctx *c, uint64_t num, const uint8_t *f, uint3
 	} else {
 		st->passthrough++;
 	}
-	if (ok && o->expect)
-		ok = meets(&c->eng.last, frame_spi_value, &o->expect->f[num - 1], why, sizeof(why));
-	else if (ok && o->ref_ops) {
-		ok = receive(&c->ref, f, len, c->after_ref) == 0;
-		if (ok) {
-			set_inner(&c->ref.last, ah_next);
-			ok = same(&c->eng.last, &c->ref.last, why, sizeof(why));
+	if (c->eng.last.contract[0]) {
+		v = V_FAILED;
+		snprintf(why, sizeof(why), "%s", c->eng.last.contract);
+	} else if (o->expect) {
+		v = meets(&c->eng.last, frame_spi_value, &o->expect->f[num - 1], why, sizeof(why))
+			    ? V_PASSED : V_FAILED;
+	} else if (o->ref) {
+		if (receive(&c->ref, f, len, c->after_ref) != EH_OK) {
+			snprintf(why, sizeof(why), "the reference engine did not answer");
+			v = V_FAILED;
 		} else {
-			snprintf(why, sizeof(why), "the reference engine did not indicate it");
+			set_inner(&c->ref.last, ah_next);
+			v = same(&c->eng.last, &c->ref.last, why, sizeof(why)) ? V_PASSED : V_FAILED;
 		}
 	}
-	if (ok && c->reenc && c->eng.last.done && c->eng.last.status == CRYPTO_SUCCESS &&
+	if (v == V_PASSED && c->reenc && c->eng.last.done && c->eng.last.status == CRYPTO_SUCCESS &&
 	    !c->eng.last.next_done) {
 		switch (reenc_frame(c->reenc, f, c->after, len, why, sizeof(why))) {
 		case REENC_SAME: st->reenc_same++; break;
-		case REENC_DIFFERS: st->reenc_differs++; ok = false; break;
+		case REENC_DIFFERS: st->reenc_differs++; v = V_FAILED; break;
+		case REENC_FAULT: {
+			char ft[256];
+
+			snprintf(why, sizeof(why), "re-encryption: %s",
+				 eh_fault_text(o->eh, ft, sizeof(ft)));
+			judge(c, num, k, desc, verdict_of_rc(eh_fault(o->eh)->kind), why);
+			revive(c);
+			return;
+		}
 		default: st->reenc_na++; break;
 		}
 	}
-	if (o->expect || o->ref_ops || c->reenc) {
-		st->judged++;
-		ok ? st->matched++ : st->differed++;
-	}
-	judge(c, num, k, desc, ok, why);
-	return 0;
+	judge(c, num, k, desc, v, why);
 }
 
 static double now(void)
@@ -427,9 +539,11 @@ static void progress(const struct replay_ctx *c, double start, double *last, boo
 		isatty(2) && !done ? "" : "\n");
 }
 
+/* 0; -1 (capture or failures file: bad input); -3 (the engine). */
 static int setup(struct replay_ctx *c, const char *capture, char *err, size_t errlen)
 {
 	const struct replay_opts *o = c->o;
+	enum eh_rc rc;
 
 	c->after = malloc(1u << 19);
 	c->after_ref = malloc(1u << 19);
@@ -440,12 +554,14 @@ static int setup(struct replay_ctx *c, const char *capture, char *err, size_t er
 	c->in = pcap_in_open(capture, err, errlen);
 	if (!c->in)
 		return -1;
-	if (open_run(&c->eng, o->ops, o, &c->st->sa_refused, err, errlen) != 0)
-		return -1;
-	if (o->ref_ops && open_run(&c->ref, o->ref_ops, o, &c->st->sa_refused, err, errlen) != 0)
-		return -1;
-	if (o->reencrypt && !(c->reenc = reenc_open(o->ops, o->keys, err, errlen)))
-		return -1;
+	c->eng.eh = o->eh;
+	c->ref.eh = o->ref;
+	if (open_run(&c->eng, o, &c->st->sa_refused, true, &rc, err, errlen) != 0)
+		return -3;
+	if (o->ref && open_run(&c->ref, o, &c->st->sa_refused, false, &rc, err, errlen) != 0)
+		return -3;
+	if (o->reencrypt && !(c->reenc = reenc_open(o->eh, o->keys, &rc, err, errlen)))
+		return -3;
 	if (o->fail_out) {
 		const uint8_t *rec;
 		uint32_t len;
@@ -461,12 +577,13 @@ static int setup(struct replay_ctx *c, const char *capture, char *err, size_t er
 
 static void teardown(struct replay_ctx *c)
 {
-	session_close(&c->eng.s);
-	if (c->o->ref_ops)
-		session_close(&c->ref.s);
+	if (c->eng.up)
+		eh_close(c->eng.eh, c->eng.inst);
+	if (c->ref.up)
+		eh_close(c->ref.eh, c->ref.inst);
+	reenc_close(c->reenc);
 	pcap_in_close(c->in);
 	pcapng_out_close(c->fail);
-	reenc_close(c->reenc);
 	free(c->after);
 	free(c->after_ref);
 }
@@ -479,12 +596,11 @@ static void skipped(struct replay_ctx *c, uint64_t num, const char *why)
 	fprintf(c->o->out, "frame %llu: skipped: %s\n", (unsigned long long)num, why);
 	if (!c->o->expect)
 		return;
-	c->st->judged++;
 	if (c->o->expect->f[num - 1].outcome == EXP_PASS) {
-		c->st->matched++;
+		c->st->v.n[V_PASSED]++;
 		return;
 	}
-	c->st->differed++;
+	c->st->v.n[V_FAILED]++;
 	fprintf(c->o->out, "frame %llu: MISMATCH: no IP packet, so not offloaded; expected %s\n",
 		(unsigned long long)num, exp_status_name(c->o->expect->f[num - 1].outcome));
 }
@@ -517,6 +633,11 @@ static int loop(struct replay_ctx *c, char *err, size_t errlen)
 			continue;
 		}
 		one_frame(c, num, f, len);
+		if (c->dead) {
+			snprintf(err, errlen, "the replay stopped at frame %llu: %s",
+				 (unsigned long long)num, c->dead_why);
+			return -4;
+		}
 		progress(c, start, &last, false);
 	}
 	c->st->seconds = now() - start;

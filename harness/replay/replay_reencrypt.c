@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* replay_reencrypt.c - see replay_reencrypt.h. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,47 +8,41 @@
 #include "ipoc_nbl.h"
 #include "replay_reencrypt.h"
 #include "sa_offload.h"
-#include "session.h"
 #include "vec_frame.h"
 
 struct reenc {
-	struct session s;
+	struct eh *eh;
+	uint32_t inst;
 	const struct key_file *keys;
 	NDIS_HANDLE *h;           /* per key-file SA */
-	unsigned tx;
-	uint8_t *tx_bytes;
-	uint32_t tx_len, tx_cap;
 };
 
-static void on_tx(void *ctx, const NET_BUFFER_LIST *nbl, const NET_BUFFER *nb)
-{
-	struct reenc *r = ctx;
-
-	(void)nbl;
-	if (r->tx++ == 0 && ipoc_nb_flatten(nb, r->tx_bytes, r->tx_cap, &r->tx_len) != 0)
-		r->tx_len = 0;
-}
-
-struct reenc *reenc_open(const struct ipoc_engine_ops *ops, const struct key_file *keys,
-			 char *err, size_t errlen)
+struct reenc *reenc_open(struct eh *eh, const struct key_file *keys, enum eh_rc *rc, char *err,
+			 size_t errlen)
 {
 	struct reenc *r = calloc(1, sizeof(*r));
 	struct ipoc_open_params p = { sizeof(p), (uint32_t)keys->n * 2 + 16, 0, 0 };
+	NDIS_STATUS st = NDIS_STATUS_FAILURE;
 
-	if (!r || !(r->h = calloc(keys->n + 1, sizeof(*r->h))) ||
-	    !(r->tx_bytes = malloc(r->tx_cap = 1u << 19))) {
+	*rc = EH_OK;
+	if (!r || !(r->h = calloc(keys->n + 1, sizeof(*r->h)))) {
 		snprintf(err, errlen, "out of memory");
-		reenc_close(r);
+		free(r);
 		return NULL;
 	}
+	r->eh = eh;
 	r->keys = keys;
-	r->s.echo_level = -1;
-	if (session_open(&r->s, ops, &p, err, errlen) != 0) {
-		reenc_close(r);
+	*rc = eh_open(eh, &p, &st, &r->inst);
+	if (*rc != EH_OK || st != NDIS_STATUS_SUCCESS || r->inst == UINT32_MAX) {
+		char f[256];
+
+		snprintf(err, errlen, "engine %s: %s", eh_info(eh)->name,
+			 *rc != EH_OK ? eh_fault_text(eh, f, sizeof(f)) : "open failed");
+		free(r->h);
+		free(r);
 		return NULL;
 	}
-	r->s.obs = (struct session_observer){ .ctx = r, .transmit = on_tx };
-	for (size_t i = 0; i < keys->n; i++) {
+	for (size_t i = 0; i < keys->n && *rc == EH_OK; i++) {
 		const struct key_sa *k = &keys->sas[i];
 		struct vec_sa v = { .src = k->src, .dst = k->dst };
 		uint32_t udp = k->udp_encap ? (k->mode == VEC_MODE_TUNNEL
@@ -64,7 +59,16 @@ struct reenc *reenc_open(const struct ipoc_engine_ops *ops, const struct key_fil
 						  .auth_key = k->auth_key, .icv_len = k->icv_len,
 						  .esn = k->esn };
 		if (k->family != VEC_FAMILY_NONE)
-			sa_offload_v2(&r->s, &v, k->family, udp, false, &r->h[i]);
+			*rc = sa_offload_v2(eh, r->inst, &v, k->family, udp, false, &st, &r->h[i]);
+	}
+	if (*rc != EH_OK) {
+		char f[256];
+
+		snprintf(err, errlen, "engine %s: %s", eh_info(eh)->name,
+			 eh_fault_text(eh, f, sizeof(f)));
+		free(r->h);
+		free(r);
+		return NULL;
 	}
 	return r;
 }
@@ -73,9 +77,8 @@ void reenc_close(struct reenc *r)
 {
 	if (!r)
 		return;
-	session_close(&r->s);
+	eh_close(r->eh, r->inst);
 	free(r->h);
-	free(r->tx_bytes);
 	free(r);
 }
 
@@ -83,27 +86,31 @@ void reenc_close(struct reenc *r)
 static enum reenc_result send_once(struct reenc *r, long i, const uint8_t *frame, uint32_t len,
 				   uint32_t hdr, const uint8_t *orig, char *why, size_t n)
 {
-	struct ipoc_frame f = { frame, len, { NULL, 0, 0, 0 } };
-	NET_BUFFER_LIST *nbl = NULL;
-	char err[IPOC_NBL_ERRBUF_SIZE];
+	struct eh_nb_in nb = { frame, len, { NULL, 0, 0, 0, 0 } };
+	struct eh_nbl_in nbl = { &nb, 1, { 0 } };
+	struct eh_io_in in = { &nbl, 1, IPOC_NBL_GUARD_TAIL, EH_SEND_WRITABLE, 0, 0 };
+	const struct eh_io_out *o;
+	const uint8_t *tx;
 
-	r->tx = 0;
-	if (ipoc_nbl_build(&nbl, &f, 1, err, sizeof(err)) == 0) {
-		NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2NetBufferListInfo) = r->h[i];
-		NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2HeaderNetBufferListInfo) =
-			(PVOID)(uintptr_t)hdr;
-		r->s.ops->send_net_buffer_lists(r->s.engine, nbl, 0, 0);
-		ipoc_nbl_free(nbl);
-	}
-	if (r->tx != 1 || r->tx_len != len) {
-		snprintf(why, n, "re-encryption: %u frames of %u bytes transmitted (engine: %.200s)",
-			 r->tx, r->tx_len, r->s.last_log);
+	nbl.slots[IPsecOffloadV2NetBufferListInfo] = (uintptr_t)r->h[i];
+	nbl.slots[IPsecOffloadV2HeaderNetBufferListInfo] = hdr;
+	if (eh_send(r->eh, r->inst, &in, &o) != EH_OK)
+		return REENC_FAULT;
+	if (o->nbls[0].guard_err[0] || o->nbls[0].meta_err[0]) {
+		snprintf(why, n, "re-encryption: %s", o->nbls[0].guard_err[0] ? o->nbls[0].guard_err
+									   : o->nbls[0].meta_err);
 		return REENC_DIFFERS;
 	}
+	if (o->n_tx != 1 || o->tx[0].len != len || !o->tx[0].bytes) {
+		snprintf(why, n, "re-encryption: %u frames of %u bytes transmitted (engine: %.200s)",
+			 o->n_tx, o->n_tx ? o->tx[0].len : 0, eh_last_log(r->eh));
+		return REENC_DIFFERS;
+	}
+	tx = o->tx[0].bytes;
 	for (uint32_t b = 0; b < len; b++) {
-		if (r->tx_bytes[b] != orig[b]) {
-			snprintf(why, n, "re-encrypted byte %u is 0x%02x, captured 0x%02x", b,
-				 r->tx_bytes[b], orig[b]);
+		if (tx[b] != orig[b]) {
+			snprintf(why, n, "re-encrypted byte %u is 0x%02x, captured 0x%02x", b, tx[b],
+				 orig[b]);
 			return REENC_DIFFERS;
 		}
 	}
@@ -113,8 +120,11 @@ static enum reenc_result send_once(struct reenc *r, long i, const uint8_t *frame
 /* UPDATE_SA: the ESN high half of SA i (key files start it at 0). */
 static int update_hi(struct reenc *r, long i, uint32_t hi)
 {
+	static const uint32_t handle_at = offsetof(IPSEC_OFFLOAD_V2_UPDATE_SA, OffloadHandle);
 	const struct key_sa *k = &r->keys->sas[i];
 	IPSEC_OFFLOAD_V2_UPDATE_SA u;
+	struct eh_oid q = { IPOC_REQUEST_SET, OID_TCP_TASK_IPSEC_OFFLOAD_V2_UPDATE_SA, &u,
+			    sizeof(u) };
 
 	memset(&u, 0, sizeof(u));
 	u.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
@@ -124,8 +134,11 @@ static int update_hi(struct reenc *r, long i, uint32_t hi)
 	u.Operation = k->ah ? IPsecOffloadV2Ah : IPsecOffloadV2Esp;
 	u.Spi = spi_ndis(k->spi);
 	u.SequenceNumberHighOrder = hi;
-	return session_oid(&r->s, IPOC_REQUEST_SET, OID_TCP_TASK_IPSEC_OFFLOAD_V2_UPDATE_SA, &u,
-			   sizeof(u), NULL) == NDIS_STATUS_SUCCESS ? 0 : -1;
+	q.handles = &handle_at;
+	q.n_handles = 1;
+	if (eh_oid(r->eh, r->inst, &q) != EH_OK)
+		return -2;
+	return q.status == NDIS_STATUS_SUCCESS ? 0 : -1;
 }
 
 static uint32_t rd32(const uint8_t *p)
@@ -153,6 +166,8 @@ enum reenc_result reenc_frame(struct reenc *r, const uint8_t *orig, const uint8_
 	struct vec_esp e;
 	uint8_t *frame;
 	enum reenc_result rc;
+	const uint8_t *ivp;
+	NDIS_STATUS st;
 	long i;
 	size_t iv;
 
@@ -160,7 +175,7 @@ enum reenc_result reenc_frame(struct reenc *r, const uint8_t *orig, const uint8_
 				 (orig[l3 - 2] == 0x88 && orig[l3 - 1] == 0xA8)))
 		l3 += 4;   /* 802.1Q and 802.1ad tags */
 	if (l3 >= len || vf_layer_at(plain + l3, len - l3, 0, &l) != 0 ||
-	    (i = sa_of(r, plain + l3, &l)) < 0 || !IPOC_OPS_HAS(r->s.ops, test_set_tx_iv))
+	    (i = sa_of(r, plain + l3, &l)) < 0 || !eh_info(r->eh)->has_tx_iv)
 		return REENC_NOT_APPLICABLE;
 	k = &r->keys->sas[i];
 	frame = malloc(len);
@@ -172,23 +187,30 @@ enum reenc_result reenc_frame(struct reenc *r, const uint8_t *orig, const uint8_
 	if (k->ah) {
 		memset(frame + l3 + l.ah + 12 + iv, 0, k->icv_len - (k->icv_len > 16 ? iv : 0));
 		hdr = (uint32_t)(l.ah / 4) << 16;
-		r->s.ops->test_set_tx_iv(r->s.engine, r->h[i], spi_ndis(k->spi),
-					 orig + l3 + l.ah + 12, (uint32_t)iv);
+		ivp = orig + l3 + l.ah + 12;
 	} else {
 		size_t t = l.end - k->icv_len - 2;
 
 		memset(frame + l3 + l.end - k->icv_len, 0, k->icv_len);
 		hdr = (uint32_t)(l.esp / 4) << 24 | frame[l3 + t] << 8 | frame[l3 + t + 1];
-		r->s.ops->test_set_tx_iv(r->s.engine, r->h[i], spi_ndis(k->spi),
-					 orig + l3 + l.esp + 8, (uint32_t)iv);
+		ivp = orig + l3 + l.esp + 8;
+	}
+	if (eh_set_tx_iv(r->eh, r->inst, r->h[i], spi_ndis(k->spi), ivp, (uint32_t)iv, &st) !=
+	    EH_OK) {
+		free(frame);
+		return REENC_FAULT;
 	}
 	rc = send_once(r, i, frame, len, hdr, orig, why, n);
 	/* The captured frame may be one of the next ESN epoch, which the
 	 * receive path verified by trying the next high half (PROFILE.md item
 	 * 15): TCP/IP would have sent UPDATE_SA first, so does the replay. */
-	if (rc == REENC_DIFFERS && k->esn && update_hi(r, i, 1) == 0) {
-		rc = send_once(r, i, frame, len, hdr, orig, why, n);
-		update_hi(r, i, 0);
+	if (rc == REENC_DIFFERS && k->esn) {
+		int u = update_hi(r, i, 1);
+
+		if (u == 0)
+			rc = send_once(r, i, frame, len, hdr, orig, why, n);
+		if (u == -2 || (rc != REENC_FAULT && update_hi(r, i, 0) == -2))
+			rc = REENC_FAULT;
 	}
 	free(frame);
 	return rc;

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ipoc/engine.h"
+#include "host.h"
 #include "keyfile.h"
 
 struct reenc;
@@ -21,11 +21,13 @@ enum reenc_result {
 	REENC_SAME = 0,          /* the engine reproduced the captured frame */
 	REENC_DIFFERS,           /* why says where */
 	REENC_NOT_APPLICABLE,    /* no single-layer SA of the key file, or no IV hook */
+	REENC_FAULT,             /* the engine did not answer (eh_fault); reenc_open again */
 };
 
-/* Open an instance of ops with every key-file SA offloaded as outbound. */
-struct reenc *reenc_open(const struct ipoc_engine_ops *ops, const struct key_file *keys,
-			 char *err, size_t errlen);
+/* Open an instance on eh with every key-file SA offloaded as outbound.
+ * NULL with err when that failed (*rc says whether the engine faulted). */
+struct reenc *reenc_open(struct eh *eh, const struct key_file *keys, enum eh_rc *rc, char *err,
+			 size_t errlen);
 void reenc_close(struct reenc *r);
 
 /* orig: the captured Ethernet frame; plain: the same frame after the

@@ -101,13 +101,16 @@ static void fill_ah(IPSEC_OFFLOAD_V2_SECURITY_ASSOCIATION *m, const struct vec_a
 	put_key(&m->AuthenticationAlgorithm, auth_bit(a->auth), &a->auth_key, keys, off);
 }
 
-NDIS_STATUS sa_offload_v2(struct session *s, const struct vec_sa *sa, enum vec_family family,
-			  uint32_t udp_esp, bool inbound, NDIS_HANDLE *h)
+enum eh_rc sa_offload_v2(struct eh *eh, uint32_t inst, const struct vec_sa *sa,
+			 enum vec_family family, uint32_t udp_esp, bool inbound, NDIS_STATUS *st,
+			 NDIS_HANDLE *h)
 {
+	static const uint32_t handle_at = offsetof(IPSEC_OFFLOAD_V2_ADD_SA, OffloadHandle);
 	uint64_t buf[64];   /* pointer-aligned; keys at most 2 * 36 bytes */
 	IPSEC_OFFLOAD_V2_ADD_SA *a = (IPSEC_OFFLOAD_V2_ADD_SA *)buf;
 	uint32_t off = 0, n = 0, alen = family == VEC_FAMILY_IPV6 ? 16 : 4;
-	NDIS_STATUS st;
+	struct eh_oid q = { IPOC_REQUEST_SET, OID_TCP_TASK_IPSEC_OFFLOAD_V2_ADD_SA, buf };
+	enum eh_rc rc;
 
 	memset(buf, 0, sizeof(buf));
 	a->Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
@@ -126,9 +129,14 @@ NDIS_STATUS sa_offload_v2(struct session *s, const struct vec_sa *sa, enum vec_f
 		fill_ah(&a->SecAssoc[n++], &sa->ah, a->KeyData, &off);
 	a->NumExtHdrs = n;
 	a->KeyLength = off;
-	st = session_oid(s, IPOC_REQUEST_SET, OID_TCP_TASK_IPSEC_OFFLOAD_V2_ADD_SA, a,
-			 (uint32_t)(offsetof(IPSEC_OFFLOAD_V2_ADD_SA, KeyData) + off), NULL);
-	*h = a->OffloadHandle;
+	q.len = (uint32_t)(offsetof(IPSEC_OFFLOAD_V2_ADD_SA, KeyData) + off);
+	if (q.len < NDIS_SIZEOF_IPSEC_OFFLOAD_V2_ADD_SA_REVISION_1)
+		q.len = NDIS_SIZEOF_IPSEC_OFFLOAD_V2_ADD_SA_REVISION_1;
+	q.handles = &handle_at;
+	q.n_handles = 1;
+	rc = eh_oid(eh, inst, &q);
+	*st = rc == EH_OK ? q.status : NDIS_STATUS_FAILURE;
+	*h = rc == EH_OK && q.status == NDIS_STATUS_SUCCESS ? a->OffloadHandle : NULL;
 	ipoc_wipe(buf, sizeof(buf));   /* the keys */
-	return st;
+	return rc;
 }

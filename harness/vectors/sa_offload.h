@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "session.h"
+#include "host.h"
 #include "vectors.h"
 
 /* The IPSEC_OFFLOAD_V2_* bit of an algorithm, 0 for none/unset. */
@@ -25,10 +25,12 @@ uint32_t udp_type(enum vec_udp u);
 /* An SPI value as NDIS carries it: its wire bytes in a ULONG. */
 ULONG spi_ndis(uint32_t spi);
 
-/* Offload sa (its ESP and/or AH member) for family, inbound or outbound,
- * with UdpEspEncapsulation udp_esp. *h gets the handle (NULL on failure);
- * the key bytes on the stack are wiped. */
-NDIS_STATUS sa_offload_v2(struct session *s, const struct vec_sa *sa, enum vec_family family,
-			  uint32_t udp_esp, bool inbound, NDIS_HANDLE *h);
+/* Offload sa (its ESP and/or AH member) on instance inst of eh for family,
+ * inbound or outbound, with UdpEspEncapsulation udp_esp. *st gets the
+ * request's status, *h the handle (NULL on failure); the key bytes on the
+ * stack are wiped. Returns how the operation went (host.h). */
+enum eh_rc sa_offload_v2(struct eh *eh, uint32_t inst, const struct vec_sa *sa,
+			 enum vec_family family, uint32_t udp_esp, bool inbound, NDIS_STATUS *st,
+			 NDIS_HANDLE *h);
 
 #endif /* IPOC_SA_OFFLOAD_H */

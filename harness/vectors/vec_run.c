@@ -13,13 +13,6 @@
 
 #define ETH_LEN 14u
 
-/* What one run of one case in one direction and shape saw. */
-struct seen {
-	unsigned tx, done, ind;
-	uint8_t *tx_bytes;
-	uint32_t tx_len;
-};
-
 /* Does the engine's current configuration cover sa? NULL = yes, else why. */
 static const char *sa_unsupported(const NDIS_IPSEC_OFFLOAD_V2 *v2, const struct vec_sa *sa)
 {
@@ -53,16 +46,6 @@ static const char *case_unsupported(const NDIS_IPSEC_OFFLOAD_V2 *v2, const struc
 	if (!why && c->sa.esp.present && c->sa.ah.present && !v2->AhEspCombined)
 		why = "AH+ESP";
 	return why;
-}
-
-static int inject_iv(struct session *s, NDIS_HANDLE h, uint32_t spi, const struct vec_bytes *iv)
-{
-	if (!iv->len)
-		return 0;
-	if (!IPOC_OPS_HAS(s->ops, test_set_tx_iv))
-		return 1;
-	return s->ops->test_set_tx_iv(s->engine, h, spi_ndis(spi), iv->data, (uint32_t)iv->len) ==
-			       NDIS_STATUS_SUCCESS ? 0 : -1;
 }
 
 /* Don't-care ranges of a received packet: IV and ICV fields of every layer
@@ -166,42 +149,37 @@ static uint32_t shape(unsigned k, uint32_t len, unsigned line, uint32_t *cuts, s
 	return n > 0 ? (uint32_t)n : 0;
 }
 
-static void on_tx(void *ctx, const NET_BUFFER_LIST *nbl, const NET_BUFFER *nb)
+
+/* The guard side of shape k: the byte after each buffer faults, but for
+ * shape 1, where the byte before does. */
+static enum ipoc_nbl_guard guard_of(unsigned k)
 {
-	struct seen *w = ctx;
-
-	(void)nbl;
-	if (w->tx++ == 0 && (w->tx_bytes = malloc(nb->DataLength ? nb->DataLength : 1)) &&
-	    ipoc_nb_flatten(nb, w->tx_bytes, nb->DataLength, &w->tx_len) != 0)
-		w->tx_len = 0;
+	return k == 1 ? IPOC_NBL_GUARD_HEAD : IPOC_NBL_GUARD_TAIL;
 }
-
-static void on_done(void *ctx, NET_BUFFER_LIST *nbl)
-{
-	(void)nbl;
-	((struct seen *)ctx)->done++;
-}
-
-static void on_ind(void *ctx, NET_BUFFER_LIST *nbl)
-{
-	(void)nbl;
-	((struct seen *)ctx)->ind++;
-}
-
-enum { R_PASS = 0, R_FAIL = 1, R_UNSUPPORTED = 2 };
 
 struct run {
 	const struct vrun_opts *o;
 	const struct vec_case *c;
-	struct session s;
-	struct seen w;
+	uint32_t inst;
+	bool open;
+	enum eh_rc rc;           /* how the last engine operation went */
 	char why[1024];
 };
 
-static int fail(struct run *r, int code, const char *what)
+static enum verdict fail(struct run *r, enum verdict v, const char *what)
 {
 	snprintf(r->why, sizeof(r->why), "%s", what);
-	return code;
+	return v;
+}
+
+/* An operation that did not run: the engine's fault (or the host's). */
+static enum verdict fault(struct run *r, enum eh_rc rc)
+{
+	char f[256];
+
+	r->rc = rc;
+	r->open = false;
+	return fail(r, verdict_of_rc(rc), eh_fault_text(r->o->eh, f, sizeof(f)));
 }
 
 static bool uses_spi_zero(const struct vec_case *c)
@@ -211,138 +189,197 @@ static bool uses_spi_zero(const struct vec_case *c)
 }
 
 /* Open an instance and offload the case's SA(s) in one direction. */
-static int open_sas(struct run *r, bool inbound, NDIS_HANDLE *h, NDIS_HANDLE *th)
+static enum verdict open_sas(struct run *r, bool inbound, NDIS_HANDLE *h, NDIS_HANDLE *th)
 {
-	char err[256], name[48];
-	NDIS_STATUS st;
+	const struct vec_case *c = r->c;
+	struct eh *eh = r->o->eh;
+	char name[48];
+	NDIS_STATUS st = NDIS_STATUS_FAILURE;
+	enum eh_rc rc;
 
-	memset(&r->w, 0, sizeof(r->w));
-	r->s = (struct session){ .echo_level = -1 };
-	if (session_open(&r->s, r->o->ops, NULL, err, sizeof(err)) != 0)
-		return fail(r, R_FAIL, err);
-	r->s.obs = (struct session_observer){ &r->w, on_tx, on_done, on_ind };
-	*th = NULL;
-	st = sa_offload_v2(&r->s, &r->c->sa, r->c->family, udp_type(r->c->udp), inbound, h);
-	if (st == NDIS_STATUS_SUCCESS && r->c->mode == VEC_MODE_TRANSPORT_OVER_TUNNEL)
-		st = sa_offload_v2(&r->s, &r->c->tun, r->c->family, udp_type(r->c->udp), inbound, th);
-	if (st != NDIS_STATUS_SUCCESS) {
-		snprintf(r->why, sizeof(r->why), "ADD_SA failed with %s (engine: %.400s)",
-			 ndis_status_name(st, name, sizeof(name)), r->s.last_log);
-		/* What the engine may refuse without being wrong: a configuration
-		 * it does not support, SPI 0 (reserved, RFC 4303 §2.1), ESP with
-		 * no integrity (forbidden in IPsecOV1, PROFILE.md item 8). */
-		if (st == NDIS_STATUS_NOT_SUPPORTED)
-			return R_UNSUPPORTED;
-		if (st == NDIS_STATUS_INVALID_PARAMETER &&
-		    (uses_spi_zero(r->c) ||
-		     (r->c->needs & (VEC_NEED_SPI_ZERO | VEC_NEED_ENC_ONLY_ESP))))
-			return R_UNSUPPORTED;
-		return R_FAIL;
+	*h = *th = NULL;
+	rc = eh_open(eh, NULL, &st, &r->inst);
+	if (rc != EH_OK)
+		return fault(r, rc);
+	if (st != NDIS_STATUS_SUCCESS || r->inst == UINT32_MAX) {
+		snprintf(r->why, sizeof(r->why), "open failed with %s",
+			 ndis_status_name(st, name, sizeof(name)));
+		return V_FAILED;
 	}
-	return R_PASS;
+	r->open = true;
+	rc = sa_offload_v2(eh, r->inst, &c->sa, c->family, udp_type(c->udp), inbound, &st, h);
+	if (rc == EH_OK && st == NDIS_STATUS_SUCCESS && c->mode == VEC_MODE_TRANSPORT_OVER_TUNNEL)
+		rc = sa_offload_v2(eh, r->inst, &c->tun, c->family, udp_type(c->udp), inbound, &st,
+				   th);
+	if (rc != EH_OK)
+		return fault(r, rc);
+	if (st == NDIS_STATUS_SUCCESS)
+		return V_PASSED;
+	/* What the engine may refuse without being wrong: SPI 0 (reserved,
+	 * RFC 4303 §2.1) and ESP with no integrity (forbidden in IPsecOV1,
+	 * PROFILE.md item 8). A claimed configuration refused otherwise is a
+	 * failure: the capability report said yes. */
+	if (st == NDIS_STATUS_INVALID_PARAMETER &&
+	    (uses_spi_zero(c) || (c->needs & (VEC_NEED_SPI_ZERO | VEC_NEED_ENC_ONLY_ESP)))) {
+		snprintf(r->why, sizeof(r->why), "ADD_SA refused %s with %s, which the profile "
+			 "allows (engine: %.300s)", uses_spi_zero(c) || (c->needs & VEC_NEED_SPI_ZERO)
+			 ? "SPI 0 (RFC 4303 section 2.1)" : "ESP without integrity (PROFILE.md 8)",
+			 ndis_status_name(st, name, sizeof(name)), eh_last_log(eh));
+		return V_SKIPPED;
+	}
+	snprintf(r->why, sizeof(r->why), "%sADD_SA failed with %s (engine: %.400s)",
+		 st == NDIS_STATUS_NOT_SUPPORTED ? "capability honesty: the engine claims what the "
+		 "case needs, yet " : "", ndis_status_name(st, name, sizeof(name)), eh_last_log(eh));
+	return V_FAILED;
 }
 
-static NET_BUFFER_LIST *make_nbl(struct run *r, const uint8_t *f, uint32_t len, unsigned k)
+static void close_inst(struct run *r)
 {
-	uint32_t *cuts = malloc(sizeof(*cuts) * (len ? len : 1));
-	struct ipoc_frame fr = { f, len, { cuts, 0, 0, 0 } };
-	NET_BUFFER_LIST *nbl = NULL;
-	char err[IPOC_NBL_ERRBUF_SIZE];
-
-	if (!cuts)
-		return NULL;
-	fr.shape.n_cuts = shape(k, len, r->c->line, cuts, len);
-	if (ipoc_nbl_build(&nbl, &fr, 1, err, sizeof(err)) != 0)
-		snprintf(r->why, sizeof(r->why), "NBL build: %s", err);
-	free(cuts);
-	return nbl;
+	if (r->open && eh_close(r->o->eh, r->inst) != EH_OK)
+		r->open = false;
+	r->open = false;
 }
 
-static int check_guards(struct run *r, const NET_BUFFER_LIST *nbl)
+static enum verdict inject_iv(struct run *r, NDIS_HANDLE h, uint32_t spi,
+			      const struct vec_bytes *iv)
 {
-	char err[IPOC_NBL_ERRBUF_SIZE];
+	NDIS_STATUS st;
+	enum eh_rc rc;
 
-	if (ipoc_nbl_check_guards(nbl, err, sizeof(err)) == 0)
-		return R_PASS;
-	snprintf(r->why, sizeof(r->why), "engine wrote outside an MDL: %s", err);
-	return R_FAIL;
+	if (!iv->len)
+		return V_PASSED;
+	rc = eh_set_tx_iv(r->o->eh, r->inst, h, spi_ndis(spi), iv->data, (uint32_t)iv->len, &st);
+	if (rc != EH_OK)
+		return fault(r, rc);
+	return st == NDIS_STATUS_SUCCESS ? V_PASSED
+					 : fail(r, V_FAILED, "test_set_tx_iv refused the IV");
 }
 
-static int send_checks(struct run *r, NET_BUFFER_LIST *nbl, const uint8_t *want, uint32_t len)
+/* The NBL of frame f (len bytes) in shape k, one NB. */
+static void one_nbl(const struct run *r, const uint8_t *f, uint32_t len, unsigned k,
+		    uint32_t *cuts, struct eh_nb_in *nb, struct eh_nbl_in *nbl)
 {
-	char a[48], b[48];
+	memset(nb, 0, sizeof(*nb));
+	memset(nbl, 0, sizeof(*nbl));
+	nb->data = f;
+	nb->len = len;
+	nb->shape.cuts = cuts;
+	nb->shape.n_cuts = shape(k, len, r->c->line, cuts, len);
+	nbl->nbs = nb;
+	nbl->n_nb = 1;
+}
+
+/* What every call must have kept to, whatever the case: the NBL came back
+ * once, and no guard, unused byte or structure the engine does not own
+ * changed. */
+static enum verdict contract(struct run *r, const struct eh_io_out *o, const char *back)
+{
+	const struct eh_nbl_out *n = &o->nbls[0];
+
+	if (o->error[0])
+		return fail(r, V_FAILED, o->error);
+	if (n->returned != 1 || o->strays) {
+		snprintf(r->why, sizeof(r->why), "NBL %s %u times%s", back, n->returned,
+			 o->strays ? ", and NBLs it was never given" : "");
+		return V_FAILED;
+	}
+	if (n->guard_err[0]) {
+		snprintf(r->why, sizeof(r->why), "engine wrote outside an MDL: %s", n->guard_err);
+		return V_FAILED;
+	}
+	if (n->meta_err[0]) {
+		snprintf(r->why, sizeof(r->why), "engine changed what it does not own: %s",
+			 n->meta_err);
+		return V_FAILED;
+	}
+	return V_PASSED;
+}
+
+static enum verdict send_checks(struct run *r, const struct eh_io_out *o, const uint8_t *want,
+				uint32_t len)
+{
+	const struct eh_nbl_out *n = &o->nbls[0];
 	int32_t st = r->c->expect.send_status;
+	char a[48], b[48];
+	enum verdict v = contract(r, o, "completed");
 
-	if (r->w.done != 1)
-		return fail(r, R_FAIL, "NBL not completed exactly once");
-	if ((int32_t)nbl->Status != st) {
+	if (v != V_PASSED)
+		return v;
+	if ((int32_t)n->status != st) {
 		snprintf(r->why, sizeof(r->why), "send status %s, want %s (engine: %.400s)",
-			 ndis_status_name(nbl->Status, a, sizeof(a)),
-			 ndis_status_name(st, b, sizeof(b)), r->s.last_log);
-		return R_FAIL;
+			 ndis_status_name(n->status, a, sizeof(a)), ndis_status_name(st, b, sizeof(b)),
+			 eh_last_log(r->o->eh));
+		return V_FAILED;
 	}
 	if (st != NDIS_STATUS_SUCCESS)
-		return r->w.tx ? fail(r, R_FAIL, "failed NBL was transmitted") : R_PASS;
-	if (r->w.tx != 1 || r->w.tx_len != len)
-		return fail(r, R_FAIL, "not exactly one frame of the wire length transmitted");
+		return o->n_tx ? fail(r, V_FAILED, "failed NBL was transmitted") : V_PASSED;
+	if (o->n_tx != 1 || !o->tx[0].bytes || o->tx[0].len != len)
+		return fail(r, V_FAILED, "not exactly one frame of the wire length transmitted");
+	if (o->tx[0].after_return)
+		return fail(r, V_FAILED, "frame transmitted after the NBL was completed");
 	for (uint32_t i = 0; i < len; i++) {
-		if (r->w.tx_bytes[i] != want[i]) {
+		if (o->tx[0].bytes[i] != want[i]) {
 			snprintf(r->why, sizeof(r->why), "transmitted byte %u (packet offset %u) is "
-				 "0x%02x, want 0x%02x", i, i - ETH_LEN, r->w.tx_bytes[i], want[i]);
-			return R_FAIL;
+				 "0x%02x, want 0x%02x", i, i - ETH_LEN, o->tx[0].bytes[i], want[i]);
+			return V_FAILED;
 		}
 	}
-	return check_guards(r, nbl);
+	return V_PASSED;
 }
 
-static int run_send(struct run *r, unsigned k)
+static enum verdict run_send(struct run *r, unsigned k)
 {
 	const struct vec_case *c = r->c;
 	struct vf_layer outer, inner;
 	NDIS_HANDLE h, th;
-	uint32_t flen, wlen;
+	uint32_t flen, wlen, *cuts = NULL;
 	uint8_t *f = NULL, *want = NULL;
-	NET_BUFFER_LIST *nbl = NULL;
-	int rc = open_sas(r, false, &h, &th);
+	struct eh_nb_in nb;
+	struct eh_nbl_in nbl;
+	struct eh_io_in in = { &nbl, 1, guard_of(k), EH_SEND_WRITABLE, 0, 0 };
+	const struct eh_io_out *o;
+	enum eh_rc rc;
+	enum verdict v;
 
-	if (rc != R_PASS)
+	if (!eh_info(r->o->eh)->has_tx_iv && (c->sa.esp.iv.len || c->sa.ah.iv.len || c->tun.esp.iv.len))
+		return fail(r, V_SKIPPED, "the engine has no IV hook (test_set_tx_iv): the case's "
+			    "wire bytes cannot be compared (ipoc validate checks the engine's own IVs)");
+	if (layers(c, &outer, &inner) != 0)
+		return fail(r, V_FAILED, "vector: `plain` has no AH/ESP header where its SAs say");
+	v = open_sas(r, false, &h, &th);
+	if (v == V_PASSED)
+		v = inject_iv(r, h, c->sa.esp.spi, &c->sa.esp.iv);
+	if (v == V_PASSED)
+		v = inject_iv(r, h, c->sa.ah.spi, &c->sa.ah.iv);
+	if (v == V_PASSED && th)
+		v = inject_iv(r, th, c->tun.esp.spi, &c->tun.esp.iv);
+	if (v != V_PASSED)
 		goto out;
-	if (layers(c, &outer, &inner) != 0) {
-		rc = fail(r, R_FAIL, "vector: `plain` has no AH/ESP header where its SAs say");
-		goto out;
-	}
-	rc = inject_iv(&r->s, h, c->sa.esp.spi, &c->sa.esp.iv);
-	if (rc == 0)
-		rc = inject_iv(&r->s, h, c->sa.ah.spi, &c->sa.ah.iv);
-	if (rc == 0 && th)
-		rc = inject_iv(&r->s, th, c->tun.esp.spi, &c->tun.esp.iv);
-	if (rc != 0) {
-		rc = fail(r, rc > 0 ? R_UNSUPPORTED : R_FAIL, rc > 0 ? "engine has no IV injection"
-								     : "test_set_tx_iv refused the IV");
-		goto out;
-	}
 	f = eth_frame(c, &c->plain, &flen);
 	want = eth_frame(c, &c->wire, &wlen);
-	nbl = f && want ? make_nbl(r, f, flen, k) : NULL;
-	if (!nbl) {
-		rc = fail(r, R_FAIL, r->why[0] ? r->why : "out of memory");
+	cuts = malloc(sizeof(*cuts) * (flen ? flen : 1));
+	if (!f || !want || !cuts) {
+		v = fail(r, V_FAILED, "out of memory");
 		goto out;
 	}
-	NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2NetBufferListInfo) = h;
-	NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2TunnelNetBufferListInfo) = th;
-	NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2HeaderNetBufferListInfo) =
-		(PVOID)(uintptr_t)header_info(c, &outer);
-	r->o->ops->send_net_buffer_lists(r->s.engine, nbl, 0, 0);
-	rc = send_checks(r, nbl, want, wlen);
-	if (rc == R_PASS && k == 0 && r->o->sent && r->w.tx)
-		vec_sent_frame(r->o->sent, c, r->w.tx_bytes, r->w.tx_len);
+	one_nbl(r, f, flen, k, cuts, &nb, &nbl);
+	nbl.slots[IPsecOffloadV2NetBufferListInfo] = (uintptr_t)h;
+	nbl.slots[IPsecOffloadV2TunnelNetBufferListInfo] = (uintptr_t)th;
+	nbl.slots[IPsecOffloadV2HeaderNetBufferListInfo] = header_info(c, &outer);
+	rc = eh_send(r->o->eh, r->inst, &in, &o);
+	if (rc != EH_OK) {
+		v = fault(r, rc);
+		goto out;
+	}
+	v = send_checks(r, o, want, wlen);
+	if (v == V_PASSED && k == 0 && r->o->sent)
+		vec_sent_frame(r->o->sent, c, o->tx[0].bytes, o->tx[0].len);
 out:
-	session_close(&r->s);
-	ipoc_nbl_free(nbl);
+	close_inst(r);
 	free(f);
 	free(want);
-	free(r->w.tx_bytes);
-	return rc;
+	free(cuts);
+	return v;
 }
 
 /* Expected OOB of a receive: the vector's, with defaults for what it does
@@ -359,11 +396,10 @@ static void expected(const struct vec_case *c, struct vec_expect *e)
 				      e->status == VEC_CRYPTO_SUCCESS;
 }
 
-static int oob_checks(struct run *r, const NET_BUFFER_LIST *nbl)
+static enum verdict oob_checks(struct run *r, const struct eh_nbl_out *n)
 {
-	uint32_t w = (uint32_t)(uintptr_t)NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2NetBufferListInfo);
-	uint32_t h = (uint32_t)(uintptr_t)NET_BUFFER_LIST_INFO(nbl,
-							       IPsecOffloadV2HeaderNetBufferListInfo);
+	uint32_t w = (uint32_t)n->slots[IPsecOffloadV2NetBufferListInfo];
+	uint32_t h = (uint32_t)n->slots[IPsecOffloadV2HeaderNetBufferListInfo];
 	struct vec_expect e;
 	int got[6], want[6];
 	static const char *const names[6] = { "CryptoDone", "NextCryptoDone", "CryptoStatus",
@@ -381,65 +417,63 @@ static int oob_checks(struct run *r, const NET_BUFFER_LIST *nbl)
 			snprintf(r->why, sizeof(r->why), "%s %d, want %d%s%s", names[i], got[i],
 				 want[i], i == 2 ? " " : "",
 				 i == 2 ? vec_crypto_status_name(got[i]) : "");
-			return R_FAIL;
+			return V_FAILED;
 		}
 	}
-	return R_PASS;
+	return V_PASSED;
 }
 
-static int bytes_check(struct run *r, const NET_BUFFER_LIST *nbl, const uint8_t *want,
-		       uint32_t len, const struct mask *m)
+static enum verdict bytes_check(struct run *r, const struct eh_nb_out *got, const uint8_t *want,
+				uint32_t len, const struct mask *m)
 {
-	uint8_t *got = malloc(len ? len : 1);
-	uint32_t n = 0;
-	int rc = R_PASS;
-
-	if (!got || ipoc_nb_flatten(nbl->FirstNetBuffer, got, len, &n) != 0 || n != len) {
-		free(got);
-		return fail(r, R_FAIL, "indicated frame length changed");
-	}
-	for (uint32_t i = 0; i < len && rc == R_PASS; i++) {
-		if (got[i] != want[i] && !(i >= ETH_LEN && masked(m, i - ETH_LEN))) {
+	if (!got->bytes || got->len != len)
+		return fail(r, V_FAILED, "indicated frame length changed");
+	for (uint32_t i = 0; i < len; i++) {
+		if (got->bytes[i] != want[i] && !(i >= ETH_LEN && masked(m, i - ETH_LEN))) {
 			snprintf(r->why, sizeof(r->why), "indicated byte at packet offset %u is "
-				 "0x%02x, want 0x%02x", i - ETH_LEN, got[i], want[i]);
-			rc = R_FAIL;
+				 "0x%02x, want 0x%02x", i - ETH_LEN, got->bytes[i], want[i]);
+			return V_FAILED;
 		}
 	}
-	free(got);
-	return rc;
+	return V_PASSED;
 }
 
-static int run_recv(struct run *r, unsigned k)
+static enum verdict run_recv(struct run *r, unsigned k)
 {
 	const struct vec_case *c = r->c;
 	struct vf_layer outer, inner;
 	struct mask m = { .n = 0 };
 	struct vec_expect e;
 	NDIS_HANDLE h, th;
-	uint32_t flen, plen;
+	uint32_t flen, plen, *cuts = NULL;
 	uint8_t *f = NULL, *plain = NULL;
-	NET_BUFFER_LIST *nbl = NULL;
-	int rc = open_sas(r, true, &h, &th);
+	struct eh_nb_in nb;
+	struct eh_nbl_in nbl;
+	struct eh_io_in in = { &nbl, 1, guard_of(k), EH_RECV_WRITABLE, 0, 0 };
+	const struct eh_io_out *o;
+	enum eh_rc rc;
+	enum verdict v = open_sas(r, true, &h, &th);
 
-	if (rc != R_PASS)
+	if (v != V_PASSED)
 		goto out;
 	expected(c, &e);
 	f = eth_frame(c, &c->wire, &flen);
 	plain = eth_frame(c, &c->plain, &plen);
-	nbl = f && plain ? make_nbl(r, f, flen, k) : NULL;
-	if (!nbl) {
-		rc = fail(r, R_FAIL, r->why[0] ? r->why : "out of memory");
+	cuts = malloc(sizeof(*cuts) * (flen ? flen : 1));
+	if (!f || !plain || !cuts) {
+		v = fail(r, V_FAILED, "out of memory");
 		goto out;
 	}
-	r->o->ops->receive_net_buffer_lists(r->s.engine, nbl, 0);
-	if (r->w.ind != 1) {
-		rc = fail(r, R_FAIL, "NBL not indicated exactly once");
+	one_nbl(r, f, flen, k, cuts, &nb, &nbl);
+	rc = eh_receive(r->o->eh, r->inst, &in, &o);
+	if (rc != EH_OK) {
+		v = fault(r, rc);
 		goto out;
 	}
-	rc = oob_checks(r, nbl);
-	if (rc == R_PASS)
-		rc = check_guards(r, nbl);
-	if (rc != R_PASS)
+	v = contract(r, o, "indicated");
+	if (v == V_PASSED)
+		v = oob_checks(r, &o->nbls[0]);
+	if (v != V_PASSED)
 		goto out;
 	/* Success: the plaintext, IV and ICV as they arrived. No offload: the
 	 * frame as it arrived. Other outcomes leave bytes unspecified. */
@@ -448,66 +482,66 @@ static int run_recv(struct run *r, unsigned k)
 		mask_layer(&m, &outer, c->mode == VEC_MODE_TRANSPORT_OVER_TUNNEL ? &c->tun : &c->sa);
 		if (c->mode == VEC_MODE_TRANSPORT_OVER_TUNNEL)
 			mask_layer(&m, &inner, &c->sa);
-		rc = bytes_check(r, nbl, plain, plen, &m);
+		v = bytes_check(r, &o->nbls[0].nbs[0], plain, plen, &m);
 	} else if (e.crypto_done == 0) {
-		rc = bytes_check(r, nbl, f, flen, &m);
+		v = bytes_check(r, &o->nbls[0].nbs[0], f, flen, &m);
 	}
 out:
-	session_close(&r->s);
-	ipoc_nbl_free(nbl);
+	close_inst(r);
 	free(f);
 	free(plain);
-	return rc;
+	free(cuts);
+	return v;
 }
 
-static void report(struct run *r, const char *dir, unsigned k, int rc, struct vrun_stats *st)
+static void report(struct run *r, const char *dir, unsigned k, enum verdict v,
+		   struct vrun_stats *st)
 {
-	static const char *const tag[] = { "ok", "FAIL", "unsupported" };
+	st->v.n[v]++;
+	if (v != V_PASSED || r->o->verbose)
+		fprintf(r->o->out, "%-11s %s (line %u) %s shape %u%s%s\n",
+			v == V_PASSED ? "ok" : v == V_FAILED ? "FAIL" : verdict_name(v), r->c->id,
+			r->c->line, dir, k, v != V_PASSED ? ": " : "", v != V_PASSED ? r->why : "");
+	if (v >= V_CRASHED) {
+		const char *t = eh_fault(r->o->eh)->tail;
+		char err[512];
 
-	if (rc == R_PASS)
-		st->passed++;
-	else if (rc == R_FAIL)
-		st->failed++;
-	else
-		st->unsupported++;
-	if (rc != R_PASS || r->o->verbose)
-		fprintf(r->o->out, "%-11s %s (line %u) %s shape %u%s%s\n", tag[rc], r->c->id,
-			r->c->line, dir, k, rc != R_PASS ? ": " : "", rc != R_PASS ? r->why : "");
+		if (t[0])
+			fprintf(r->o->out, "            engine's last output: %.1000s%s", t,
+				t[strlen(t) - 1] == '\n' ? "" : "\n");
+		if (++st->faults >= r->o->max_faults) {
+			fprintf(r->o->out, "            the engine faulted %u times (--max-faults): "
+				"the run stops\n", st->faults);
+			st->dead = true;
+		} else if (eh_restart(r->o->eh, err, sizeof(err)) != 0) {
+			fprintf(r->o->out, "            cannot restart the engine host: %s\n", err);
+			st->dead = true;
+		}
+	}
 }
 
 int vrun_file(const struct vec_file *f, const struct vrun_opts *o, struct vrun_stats *st)
 {
-	struct session s = { .echo_level = -1 };
-	NDIS_OFFLOAD caps;
-	char err[256];
 	unsigned shapes = o->shapes < 1 ? 1 : o->shapes > 4 ? 4 : o->shapes;
 
-	memset(&caps, 0, sizeof(caps));
-	if (session_open(&s, o->ops, NULL, err, sizeof(err)) != 0) {
-		fprintf(o->out, "%s: %s\n", f->name, err);
-		st->failed++;
-		return -1;
-	}
-	session_oid(&s, IPOC_REQUEST_QUERY, OID_TCP_OFFLOAD_CURRENT_CONFIG, &caps, sizeof(caps), NULL);
-	session_close(&s);
 	st->prims += (unsigned)f->nprims;
-	for (size_t i = 0; i < f->ncases; i++) {
+	for (size_t i = 0; i < f->ncases && !st->dead; i++) {
 		struct run r = { .o = o, .c = &f->cases[i] };
-		const char *why = case_unsupported(&caps.IPsecV2, r.c);
+		const char *why = case_unsupported(&o->caps->IPsecV2, r.c);
 
-		for (unsigned k = 0; k < shapes; k++) {
+		for (unsigned k = 0; k < shapes && !st->dead; k++) {
 			if (why) {
 				snprintf(r.why, sizeof(r.why), "engine does not claim %s", why);
-				report(&r, "-", k, R_UNSUPPORTED, st);
+				report(&r, "-", k, V_UNSUPPORTED, st);
 				break;
 			}
 			r.why[0] = '\0';
 			if (r.c->direction & VEC_DIR_SEND)
 				report(&r, "send", k, run_send(&r, k), st);
 			r.why[0] = '\0';
-			if (r.c->direction & VEC_DIR_RECEIVE)
+			if (!st->dead && (r.c->direction & VEC_DIR_RECEIVE))
 				report(&r, "receive", k, run_recv(&r, k), st);
 		}
 	}
-	return st->failed ? -1 : 0;
+	return verdict_bad(&st->v) ? -1 : 0;
 }

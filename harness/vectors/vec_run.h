@@ -11,9 +11,13 @@
  *   receive: build the frame from `wire`, receive; the OOB slots must match
  *            the expectations and, on CRYPTO_SUCCESS, the indicated bytes
  *            must equal `plain` with the IV and ICV fields as received.
- * Guard bytes around every MDL must be intact afterwards. A case needing
- * what the engine does not claim (`needs`, algorithms) is "unsupported",
- * counted apart from failures. [prim] blocks are primitives of a crypto
+ * Guards around every MDL (guard pages in the engine host) and every
+ * structure the engine does not own must be intact afterwards. A case
+ * needing what the engine's capability report excludes (`needs`,
+ * algorithms) is "unsupported", counted apart from failures; an ADD_SA the
+ * report promised that the engine refuses is a failure. An engine that
+ * crashes, hangs or exits gives that case its verdict, and the next case
+ * runs in a fresh engine host. [prim] blocks are primitives of a crypto
  * layer and are not reachable through the ABI: they are counted as such.
  */
 #ifndef IPOC_VEC_RUN_H
@@ -22,23 +26,30 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "ipoc/engine.h"
+#include "host.h"
 #include "vec_sent.h"
 #include "vectors.h"
+#include "verdict.h"
 
 struct vrun_opts {
-	const struct ipoc_engine_ops *ops;
+	struct eh *eh;          /* the engine */
+	const NDIS_OFFLOAD *caps;   /* its capability report, read up front */
 	unsigned shapes;        /* MDL shapes per direction: 1..4 */
 	bool verbose;           /* a line per case and direction, not only failures */
 	FILE *out;
 	struct vec_sent *sent;  /* NULL, or where the frames of passing shape-0 sends go */
+	unsigned max_faults;    /* crashes, hangs and exits before the run stops */
 };
 
 struct vrun_stats {
-	unsigned passed, failed, unsupported, prims;
+	struct verdict_counts v;
+	unsigned prims;
+	bool dead;              /* the engine host could not be restarted, or faulted
+	                           max_faults times: the run stopped */
+	unsigned faults;        /* crashes, hangs and exits so far */
 };
 
-/* Run every case of f. Returns 0 when none failed. */
+/* Run every case of f. Returns 0 when none failed, crashed, hung or exited. */
 int vrun_file(const struct vec_file *f, const struct vrun_opts *o, struct vrun_stats *st);
 
 #endif /* IPOC_VEC_RUN_H */

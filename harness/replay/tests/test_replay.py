@@ -326,9 +326,12 @@ with tempfile.TemporaryDirectory(prefix="ipoc-replay-") as tmp:
               rc == 0 and summary(out) == (len(recs), skipped, len(recs) - skipped, 0),
               f"exit {rc}, summary {summary(out)}; {err.strip()}")
     rc, out, err = ipoc(c("esp-null-hmac.pcap"), "--keys", c("esp-null-hmac.esp_sa"), "--quiet")
-    check("no --engine, no --expect: the bundled engine, nothing judged",
+    fmt, lt, recs = read_capture(c("esp-null-hmac.pcap"))
+    ip_frames = sum(1 for r in recs if is_ip_record(lt, r))
+    check("no --engine, no --expect: the bundled engine, each frame judged on the ABI contract only",
           rc == 0 and "engine ipoc-ref" in out and "compared with" not in out and
-          summary(out)[0] == expect_frames(expect_text("esp-null-hmac")) and summary(out)[2] is None,
+          summary(out)[0] == expect_frames(expect_text("esp-null-hmac")) and
+          summary(out)[2:] == (ip_frames, 0),
           f"exit {rc}: {out[:300]} {err.strip()}")
     rc, out, err = ipoc(c("esp-null-hmac.pcap"), "--keys", c("esp-null-hmac.esp_sa"), "--engine",
                         T("nothere.so"), "--quiet")
@@ -475,7 +478,8 @@ with tempfile.TemporaryDirectory(prefix="ipoc-replay-") as tmp:
     write_pcap(T("empty.pcap"), 113, [])
     open(T("empty.expect"), "w").write("frames 0\n")
     rc, out, err = ipoc(T("empty.pcap"), "--keys", K3, "--expect", T("empty.expect"), "--quiet")
-    check("capture: no records, `frames 0`: exit 0", rc == 0 and summary(out)[0] == 0,
+    check("capture: no records, `frames 0`: exit 1, nothing judged is not a pass",
+          rc == 1 and summary(out)[0] == 0 and "no frame was judged" in err,
           f"exit {rc}, summary {summary(out)}; {err.strip()}")
 
     # --- 8. key files ----------------------------------------------------

@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Every subcommand that judges an engine gives an engine with one fault its
+verdict and exit code, and stays alive (harness/host/tests/fixtures/
+fault_engine.c builds the engines):
+
+  crash, abort           crashed (the signal named), exit 1
+  hang                   hung (--timeout), exit 1
+  exit                   exited with status 0, exit 1
+  read_past, write_past  crashed in a guard page, exit 1
+  write_before           failed: guard bytes before a buffer, exit 1
+  trim                   failed: a structure the engine does not own changed
+  lies                   failed: capability honesty (ADD_SA refused), exit 1
+  no_caps                the mandatory OID failed, exit 1
+  noisy                  passes, and what it prints stays out of our stdout
+  (fixture_good)         open fails: exit 3
+for `ipoc info`, `ipoc vectors` and `ipoc replay`.
+
+usage: test_verdicts.py IPOC FAULT_DIR FIXTURE_DIR VECTORS_DIR PCAPS_DIR
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+IPOC, FAULTS, FIXTURES, VECTORS, PCAPS = sys.argv[1:6]
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL: {name}: {detail}")
+
+
+def fault(name):
+    return os.path.join(FAULTS, f"libfault_{name}.so")
+
+
+def ipoc(*args, timeout=120):
+    p = subprocess.run([IPOC, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, errors="replace", timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+VEC = os.path.join(VECTORS, "rfc3602-aes-cbc-esp.vec")
+CAP = os.path.join(PCAPS, "corpus", "esp-aes-cbc-128.pcapng")
+KEYS = os.path.join(PCAPS, "corpus", "esp-aes-cbc-128.esp_sa")
+EXPECT = os.path.join(PCAPS, "corpus", "esp-aes-cbc-128.expect")
+
+
+def vectors(engine, *extra):
+    return ipoc("vectors", "--engine", engine, "--shapes", "2", "--timeout", "0.5", *extra, VEC)
+
+
+def replay(engine, *extra):
+    return ipoc("replay", CAP, "--keys", KEYS, "--expect", EXPECT, "--engine", engine,
+                "--timeout", "0.5", "--max-faults", "3", "--quiet", *extra)
+
+
+def counts(out, prefix):
+    """The verdict counts of the closing line starting with prefix."""
+    lines = [l for l in out.splitlines() if l.startswith(prefix)]
+    if not lines:
+        return {}
+    return {v: int(n) for n, v in re.findall(r"(\d+) (\w+)", lines[-1])}
+
+
+# Faults in receive: every IPsec frame received is a fault of that kind.
+for name, verdict, text in [
+        ("crash", "crashed", r"crashed \(SIGSEGV\) in RECEIVE"),
+        ("abort", "crashed", r"crashed \(SIGABRT\) in RECEIVE"),
+        ("hang", "hung", r"hung in RECEIVE \(no answer in 500 ms\)"),
+        ("exit", "exited", r"exited with status 0 in RECEIVE"),
+        ("read_past", "crashed", r"in a guard page, 1 byte\(s\) past the end"),
+        ("write_past", "crashed", r"in a guard page, 1 byte\(s\) past the end"),
+]:
+    rc, out, err = vectors(fault(name))
+    c = counts(out, VEC + ":")
+    check(f"vectors {name}: exit 1", rc == 1, f"exit {rc}; {err.strip()[:300]}")
+    # Shape 1 has its guard page before each buffer: a write past the end
+    # lands in guard bytes there (failed), a read past it goes unseen.
+    check(f"vectors {name}: {verdict} receive cases, every send case passed",
+          c.get(verdict, 0) > 0 and c.get("passed", 0) > 0 and
+          c.get("failed", 0) == (4 if name == "write_past" else 0),
+          f"counts {c}; {out[-600:]}")
+    check(f"vectors {name}: the fault and where", re.search(text, out) is not None,
+          f"no /{text}/ in: {out[:800]}")
+    rc, out, err = replay(fault(name))
+    c = counts(out, "replay:")
+    check(f"replay {name}: exit 1 and 3 {verdict} frames, then it stops (--max-faults 3)",
+          rc == 1 and c.get(verdict, 0) == 3 and "the replay stopped at frame" in err,
+          f"exit {rc}, counts {c}; {err.strip()[:300]}")
+
+for name, text in [("write_before", "guard before the buffer corrupted at byte -1"),
+                   ("trim", "DataLength changed")]:
+    rc, out, err = vectors(fault(name))
+    c = counts(out, VEC + ":")
+    check(f"vectors {name}: failed with the reason", rc == 1 and c.get("failed", 0) > 0 and
+          text in out, f"exit {rc}, counts {c}; {out[:600]}")
+    rc, out, err = replay(fault(name))
+    check(f"replay {name}: failed with the reason", rc == 1 and text in out,
+          f"exit {rc}; {out[:600]}")
+
+# A send that ends the process.
+rc, out, err = vectors(fault("exit_send"))
+check("vectors exit_send: exited in SEND, exit 1",
+      rc == 1 and "exited with status 3 in SEND" in out, f"exit {rc}; {out[:600]}")
+
+# Capability honesty: claims everything, refuses every ADD_SA.
+rc, out, err = vectors(fault("lies"))
+c = counts(out, VEC + ":")
+check("vectors lies: every case failed, none unsupported",
+      rc == 1 and c.get("failed", 0) > 0 and c.get("passed", 0) == 0 and
+      "capability honesty" in out and "0 unsupported" in out, f"exit {rc}, counts {c}; {out[:600]}")
+rc, out, err = replay(fault("lies"))
+check("replay lies: refused SAs fail the run", rc == 1 and "refused the SA" in out,
+      f"exit {rc}; {out[:400]}")
+
+# The mandatory OID answered NOT_SUPPORTED.
+for cmd in (["info"], ["vectors", VEC], ["replay", CAP, "--keys", KEYS, "--quiet"]):
+    rc, out, err = ipoc(cmd[0], "--engine", fault("no_caps"), *cmd[1:])
+    check(f"{cmd[0]} no_caps: exit 1 naming the OID",
+          rc == 1 and "OID_TCP_OFFLOAD_CURRENT_CONFIG (mandatory) failed with "
+          "NDIS_STATUS_NOT_SUPPORTED" in err, f"exit {rc}; {err.strip()}")
+
+# An engine that does not open: exit 3 everywhere.
+good = os.path.join(FIXTURES, "libfixture_good.so")
+for cmd in (["info"], ["vectors", VEC], ["replay", CAP, "--keys", KEYS, "--quiet"]):
+    rc, out, err = ipoc(cmd[0], "--engine", good, *cmd[1:])
+    check(f"{cmd[0]} open fails: exit 3", rc == 3 and "open failed with NDIS_STATUS_NOT_SUPPORTED"
+          in err, f"exit {rc}; {err.strip()}")
+    rc, out, err = ipoc(cmd[0], "--engine", good, "--in-process", *cmd[1:])
+    check(f"{cmd[0]} open fails in process: exit 3", rc == 3, f"exit {rc}; {err.strip()}")
+
+# An engine that prints: its output does not reach our stdout.
+rc, out, err = vectors(fault("noisy"))
+check("vectors noisy: passes", rc == 0, f"exit {rc}; {out[-400:]} {err[-400:]}")
+check("vectors noisy: nothing of the engine's on stdout", "fault engine:" not in out,
+      out[:400])
+rc, out, err = ipoc("info", "--json", "--engine", fault("noisy"))
+try:
+    ok = json.loads(out)["engine"]["name"] == "fault-noisy"
+except ValueError as e:
+    ok = False
+    out = f"{e}: {out[:300]}"
+check("info --json noisy: stdout is one JSON object", rc == 0 and ok, out[:300])
+
+# The same engine in process: a fault is the harness's then, but a correct
+# engine passes either way.
+rc, out, err = vectors(fault("noisy"), "--in-process")
+check("vectors noisy --in-process: passes", rc == 0, f"exit {rc}")
+
+print(f"verdicts: {passed} passed, {failed} failed")
+sys.exit(1 if failed or not passed else 0)
