@@ -8,8 +8,10 @@
 static const struct subcommand subcommands[] = {
 	{ "info", cmd_info_main, "Load an engine and print its name, version, ABI and capabilities" },
 	{ "replay", cmd_replay_main, "Replay a capture through an engine's receive path with its keys" },
+	{ "validate", cmd_validate_main, "Run the conformance suite against an engine: a verdict per case" },
 	{ "vectors", cmd_vectors_main, "Run known-answer vector files through an engine" },
 	{ "bench", cmd_bench_main, "ESP throughput per algorithm, size and direction, beside raw OpenSSL EVP" },
+	{ "repro", cmd_repro_main, "Replay a reproducer that validate saved, against an engine" },
 	{ "help", cmd_help_main, "Show this list, or `ipoc help SUBCOMMAND` for one" },
 	{ "version", cmd_version_main, "Print ipoc's version and engine ABI version" },
 };

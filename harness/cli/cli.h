@@ -32,6 +32,8 @@ int cmd_info_main(int argc, char **argv);
 int cmd_vectors_main(int argc, char **argv);
 int cmd_replay_main(int argc, char **argv);
 int cmd_bench_main(int argc, char **argv);
+int cmd_validate_main(int argc, char **argv);
+int cmd_repro_main(int argc, char **argv);
 int cmd_help_main(int argc, char **argv);
 int cmd_version_main(int argc, char **argv);
 

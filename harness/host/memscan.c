@@ -59,7 +59,7 @@ int memscan_find(const uint8_t *masked, const uint8_t *mask, size_t n, bool *fou
 	int mem = open("/proc/self/mem", O_RDONLY);
 	uint8_t *buf = MAP_FAILED;
 	char line[1024];
-	uintptr_t hit = 0;
+	uintptr_t hit = 0, b_lo = 0, b_hi = 0;
 	int rc = -1;
 
 	*found = false;
@@ -70,6 +70,8 @@ int memscan_find(const uint8_t *masked, const uint8_t *mask, size_t n, bool *fou
 	buf = mmap(NULL, CHUNK + n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED)
 		goto out;
+	b_lo = (uintptr_t)buf;
+	b_hi = b_lo + CHUNK + n;
 	rc = 0;
 	while (!*found && fgets(line, sizeof(line), maps)) {
 		unsigned long lo, hi;
@@ -77,12 +79,18 @@ int memscan_find(const uint8_t *masked, const uint8_t *mask, size_t n, bool *fou
 
 		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3)
 			continue;
-		/* Private writable memory only; not the scan's own buffer. */
+		/* Private writable memory only. */
 		if (perms[0] != 'r' || perms[1] != 'w' || perms[3] != 'p')
 			continue;
-		if (hi - lo > MEMSCAN_MAX_MAPPING || lo == (uintptr_t)buf)
+		if (hi - lo > MEMSCAN_MAX_MAPPING)
 			continue;
-		if (scan_range(mem, lo, hi, buf, masked, mask, n, &hit)) {
+		/* Not the scan's own buffer, which the kernel may have merged
+		 * into a neighbouring anonymous mapping: the parts of the
+		 * mapping below and above it are read. */
+		if (scan_range(mem, lo, hi < b_lo ? hi : b_lo < lo ? lo : b_lo, buf, masked, mask,
+			       n, &hit) ||
+		    scan_range(mem, lo > b_hi ? lo : b_hi > hi ? hi : b_hi, hi, buf, masked, mask,
+			       n, &hit)) {
 			*found = true;
 			if (where && wlen) {
 				char *name = strrchr(line, ' ');

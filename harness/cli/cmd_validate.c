@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_validate.c - `ipoc validate [--engine PATH] ...`: the conformance
+ * suite against an engine (harness/validate), with a verdict per case, a
+ * summary per area, reproducers for what did not pass, and JSON.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "engine_arg.h"
+#include "validate.h"
+
+#define MAX_FILTERS 64
+
+static void validate_usage(FILE *f)
+{
+	fprintf(f, "usage: ipoc validate [--engine PATH] [--in-process|--host-process] [--timeout S]\n"
+		"                     [--max-faults N] [--case GLOB]... [--area NAME]... [--list]\n"
+		"                     [--json FILE] [--repro-dir DIR | --no-repro] [--verbose]\n"
+		"                     [--quiet]\n"
+		ENGINE_ARG_USAGE
+		"  --case GLOB        run the cases whose id matches (fnmatch; repeatable)\n"
+		"  --area NAME        run the cases of an area (repeatable); `timing` runs only\n"
+		"                     when named\n"
+		"  --list             print the cases chosen (id, area, rule, title) and exit\n"
+		"  --json FILE        the whole run as one JSON object\n"
+		"  --repro-dir DIR    where reproducers of cases that did not pass go\n"
+		"                     (default ipoc-repro; `ipoc repro FILE` replays one)\n"
+		"  --no-repro         write no reproducer\n"
+		"  --timing-runs N    receive calls per class for --area timing (default 20000)\n"
+		"  --verbose          a line for every case, not only for those that did not pass\n"
+		"  --quiet            no progress line\n"
+		"areas: caps sa send receive class udp esn lso v1 shapes own timing\n");
+}
+
+int cmd_validate_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		ENGINE_ARG_OPTIONS,
+		{ "case", required_argument, NULL, 'c' },
+		{ "area", required_argument, NULL, 'a' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "repro-dir", required_argument, NULL, 'r' },
+		{ "no-repro", no_argument, NULL, 'n' },
+		{ "timing-runs", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *cases[MAX_FILTERS + 1] = { NULL }, *areas[MAX_FILTERS + 1] = { NULL };
+	unsigned n_cases = 0, n_areas = 0, chosen;
+	struct engine_arg ea = ENGINE_ARG_INIT;
+	struct vselect sel = { NULL, NULL };
+	const char *json = NULL, *repro = "ipoc-repro";
+	bool list = false, verbose = false, quiet = false;
+	unsigned timing = 20000;
+	struct vrun r;
+	char err[512], *end;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "c:a:lj:r:nt:vqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+		case 'a':
+			if ((c == 'c' ? n_cases : n_areas) == MAX_FILTERS) {
+				fprintf(stderr, "ipoc validate: more than %d --%s\n", MAX_FILTERS,
+					c == 'c' ? "case" : "area");
+				return CLI_USAGE;
+			}
+			if (c == 'c')
+				cases[n_cases++] = optarg;
+			else
+				areas[n_areas++] = optarg;
+			break;
+		case 'l': list = true; break;
+		case 'j': json = optarg; break;
+		case 'r': repro = optarg; break;
+		case 'n': repro = NULL; break;
+		case 't':
+			timing = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || timing < 100 || timing > 10000000) {
+				fprintf(stderr, "ipoc validate: --timing-runs %s: want 100 to 10000000\n",
+					optarg);
+				return CLI_USAGE;
+			}
+			break;
+		case 'v': verbose = true; break;
+		case 'q': quiet = true; break;
+		case 'h': validate_usage(stdout); return CLI_OK;
+		case '?': validate_usage(stderr); return CLI_USAGE;
+		default:
+			if (engine_arg_take(&ea, c, optarg, "validate") != 0)
+				return CLI_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "ipoc validate: unexpected argument '%s'\n", argv[optind]);
+		validate_usage(stderr);
+		return CLI_USAGE;
+	}
+	if (vrun_init(&r) != 0) {
+		fprintf(stderr, "ipoc validate: out of memory\n");
+		return CLI_FAILURES;
+	}
+	sel.cases = n_cases ? cases : NULL;
+	sel.areas = n_areas ? areas : NULL;
+	chosen = vrun_select(&r, &sel);
+	if (chosen == 0) {
+		fprintf(stderr, "ipoc validate: no case matches the --case / --area given "
+			"(ipoc validate --list shows them)\n");
+		vrun_fini(&r);
+		return CLI_USAGE;
+	}
+	if (list) {
+		vrun_list(&r, stdout);
+		printf("%u cases\n", chosen);
+		vrun_fini(&r);
+		return CLI_OK;
+	}
+	r.o = (struct vopts){ ea.max_faults, repro, verbose, timing };
+	rc = engine_arg_load(&ea, -1, &r.eh, "validate");
+	if (rc == CLI_OK) {
+		struct engine_arg refa = ENGINE_ARG_INIT;
+
+		refa.mode = EH_IN_PROCESS;
+		rc = engine_arg_load(&refa, -1, &r.ref, "validate");
+	}
+	if (rc == CLI_OK)
+		rc = engine_caps(r.eh, &r.caps, NULL, "validate");
+	if (rc != CLI_OK)
+		goto out;
+	printf("validate: engine %s %s (%s), %u cases\n", eh_info(r.eh)->name,
+	       eh_info(r.eh)->version, eh_mode(r.eh) == EH_CHILD ? "engine host process"
+	       : "in process", chosen);
+	vrun_cases(&r, stdout, !quiet);
+	vrun_summary(&r, stdout);
+	if (json && vrun_json(&r, json, err, sizeof(err)) != 0) {
+		fprintf(stderr, "ipoc validate: --json: %s\n", err);
+		rc = CLI_FAILURES;
+		goto out;
+	}
+	if (verdict_judged(&r.total) == 0) {
+		fprintf(stderr, "ipoc validate: no case was judged (%u unsupported, %u skipped): "
+			"a run that judged nothing is not a pass\n", r.total.n[V_UNSUPPORTED],
+			r.total.n[V_SKIPPED]);
+		rc = CLI_FAILURES;
+	} else {
+		rc = verdict_bad(&r.total) || r.stopped ? CLI_FAILURES : CLI_OK;
+	}
+out:
+	eh_free(r.eh);
+	eh_free(r.ref);
+	vrun_fini(&r);
+	return rc;
+}

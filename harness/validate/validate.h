@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * validate.h - running the conformance suite against an engine: select
+ * cases, read the capability report up front, run each case in its own
+ * instances, turn faults into verdicts (a fresh engine host follows), save
+ * a reproducer for every case that did not pass, and report per case, per
+ * area and in all, as text and as JSON.
+ */
+#ifndef IPOC_VALIDATE_H
+#define IPOC_VALIDATE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "host.h"
+#include "vcase.h"
+#include "vctx.h"
+#include "verdict.h"
+
+struct vselect {
+	const char **cases;         /* fnmatch patterns on ids (NULL-terminated), or NULL */
+	const char **areas;         /* area names (NULL-terminated), or NULL */
+};
+
+struct vrun {
+	struct eh *eh, *ref;
+	NDIS_OFFLOAD caps;
+	struct vopts o;
+	struct vcase *cases;
+	unsigned n_cases;
+	struct vresult *res;        /* per case, for the selected ones */
+	bool *selected;
+	struct verdict_counts total;
+	double seconds;
+	bool stopped;               /* --max-faults reached */
+	unsigned faults;
+};
+
+/* Every case, expanded; 0 or -1 (out of memory). */
+int vrun_init(struct vrun *r);
+void vrun_fini(struct vrun *r);
+
+/* Mark the cases sel chooses (the timing area only when asked by name).
+ * Returns how many. */
+unsigned vrun_select(struct vrun *r, const struct vselect *sel);
+
+/* Print the selected cases: id, area, rule, title. */
+void vrun_list(const struct vrun *r, FILE *out);
+
+/* Run the selected cases; r->eh, r->ref, r->caps and r->o set. Lines per
+ * case that did not pass (every case with o.verbose) to out. */
+void vrun_cases(struct vrun *r, FILE *out, bool progress);
+
+/* The closing report: per area, then `validate: ...`. */
+void vrun_summary(const struct vrun *r, FILE *out);
+
+/* The whole run as one JSON object. 0, or -1 with err. */
+int vrun_json(const struct vrun *r, const char *path, char *err, size_t errlen);
+
+#endif /* IPOC_VALIDATE_H */
