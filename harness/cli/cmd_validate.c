@@ -57,7 +57,7 @@ int cmd_validate_main(int argc, char **argv)
 	struct engine_arg ea = ENGINE_ARG_INIT;
 	struct vselect sel = { NULL, NULL };
 	const char *json = NULL, *repro = "ipoc-repro";
-	bool list = false, verbose = false, quiet = false;
+	bool list = false, verbose = false, quiet = false, timing_set = false;
 	unsigned timing = 20000;
 	struct vrun r;
 	char err[512], *end;
@@ -89,6 +89,7 @@ int cmd_validate_main(int argc, char **argv)
 					optarg);
 				return CLI_USAGE;
 			}
+			timing_set = true;
 			break;
 		case 'v': verbose = true; break;
 		case 'q': quiet = true; break;
@@ -116,6 +117,18 @@ int cmd_validate_main(int argc, char **argv)
 			"(ipoc validate --list shows them)\n");
 		vrun_fini(&r);
 		return CLI_USAGE;
+	}
+	if (timing_set) {
+		bool any = false;
+
+		for (unsigned i = 0; i < r.n_cases; i++)
+			any |= r.selected[i] && strcmp(r.cases[i].area, "timing") == 0;
+		if (!any) {
+			fprintf(stderr, "ipoc validate: --timing-runs applies to the timing cases, "
+				"and none is chosen (--area timing)\n");
+			vrun_fini(&r);
+			return CLI_USAGE;
+		}
 	}
 	if (list) {
 		vrun_list(&r, stdout);

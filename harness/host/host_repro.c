@@ -329,9 +329,13 @@ int eh_repro_run(struct eh *eh, const char *path, FILE *out, char *err, size_t e
 			fprintf(out, " -> %s\n", eh_error(eh));
 			rc = EH_OK;   /* refused by the host: go on */
 		} else {
+			const char *t = eh_fault(eh)->tail;
 			char f[256];
 
 			fprintf(out, " -> %s\n", eh_fault_text(eh, f, sizeof(f)));
+			if (t[0])
+				fprintf(out, "engine's last output:\n%s%s", t,
+					t[strlen(t) - 1] == '\n' ? "" : "\n");
 		}
 		ipoc_wipe(q, qlen);
 		free(q);

@@ -121,8 +121,9 @@ static void run_one(struct vrun *r, unsigned i, FILE *out)
 	memset(res, 0, sizeof(*res));
 	if (r->stopped) {
 		res->v = V_SKIPPED;
-		snprintf(res->why, sizeof(res->why), "the run stopped: the engine faulted %u times "
-			 "(--max-faults)", r->faults);
+		res->not_run = true;
+		snprintf(res->why, sizeof(res->why), "not run: the engine faulted %u times before",
+			 r->faults);
 		return;
 	}
 	if (excl) {
@@ -172,7 +173,7 @@ static void print_case(const struct vrun *r, unsigned i, FILE *out)
 
 	if (res->v == V_PASSED && !r->o.verbose)
 		return;
-	if (res->v == V_UNSUPPORTED && !r->o.verbose)
+	if ((res->v == V_UNSUPPORTED || res->not_run) && !r->o.verbose)
 		return;
 	fprintf(out, "%-11s %s%s%s\n", res->v == V_PASSED ? "ok" : res->v == V_FAILED ? "FAIL"
 		: verdict_name(res->v), c->id, res->why[0] ? ": " : "", res->why);
@@ -199,7 +200,7 @@ static double now(void)
 void vrun_cases(struct vrun *r, FILE *out, bool progress)
 {
 	double start = now(), last = start;
-	unsigned done = 0, total = 0;
+	unsigned done = 0, total = 0, not_run = 0;
 	bool tty = isatty(2);
 
 	for (unsigned i = 0; i < r->n_cases; i++)
@@ -211,6 +212,7 @@ void vrun_cases(struct vrun *r, FILE *out, bool progress)
 		run_one(r, i, out);
 		r->total.n[r->res[i].v]++;
 		print_case(r, i, out);
+		not_run += r->res[i].not_run;
 		done++;
 		if (progress && now() - last > (tty ? 1.0 : 10.0)) {
 			last = now();
@@ -221,6 +223,11 @@ void vrun_cases(struct vrun *r, FILE *out, bool progress)
 	}
 	if (progress && tty && last != start)
 		fputc('\n', stderr);
+	if (not_run && out)
+		fprintf(out, "the run stopped: the engine faulted %u time%s%s; %u case%s not run, "
+			"counted as skipped\n", r->faults, r->faults == 1 ? "" : "s",
+			r->faults >= r->o.max_faults ? " (--max-faults)" : " and did not restart",
+			not_run, not_run == 1 ? "" : "s");
 	r->seconds = now() - start;
 }
 

@@ -42,6 +42,7 @@ struct vresult {
 	char why[768];
 	char allowed[200];          /* a profile point that allowed what was seen */
 	char repro[600];            /* the reproducer written, or "" */
+	bool not_run;               /* skipped: the run had stopped (--max-faults) */
 };
 
 struct vctx {

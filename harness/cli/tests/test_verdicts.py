@@ -14,7 +14,8 @@ fault_engine.c builds the engines):
   no_caps                the mandatory OID failed, exit 1
   noisy                  passes, and what it prints stays out of our stdout
   (fixture_good)         open fails: exit 3
-for `ipoc info`, `ipoc vectors` and `ipoc replay`.
+for `ipoc info`, `ipoc vectors`, `ipoc replay` and `ipoc validate` (whose
+reproducers `ipoc repro` replays to the same fault).
 
 usage: test_verdicts.py IPOC FAULT_DIR FIXTURE_DIR VECTORS_DIR PCAPS_DIR
 """
@@ -23,6 +24,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 IPOC, FAULTS, FIXTURES, VECTORS, PCAPS = sys.argv[1:6]
 passed = failed = 0
@@ -154,6 +156,76 @@ check("info --json noisy: stdout is one JSON object", rc == 0 and ok, out[:300])
 # engine passes either way.
 rc, out, err = vectors(fault("noisy"), "--in-process")
 check("vectors noisy --in-process: passes", rc == 0, f"exit {rc}")
+
+# validate: the first cases that reach the fault get its verdict, with a
+# reproducer that `ipoc repro` runs into the same fault; after --max-faults
+# the rest is not run, and the run fails.
+tmp = tempfile.mkdtemp(prefix="ipoc-verdicts-")
+
+
+def validate(engine, *extra):
+    js = os.path.join(tmp, "v.json")
+    if os.path.exists(js):
+        os.remove(js)
+    rc, out, err = ipoc("validate", "--engine", engine, "--timeout", "0.5", "--max-faults", "3",
+                        "--repro-dir", os.path.join(tmp, "repro"), "--json", js, "--quiet",
+                        *extra)
+    try:
+        with open(js) as f:
+            doc = json.load(f)
+    except (OSError, ValueError):
+        doc = None
+    return rc, out, err, doc
+
+
+for name, verdict, text, in_repro in [
+        ("crash", "crashed", r"crashed \(SIGSEGV\) in RECEIVE", "SIGSEGV"),
+        ("abort", "crashed", r"crashed \(SIGABRT\) in RECEIVE", "SIGABRT"),
+        ("hang", "hung", r"hung in RECEIVE \(no answer in 500 ms\)", "hung"),
+        ("exit", "exited", r"exited with status 0 in RECEIVE", "exited"),
+        ("exit_send", "exited", r"exited with status 3 in SEND", "exited"),
+        ("read_past", "crashed", r"1 byte\(s\) past the end of an MDL buffer", "guard page"),
+        ("write_past", "crashed", r"1 byte\(s\) past the end of an MDL buffer", "guard page"),
+]:
+    rc, out, err, doc = validate(fault(name))
+    got = [c for c in (doc or {}).get("cases", []) if c["verdict"] == verdict]
+    check(f"validate {name}: exit 1, 3 cases {verdict}, the run stopped",
+          rc == 1 and doc is not None and len(got) == 3 and doc["stopped"] and
+          doc["summary"]["passed"] > 0, f"exit {rc}; {err.strip()[:300]} {out[-300:]}")
+    check(f"validate {name}: the fault and where", re.search(text, out) is not None,
+          f"no /{text}/ in: {out[:800]}")
+    check(f"validate {name}: the rest not run", "the run stopped: the engine faulted 3 times "
+          "(--max-faults)" in out, out[-400:])
+    if got:
+        rp = got[0]["reproducer"]
+        check(f"validate {name}: a reproducer", rp != "" and os.path.isfile(rp), f"'{rp}'")
+        if rp:
+            rc2, out2, err2 = ipoc("repro", rp, "--timeout", "0.5")
+            check(f"repro {name}: the same fault, exit 1", rc2 == 1 and in_repro in out2 + err2,
+                  f"exit {rc2}; {out2[-400:]} {err2[-300:]}")
+
+for name, text in [("write_before", "guard before the buffer corrupted at byte -1"),
+                   ("trim", "DataLength changed"),
+                   ("lies", "capability honesty: the engine claims what the SA needs, yet "
+                    "ADD_SA failed with NDIS_STATUS_NOT_SUPPORTED")]:
+    rc, out, err, doc = validate(fault(name))
+    s = (doc or {}).get("summary", {})
+    check(f"validate {name}: failed with the reason, nothing unsupported",
+          rc == 1 and s.get("failed", 0) > 0 and s.get("unsupported", 1) == 0 and text in out,
+          f"exit {rc}, summary {s}; {out[:600]}")
+
+rc, out, err, doc = validate(fault("no_caps"))
+check("validate no_caps: exit 1 naming the OID",
+      rc == 1 and "OID_TCP_OFFLOAD_CURRENT_CONFIG (mandatory) failed with "
+      "NDIS_STATUS_NOT_SUPPORTED" in err, f"exit {rc}; {err.strip()}")
+for extra in ([], ["--in-process"]):
+    rc, out, err, doc = validate(good, *extra)
+    check(f"validate open fails {extra}: exit 3", rc == 3 and "open failed with "
+          "NDIS_STATUS_NOT_SUPPORTED" in err, f"exit {rc}; {err.strip()}")
+rc, out, err, doc = validate(fault("noisy"), "--area", "send")
+check("validate noisy (send area): passes, nothing of the engine's on stdout",
+      rc == 0 and doc and doc["summary"]["passed"] > 100 and "fault engine:" not in out,
+      f"exit {rc}; {out[-400:]}")
 
 print(f"verdicts: {passed} passed, {failed} failed")
 sys.exit(1 if failed or not passed else 0)
