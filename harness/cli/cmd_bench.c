@@ -18,8 +18,10 @@
 #include "bench.h"
 #include "caps_print.h"
 #include "cli.h"
+#include "engine_arg.h"
 #include "loader.h"
 #include "session.h"
+#include "subproc.h"
 
 #define MAX_ALGS 32
 #define MAX_SIZES 16
@@ -44,7 +46,7 @@ static const struct target targets[] = {
 };
 
 struct opts {
-	const char *engine;
+	struct engine_arg ea;       /* --engine, --in-process, --host-process, --timeout */
 	struct bench_alg algs[MAX_ALGS];
 	uint32_t sizes[MAX_SIZES];
 	size_t n_algs, n_sizes;
@@ -61,11 +63,21 @@ struct row {
 	const struct target *target;
 };
 
+/* The engine benched, as the table and the JSON name it. */
+struct who {
+	char name[128], version[64], path[4096];
+};
+
 static void bench_usage(FILE *f)
 {
 	fprintf(f, "usage: ipoc bench [--engine PATH] [--algorithms LIST] [--sizes LIST]\n"
 		"                  [--seconds S] [--direction send|receive|both] [--json]\n"
+		"                  [--in-process|--host-process] [--timeout S]\n"
 		"  --engine PATH      engine shared object (default: the bundled reference engine)\n"
+		"  --in-process       run the bench in this process (default for the bundled engine)\n"
+		"  --host-process     run the whole bench in a child process, which an engine can\n"
+		"                     crash, hang or exit (default for any other engine)\n"
+		"  --timeout S        slack in seconds on each cell's deadline in the child (default 5)\n"
 		"  --algorithms LIST  comma-separated; default aes-gcm-128, aes-gcm-256,\n"
 		"                     aes-cbc-128+hmac-sha1-96, aes-cbc-256+hmac-sha256-128,\n"
 		"                     3des-cbc+hmac-sha1-96, null+hmac-sha256-128, aes-gmac-128\n"
@@ -152,6 +164,9 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "engine", required_argument, NULL, 'e' },
+		{ "in-process", no_argument, NULL, 'I' },
+		{ "host-process", no_argument, NULL, 'H' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "algorithms", required_argument, NULL, 'a' },
 		{ "sizes", required_argument, NULL, 's' },
 		{ "seconds", required_argument, NULL, 't' },
@@ -163,14 +178,18 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	int c, rc = 0;
 
 	memset(o, 0, sizeof(*o));
+	o->ea = (struct engine_arg)ENGINE_ARG_INIT;
 	o->seconds = 0.5;
 	o->dirs[BENCH_SEND] = o->dirs[BENCH_RECEIVE] = true;
 	if (parse_algs(o, default_algs) != 0 || parse_sizes(o, default_sizes) != 0)
 		return -1;
 	optind = 1;
-	while (rc == 0 && (c = getopt_long(argc, argv, "e:a:s:t:d:jh", lopts, NULL)) != -1) {
+	while (rc == 0 && (c = getopt_long(argc, argv, "e:IHT:a:s:t:d:jh", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'e': o->engine = optarg; break;
+		case 'e':
+		case 'I':
+		case 'H':
+		case 'T': rc = engine_arg_take(&o->ea, c, optarg, "bench"); break;
 		case 'a': rc = parse_algs(o, optarg); break;
 		case 's': rc = parse_sizes(o, optarg); break;
 		case 't': rc = parse_seconds(o, optarg); break;
@@ -210,13 +229,34 @@ static void progress(const struct row *w, size_t i, size_t n, bool tty)
 	fflush(stderr);
 }
 
-static size_t run_all(const struct opts *o, struct session *s, struct row *rows)
-{
-	size_t n = 0, total = 0;
-	bool tty = isatty(STDERR_FILENO);
+/* What the bench child sends the parent: who it benches, each cell as it
+ * starts and its row when done, the end (or why it could not start). Rows
+ * point into the parent's own options and tables, which the child has at
+ * the same addresses (fork). */
+enum rec_kind { REC_INFO, REC_CELL, REC_ROW, REC_END, REC_ERROR };
 
-	for (size_t i = 0; i < o->n_algs * o->n_sizes; i++)
-		total += (size_t)o->dirs[0] + o->dirs[1];
+struct rec {
+	uint32_t kind;
+	uint32_t idx;             /* REC_CELL, REC_ROW: the cell; REC_ERROR: exit code */
+	struct row row;
+	struct who who;           /* REC_INFO; REC_ERROR: the message in who.path */
+};
+
+static size_t count_cells(const struct opts *o)
+{
+	return o->n_algs * o->n_sizes * ((size_t)o->dirs[0] + o->dirs[1]);
+}
+
+/* Every cell, in order; with rec_fd >= 0 (in the child) each cell is
+ * announced and its row sent instead of printing progress. */
+static size_t run_all(const struct opts *o, struct session *s, struct row *rows, int rec_fd)
+{
+	size_t n = 0, total = count_cells(o);
+	bool tty = rec_fd < 0 && isatty(STDERR_FILENO);
+	struct rec *r = rec_fd >= 0 ? calloc(1, sizeof(*r)) : NULL;
+
+	if (rec_fd >= 0 && !r)
+		return 0;
 	for (size_t a = 0; a < o->n_algs; a++) {
 		struct bench_sa b;
 
@@ -231,14 +271,27 @@ static size_t run_all(const struct opts *o, struct session *s, struct row *rows)
 				w->size = o->sizes[z];
 				w->dir = (enum bench_dir)d;
 				w->target = target_of(w->alg, w->size);
-				progress(w, n, total, tty);
+				if (r) {
+					r->kind = REC_CELL;
+					r->idx = (uint32_t)n;
+					r->row = *w;
+					subproc_send(rec_fd, r, sizeof(*r));
+				} else {
+					progress(w, n, total, tty);
+				}
 				bench_cell(&b, w->size, w->dir, o->seconds, &w->r);
+				if (r) {
+					r->kind = REC_ROW;
+					r->row = *w;
+					subproc_send(rec_fd, r, sizeof(*r));
+				}
 				n++;
 			}
 		bench_sa_close(&b);
 	}
 	if (tty)
 		fprintf(stderr, "\r%-79s\r", "");
+	free(r);
 	return n;
 }
 
@@ -298,11 +351,11 @@ static void print_text_row(const struct row *w)
 	putchar('\n');
 }
 
-static void print_text(const struct opts *o, const struct loaded_engine *le,
+static void print_text(const struct opts *o, const struct who *le,
 		       const struct row *rows, size_t n)
 {
 	printf("engine   %s %s (%s)\nbaseline %s EVP, single thread\nseconds  %g per side and "
-	       "cell, batches of %d NBLs\n\n", le->ops->name, le->ops->version, le->path,
+	       "cell, batches of %d NBLs\n\n", le->name, le->version, le->path,
 	       bench_evp_version(), o->seconds, BENCH_BATCH);
 	printf("%-28s %5s %5s %-7s %12s %7s %12s %7s %6s  %s\n", "algorithm", "size", "bytes",
 	       "dir", "engine pkt/s", "Gbit/s", "EVP pkt/s", "Gbit/s", "ratio", "target");
@@ -346,13 +399,13 @@ static void print_json_row(const struct row *w)
 	putchar('}');
 }
 
-static void print_json(const struct opts *o, const struct loaded_engine *le,
+static void print_json(const struct opts *o, const struct who *le,
 		       const struct row *rows, size_t n)
 {
 	printf("{\"engine\":{\"name\":");
-	json_print_str(stdout, le->ops->name);
+	json_print_str(stdout, le->name);
 	printf(",\"version\":");
-	json_print_str(stdout, le->ops->version);
+	json_print_str(stdout, le->version);
 	printf(",\"path\":");
 	json_print_str(stdout, le->path);
 	printf("},\"baseline\":");
@@ -375,41 +428,180 @@ static void print_json(const struct opts *o, const struct loaded_engine *le,
 
 /* ---- main ---- */
 
-static int bench(const struct opts *o, struct loaded_engine *le)
+static void print_report(const struct opts *o, const struct who *who, const struct row *rows,
+			 size_t n)
+{
+	if (o->json)
+		print_json(o, who, rows, n);
+	else
+		print_text(o, who, rows, n);
+}
+
+static int rows_rc(const struct row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].r.status == BENCH_ERROR)
+			return CLI_FAILURES;
+	return CLI_OK;
+}
+
+static void who_of(struct who *w, const struct loaded_engine *le)
+{
+	snprintf(w->name, sizeof(w->name), "%s", le->ops->name);
+	snprintf(w->version, sizeof(w->version), "%s", le->ops->version);
+	snprintf(w->path, sizeof(w->path), "%s", le->path);
+}
+
+/* Load, open, run every cell: in this process (rec_fd < 0) or as the
+ * bench child. Returns a CLI_* code, after one line on stderr (or a
+ * REC_ERROR record) when the engine would not load or open. */
+static int bench_here(const struct opts *o, const char *path, struct row *rows, size_t *n,
+		      struct who *who, int rec_fd)
 {
 	struct session s = { .echo_level = IPOC_LOG_ERROR };
 	char err[LOADER_ERRBUF_SIZE];
-	struct row *rows = calloc(o->n_algs * o->n_sizes * 2, sizeof(*rows));
-	size_t n;
+	struct loaded_engine le;
+	struct rec *r = calloc(1, sizeof(*r));
 	int rc = CLI_OK;
 
-	if (!rows) {
-		fprintf(stderr, "ipoc bench: out of memory\n");
+	if (!r)
+		return CLI_FAILURES;
+	if (loader_open(&le, path, err, sizeof(err)) != 0) {
+		rc = CLI_ENGINE;
+	} else if (session_open(&s, le.ops, NULL, err, sizeof(err)) != 0) {
+		loader_close(&le);
+		rc = CLI_ENGINE;
+	}
+	if (rc != CLI_OK) {
+		if (rec_fd < 0) {
+			fprintf(stderr, "ipoc bench: %s\n", err);
+		} else {
+			r->kind = REC_ERROR;
+			r->idx = (uint32_t)rc;
+			snprintf(r->who.path, sizeof(r->who.path), "%s", err);
+			subproc_send(rec_fd, r, sizeof(*r));
+		}
+		free(r);
+		return rc;
+	}
+	who_of(who, &le);
+	if (rec_fd >= 0) {
+		r->kind = REC_INFO;
+		r->who = *who;
+		subproc_send(rec_fd, r, sizeof(*r));
+	}
+	*n = run_all(o, &s, rows, rec_fd);
+	session_close(&s);
+	loader_close(&le);
+	if (rec_fd >= 0) {
+		r->kind = REC_END;
+		r->idx = (uint32_t)*n;
+		subproc_send(rec_fd, r, sizeof(*r));
+	}
+	free(r);
+	return CLI_OK;
+}
+
+struct child_arg {
+	const struct opts *o;
+	const char *path;
+	struct row *rows;
+};
+
+static int bench_child(void *arg, int fd)
+{
+	struct child_arg *a = arg;
+	struct who who;
+	size_t n = 0;
+
+	return bench_here(a->o, a->path, a->rows, &n, &who, fd);
+}
+
+/* The whole bench in a child: the parent prints progress as cells start,
+ * collects the rows, and when the engine crashes, hangs or exits names the
+ * cell, prints the engine's last output and the rows measured before it. */
+static int bench_forked(const struct opts *o, const char *path, struct row *rows)
+{
+	struct child_arg ca = { o, path, rows };
+	unsigned slack = o->ea.timeout_ms ? o->ea.timeout_ms : 5000;
+	unsigned cell_ms = (unsigned)(o->seconds * 4000) + slack;
+	size_t total = count_cells(o), n = 0;
+	bool tty = isatty(STDERR_FILENO), ended = false, started = false;
+	struct rec *r = calloc(1, sizeof(*r));
+	struct row cur;
+	struct who who;
+	struct subproc sp;
+	char how[128];
+	int rc = CLI_OK, st;
+
+	if (!r)
+		return CLI_FAILURES;
+	memset(&who, 0, sizeof(who));
+	memset(&cur, 0, sizeof(cur));
+	if (subproc_start(&sp, bench_child, &ca) != 0) {
+		fprintf(stderr, "ipoc bench: cannot start the bench process: %s\n", strerror(errno));
+		free(r);
 		return CLI_FAILURES;
 	}
-	if (session_open(&s, le->ops, NULL, err, sizeof(err)) != 0) {
-		fprintf(stderr, "ipoc bench: %s\n", err);
-		free(rows);
-		return CLI_ENGINE;
+	while (!ended) {
+		int k = subproc_recv(&sp, r, sizeof(*r), started ? cell_ms : slack);
+
+		if (k != 0)
+			break;
+		switch (r->kind) {
+		case REC_INFO: who = r->who; break;
+		case REC_CELL:
+			cur = r->row;
+			started = true;
+			progress(&cur, r->idx, total, tty);
+			break;
+		case REC_ROW:
+			if (r->idx < total) {
+				rows[r->idx] = r->row;
+				n = r->idx + 1;
+			}
+			started = false;
+			break;
+		case REC_END: ended = true; break;
+		case REC_ERROR:
+			fprintf(stderr, "ipoc bench: %s\n", r->who.path);
+			rc = (int)r->idx;
+			ended = true;
+			break;
+		}
 	}
-	n = run_all(o, &s, rows);
-	session_close(&s);
-	if (o->json)
-		print_json(o, le, rows, n);
-	else
-		print_text(o, le, rows, n);
-	for (size_t i = 0; i < n; i++)
-		if (rows[i].r.status == BENCH_ERROR)
-			rc = CLI_FAILURES;
-	free(rows);
-	return rc;
+	if (tty)
+		fprintf(stderr, "\r%-79s\r", "");
+	st = subproc_end(&sp, how, sizeof(how));
+	if (rc == CLI_OK && (!ended || st != 0)) {
+		if (st >= 0)
+			snprintf(how, sizeof(how), "exited with status %d%s", st,
+				 strstr(sp.tail, "Sanitizer") ? " (sanitizer report)" : "");
+		if (started)
+			fprintf(stderr, "ipoc bench: engine %s %s in cell %s %u %s\n",
+				who.name[0] ? who.name : path, how, cur.alg->name, cur.size,
+				dir_name(cur.dir));
+		else
+			fprintf(stderr, "ipoc bench: engine %s %s %s\n", who.name[0] ? who.name : path,
+				how, who.name[0] ? "between cells" : "while loading or opening");
+		if (sp.tail_len)
+			fprintf(stderr, "engine's last output:\n%s%s", sp.tail,
+				sp.tail[sp.tail_len - 1] == '\n' ? "" : "\n");
+		rc = who.name[0] ? CLI_FAILURES : CLI_ENGINE;
+	}
+	if (who.name[0] && (n || ended))
+		print_report(o, &who, rows, n);
+	free(r);
+	return rc != CLI_OK ? rc : rows_rc(rows, n);
 }
 
 int cmd_bench_main(int argc, char **argv)
 {
-	char path[4096], err[LOADER_ERRBUF_SIZE];
-	struct loaded_engine le;
+	char path[4096];
 	struct opts *o = malloc(sizeof(*o));
+	struct row *rows = NULL;
+	struct who who;
+	size_t n = 0;
 	int rc;
 
 	if (!o)
@@ -420,15 +612,23 @@ int cmd_bench_main(int argc, char **argv)
 		free(o);
 		return rc > 0 ? CLI_OK : CLI_USAGE;
 	}
-	if (!o->engine)
-		o->engine = loader_default_engine(path, sizeof(path));
-	if (loader_open(&le, o->engine, err, sizeof(err)) != 0) {
-		fprintf(stderr, "ipoc bench: %s\n", err);
+	engine_arg_path(&o->ea, path, sizeof(path));
+	rows = calloc(count_cells(o), sizeof(*rows));
+	if (!rows) {
+		fprintf(stderr, "ipoc bench: out of memory\n");
 		free(o);
-		return CLI_ENGINE;
+		return CLI_FAILURES;
 	}
-	rc = bench(o, &le);
-	loader_close(&le);
+	if (o->ea.mode == EH_CHILD || (o->ea.mode < 0 && !engine_is_reference(path))) {
+		rc = bench_forked(o, path, rows);
+	} else {
+		rc = bench_here(o, path, rows, &n, &who, -1);
+		if (rc == CLI_OK) {
+			print_report(o, &who, rows, n);
+			rc = rows_rc(rows, n);
+		}
+	}
+	free(rows);
 	free(o);
 	return rc;
 }

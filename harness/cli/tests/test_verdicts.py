@@ -15,7 +15,8 @@ fault_engine.c builds the engines):
   noisy                  passes, and what it prints stays out of our stdout
   (fixture_good)         open fails: exit 3
 for `ipoc info`, `ipoc vectors`, `ipoc replay` and `ipoc validate` (whose
-reproducers `ipoc repro` replays to the same fault).
+reproducers `ipoc repro` replays to the same fault), and `ipoc bench`
+(which runs a whole bench in a child).
 
 usage: test_verdicts.py IPOC FAULT_DIR FIXTURE_DIR VECTORS_DIR PCAPS_DIR
 """
@@ -226,6 +227,36 @@ rc, out, err, doc = validate(fault("noisy"), "--area", "send")
 check("validate noisy (send area): passes, nothing of the engine's on stdout",
       rc == 0 and doc and doc["summary"]["passed"] > 100 and "fault engine:" not in out,
       f"exit {rc}; {out[-400:]}")
+
+# bench runs a non-reference engine's whole bench in a child: a fault names
+# the cell, the cells measured before it are still reported, exit 1.
+def bench(engine, *extra):
+    return ipoc("bench", "--engine", engine, "--algorithms", "aes-gcm-128", "--sizes", "64",
+                "--seconds", "0.02", "--timeout", "0.5", *extra)
+
+
+for name, text in [("crash", "crashed (SIGSEGV) in cell aes-gcm-128 64 receive"),
+                   ("hang", "hung (killed after its deadline) in cell aes-gcm-128 64 receive"),
+                   ("exit_send", "exited with status 3 in cell aes-gcm-128 64 send")]:
+    rc, out, err = bench(fault(name))
+    check(f"bench {name}: exit 1 naming the cell", rc == 1 and text in err,
+          f"exit {rc}; {err[-400:]}")
+    if name != "exit_send":
+        check(f"bench {name}: the send cell before it reported",
+              re.search(r"^aes-gcm-128 +64 +\d+ send +\d+", out, re.M) is not None, out[:600])
+rc, out, err = bench(fault("noisy"), "--json")
+try:
+    ok = json.loads(out)["engine"]["name"] == "fault-noisy"
+except ValueError as e:
+    ok = False
+    out = f"{e}: {out[:300]}"
+check("bench noisy --json: passes, stdout is one JSON object", rc == 0 and ok, out[:300])
+for extra in ([], ["--in-process"]):
+    rc, out, err = bench(good, *extra)
+    check(f"bench open fails {extra}: exit 3", rc == 3 and "open failed" in err,
+          f"exit {rc}; {err}")
+rc, out, err = bench(fault("crash"), "--in-process", "--direction", "send")
+check("bench --in-process: the engine runs here (send is sound)", rc == 0, f"exit {rc}; {err}")
 
 print(f"verdicts: {passed} passed, {failed} failed")
 sys.exit(1 if failed or not passed else 0)
