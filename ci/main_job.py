@@ -1,11 +1,14 @@
 #!/usr/bin/python3
-"""The main job (`make run`): on the bundled reference engine, run every
-known-answer vector file and replay the whole capture corpus, then print a
-summary (frames per outcome, per algorithm) and where the reports are.
+"""The main job (`make run`): on the bundled reference engine, run the
+conformance suite (`ipoc validate`, in the engine host process as a vendor's
+engine runs), every known-answer vector file, and replay the whole capture
+corpus, then print a summary (cases per area, frames per outcome, per
+algorithm) and where the reports are.
 
 usage: ci/main_job.py BUILD_DIR
 
-Reports: BUILD_DIR/reports/vectors.txt and one replay-NAME.txt per capture.
+Reports: BUILD_DIR/reports/validate.txt and validate.json, vectors.txt and
+one replay-NAME.txt per capture.
 Exits 1 when a vector or a frame did not match, 2 when the job itself could
 not run (missing build, unreadable corpus).
 """
@@ -37,6 +40,21 @@ def corpus(root):
         if len(caps) != 1 or len(keys) != 1:
             sys.exit(f"main job: {exp}: want one capture and one key file beside it")
         yield os.path.basename(base), caps[0], keys[0], exp
+
+
+def validate(ipoc, engine, reports):
+    code, out = run([ipoc, "validate", "--engine", engine, "--host-process", "--quiet",
+                     "--json", os.path.join(reports, "validate.json"),
+                     "--repro-dir", os.path.join(reports, "repro")],
+                    os.path.join(reports, "validate.txt"))
+    lines = out.splitlines()
+    last = [l for l in lines if l.startswith("validate: ")]
+    print(f"conformance suite (ipoc validate, engine host process): "
+          f"{last[-1][10:] if last else out.strip()[-300:]}")
+    for l in lines:
+        if re.match(r"^  \S+ +\d+ passed", l) or re.match(r"^(FAIL|crashed|hung|exited) ", l):
+            print("  " + l.strip())
+    return code
 
 
 def vectors(ipoc, engine, root, reports):
@@ -97,10 +115,12 @@ def main(argv):
     os.makedirs(reports, exist_ok=True)
     subprocess.run([ipoc, "info", "--engine", engine], check=False)
     print()
-    rc = vectors(ipoc, engine, root, reports)
+    rc = validate(ipoc, engine, reports)
+    print()
+    rc |= vectors(ipoc, engine, root, reports)
     rc |= replays(ipoc, engine, root, reports)
     print(f"reports: {os.path.abspath(reports)}/")
-    print("main job: " + ("all vectors and frames as expected" if rc == 0 else "FAILURES"))
+    print("main job: " + ("every case, vector and frame as expected" if rc == 0 else "FAILURES"))
     return 1 if rc else 0
 
 

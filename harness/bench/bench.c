@@ -71,6 +71,22 @@ static uint32_t build_add_sa(union add_sa_buf *u, const struct bench_sa *b, bool
 		       ? (uint32_t)NDIS_SIZEOF_IPSEC_OFFLOAD_V2_ADD_SA_REVISION_1 : len;
 }
 
+/* Does the engine's capability report claim ESP with b's algorithms? A
+ * refusal of what it claims is a failure, not "unsupported". */
+static bool claimed(const struct bench_sa *b)
+{
+	NDIS_OFFLOAD caps;
+	const NDIS_IPSEC_OFFLOAD_V2 *v;
+
+	memset(&caps, 0, sizeof(caps));
+	if (session_oid(b->s, IPOC_REQUEST_QUERY, OID_TCP_OFFLOAD_CURRENT_CONFIG, &caps,
+			sizeof(caps), NULL) != NDIS_STATUS_SUCCESS)
+		return false;
+	v = &caps.IPsecV2;
+	return v->Esp && (!b->alg->enc_id || (v->EncryptionAlgorithms & b->alg->enc_id)) &&
+	       (!b->alg->auth_id || (v->AuthenticationAlgorithms & b->alg->auth_id));
+}
+
 static int add_sa(struct bench_sa *b, bool inbound, NDIS_HANDLE *h)
 {
 	union add_sa_buf u;
@@ -84,10 +100,13 @@ static int add_sa(struct bench_sa *b, bool inbound, NDIS_HANDLE *h)
 	*h = u.a.OffloadHandle;
 	if (st == NDIS_STATUS_SUCCESS && *h)
 		return 0;
-	b->status = st == NDIS_STATUS_NOT_SUPPORTED ? BENCH_UNSUPPORTED : BENCH_ERROR;
-	snprintf(b->error, sizeof(b->error), "%s ADD_SA: %s%s%.180s", inbound ? "inbound" : "outbound",
-		 ndis_status_name(st, name, sizeof(name)), b->s->last_log[0] ? ": " : "",
-		 b->s->last_log);
+	b->status = st == NDIS_STATUS_NOT_SUPPORTED && !claimed(b) ? BENCH_UNSUPPORTED
+									: BENCH_ERROR;
+	snprintf(b->error, sizeof(b->error), "%s%s ADD_SA: %s%s%.160s",
+		 st == NDIS_STATUS_NOT_SUPPORTED && b->status == BENCH_ERROR
+			 ? "capability honesty: claimed, yet " : "",
+		 inbound ? "inbound" : "outbound", ndis_status_name(st, name, sizeof(name)),
+		 b->s->last_log[0] ? ": " : "", b->s->last_log);
 	*h = NULL;
 	return -1;
 }

@@ -244,6 +244,10 @@ for name, text in [("crash", "crashed (SIGSEGV) in cell aes-gcm-128 64 receive")
     if name != "exit_send":
         check(f"bench {name}: the send cell before it reported",
               re.search(r"^aes-gcm-128 +64 +\d+ send +\d+", out, re.M) is not None, out[:600])
+rc, out, err = bench(fault("lies"))
+check("bench lies: a claimed algorithm refused is an error, not unsupported",
+      rc == 1 and "ERROR: capability honesty: claimed, yet outbound ADD_SA" in out
+      and "UNSUPPORTED" not in out, f"exit {rc}; {out[-600:]}")
 rc, out, err = bench(fault("noisy"), "--json")
 try:
     ok = json.loads(out)["engine"]["name"] == "fault-noisy"
