@@ -115,19 +115,27 @@ def main():
     tmp = tempfile.mkdtemp(prefix=f"ipoc-mutant-{name}-")
     summary = []
     try:
-        # validate
-        js = os.path.join(tmp, "validate.json")
-        rc, out, err = run([a.ipoc, "validate", "--engine", a.engine, "--timeout", TIMEOUT,
-                            "--json", js, "--repro-dir", os.path.join(tmp, "repro"),
-                            "--quiet"])
-        ck.check("validate exits 1 (the harness alive, the mutant failed)", rc == 1,
-                 f"exit {rc}; {err[-600:]} {out[-600:]}")
-        try:
-            with open(js) as f:
-                doc = json.load(f)
-        except (OSError, ValueError) as e:
-            doc = {"cases": []}
-            ck.check("validate wrote its JSON report", False, str(e))
+        # validate: the default cases, and the opt-in timing area when the
+        # head names a timing case
+        runs = [[]]
+        if any(g.startswith("timing-") for _, g in head["rules"]):
+            runs.append(["--area", "timing"])
+        cases, codes = [], []
+        for k, extra in enumerate(runs):
+            js = os.path.join(tmp, f"validate{k}.json")
+            rc, out, err = run([a.ipoc, "validate", "--engine", a.engine, "--timeout", TIMEOUT,
+                                "--json", js, "--repro-dir", os.path.join(tmp, "repro"),
+                                "--quiet"] + extra)
+            codes.append(rc)
+            ck.check(f"validate {' '.join(extra)} ends in 0 or 1", rc in (0, 1),
+                     f"exit {rc}; {err[-600:]} {out[-600:]}")
+            try:
+                with open(js) as f:
+                    cases += json.load(f)["cases"]
+            except (OSError, ValueError, KeyError) as e:
+                ck.check("validate wrote its JSON report", False, str(e))
+        ck.check("validate fails the mutant (exit 1)", 1 in codes, f"exits {codes}")
+        doc = {"cases": cases}
         bad = [c for c in doc["cases"] if c["verdict"] in VERDICTS]
         for verdict, glob in head["rules"]:
             hit = [c for c in bad if c["verdict"] == verdict and fnmatch.fnmatchcase(c["id"], glob)]
