@@ -22,7 +22,10 @@
 #define REF_VERSION "0.0.0"
 #endif
 
+/* The name in the ops table; engine/mutants builds name themselves. */
+#ifndef REF_ENGINE_NAME
 #define REF_ENGINE_NAME "ipoc-ref"
+#endif
 
 /* Largest key each member may hold: HMAC-SHA-256 (32) and AES-256-GCM with
  * its 4-byte salt (36). */
