@@ -202,7 +202,11 @@ static void esp_length(struct vctx *x, const struct vcase *c)
 /* A Pad Length beyond the payload behind a valid ICV (or no ICV):
  * CRYPTO_INVALID_PACKET_SYNTAX, not a success (RFC 4303 s2.4; PROFILE.md
  * P-8). variant 0: NULL encryption + HMAC, the ICV signed again; 1: CBC
- * without integrity, the pad-length byte changed through the block before. */
+ * without integrity, the pad-length byte changed through the block before;
+ * 2: as 0, but the Pad Length is the ciphertext's length less one: the
+ * padding and the Pad Length byte fill the ciphertext, Next Header one byte
+ * too many (the bound's boundary: an engine that counts the Pad Length
+ * byte but not Next Header takes it). */
 static void pad_beyond(struct vctx *x, const struct vcase *c)
 {
 	static struct vx_exchange e;
@@ -216,8 +220,13 @@ static void pad_beyond(struct vctx *x, const struct vcase *c)
 		return;
 	w = &e.f.w[0];
 	sa = &e.fs.lv[0].sa;
-	if (c->p.variant == 0) {
-		e.wire[w->trailer] = 0xFE;
+	if (c->p.variant != 1) {
+		uint32_t pad = c->p.variant == 2 ? w->icv - w->payload - 1 : 0xFE;
+
+		if (pad > 0xFF)
+			return (void)vx_fail(x, "harness: a %u-byte ciphertext is too long for a Pad "
+					     "Length one short of it", pad + 1);
+		e.wire[w->trailer] = (uint8_t)pad;
 		vx_key(x, e.key, 0, 2, key, e.sp[0].m[0].auth.key_len);
 		if (!vforge_esp_hmac(e.sp[0].m[0].auth.id, key, e.sp[0].m[0].auth.key_len, e.wire,
 				     w->esp, w->icv, sa->esp_icv))
@@ -413,6 +422,9 @@ static const struct vcase rows[] = {
 	BAD("020", 6, 4, "nothing but an Ethernet header"),
 	BAD("021", 7, 4, "everything after the IP header 0xFF"),
 	BAD("022", 7, 6, "everything after the IPv6 header 0xFF"),
+	{ ROW("023", "a Pad Length one byte beyond the payload (ciphertext length less one) behind "
+	      "a valid HMAC: CRYPTO_INVALID_PACKET_SYNTAX", "RFC 4303 s2.4; PROFILE.md P-8",
+	      pad_beyond), .p = { .alg = &valg_core[2], .variant = 2 }, .open = VO_MODE | VO_FAMILY },
 };
 
 const struct vtable vt_class = { "class", "CryptoStatus of frames built to fail", rows,

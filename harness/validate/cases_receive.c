@@ -4,8 +4,9 @@
  * receive_net_buffer_lists. Every algorithm configuration x transport/tunnel
  * x IPv4/IPv6, transport over tunnel (NextCryptoDone), IPv4 options and
  * IPv6 extension headers, AH with mutable fields changed in transit, valid
- * frames padded to Ethernet's 60-byte minimum, frames that are not for the
- * engine (no SA, not IPsec, fragments), chains of NBLs, and SaDeleteReq.
+ * frames padded to Ethernet's 60-byte minimum (one with the largest Pad
+ * Length its ciphertext allows), frames that are not for the engine (no
+ * SA, not IPsec, fragments), chains of NBLs, and SaDeleteReq.
  */
 #include <string.h>
 
@@ -85,11 +86,14 @@ static void ah_mutable(struct vctx *x, const struct vcase *c)
 
 /* The smallest ESP (or AH) packet over IPv4: 44 bytes, so the Ethernet
  * frame is padded to 60. The engine must take the IP packet's length from
- * its header, not from the frame (RFC 791, RFC 894). */
+ * its header, not from the frame (RFC 791, RFC 894). variant 1 (ESP): the
+ * payload is empty, padding 1, 2 fills the ciphertext with the trailer
+ * (Pad Length 2 = ciphertext length less two): the largest Pad Length
+ * RFC 4303 s2.4 allows, to be taken, not refused as beyond the payload. */
 static void min_frame(struct vctx *x, const struct vcase *c)
 {
 	bool ah = c->p.alg->m[0].op == IPsecOffloadV2Ah;
-	uint32_t icv = 12, len, inst, pad;
+	uint32_t icv = 12, len, inst, pad, padlen = c->p.variant == 1 ? 2 : 0;
 	struct sa_spec sp;
 	struct fb_level l;
 	struct fb_frame f;
@@ -124,11 +128,11 @@ static void min_frame(struct vctx *x, const struct vcase *c)
 	} else {
 		memcpy(ipsec, &sp.m[0].spi, 4);
 		ipsec[7] = 1;
-		ipsec[8] = 0xAB;
-		ipsec[9] = 0xCD;
-		ipsec[10] = 0;                      /* pad length */
+		ipsec[8] = padlen ? 1 : 0xAB;       /* payload, or padding 1, 2 */
+		ipsec[9] = padlen ? 2 : 0xCD;
+		ipsec[10] = (uint8_t)padlen;        /* pad length */
 		ipsec[11] = 59;                     /* next header */
-		f.hdr_info = 5u << 24 | 59;
+		f.hdr_info = 5u << 24 | padlen << 8 | 59;
 	}
 	fb_fix_ipv4(b, 14);
 	f.len = 14 + len;
@@ -162,10 +166,11 @@ static void min_frame(struct vctx *x, const struct vcase *c)
 	o = vx_recv(x, inst, wire, 60, NULL, IPOC_NBL_GUARD_TAIL);
 	if (!o)
 		return;
-	want12 = ah ? 0 : IPSEC_HDR_RX_HEADER_INFO_SET | 59;
+	want12 = ah ? 0 : IPSEC_HDR_RX_HEADER_INFO_SET | padlen << IPSEC_HDR_PAD_LENGTH_SHIFT | 59;
 	if (o->nbls[0].slots[IPsecOffloadV2NetBufferListInfo] != want1)
-		return (void)vx_fail(x, "a %u-byte packet in a 60-byte frame received as %s, want %s",
-				     len, vx_slot1_text(o->nbls[0].slots[1], a, sizeof(a)),
+		return (void)vx_fail(x, "a %u-byte packet (Pad Length %u) in a 60-byte frame received "
+				     "as %s, want %s", len, padlen,
+				     vx_slot1_text(o->nbls[0].slots[1], a, sizeof(a)),
 				     vx_slot1_text(want1, s1, sizeof(s1)));
 	if (o->nbls[0].slots[IPsecOffloadV2HeaderNetBufferListInfo] != want12)
 		return (void)vx_fail(x, "header information 0x%lx, want 0x%lx",
@@ -370,6 +375,9 @@ static const struct vcase rows[] = {
 	{ ROW("015", "SaDeleteReq when every SA slot is in use; the SA stays until DELETE_SA",
 	      "R-SA-10; PROFILE.md 26", sa_delete_req),
 	  .p = { .alg = &valg_core[1], .family = 4 } },
+	{ ROW("016", "an ESP packet with an empty payload, padding filling the ciphertext (Pad "
+	      "Length = ciphertext length - 2): taken, the Pad Length reported", "RFC 4303 s2.4; "
+	      "R-RX-6", min_frame), .p = { .alg = &valg_all[0], .family = 4, .variant = 1 } },
 };
 
 const struct vtable vt_receive = { "receive", "IPsec on the receive path", rows,
