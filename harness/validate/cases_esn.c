@@ -4,8 +4,9 @@
  * half is not on the wire but in the ICV: appended after Next Header for
  * ESP with HMAC (RFC 4303 s2.2.1), in the AAD for AES-GCM and GMAC
  * (RFC 4106 s5, RFC 4543 s3.3), after the packet for AH (RFC 4302
- * s3.3.3.3.1). Sent and received with a high half that is not 0; a frame
- * of the next epoch before UPDATE_SA arrived (PROFILE.md 15).
+ * s3.3.3.3.1). Sent and received with a high half that is not 0, and with
+ * a high half of 0 (ESN on: its four zero bytes are in the ICV all the
+ * same); a frame of the next epoch before UPDATE_SA arrived (PROFILE.md 15).
  */
 #include <string.h>
 
@@ -57,6 +58,34 @@ static void next_epoch(struct vctx *x, const struct vcase *c)
 	}
 }
 
+/* ESN on, the high half 0 (an SA's first epoch): the ICV input has the
+ * high half as it has it for any other value, four zero bytes (RFC 4303
+ * s2.2.1: "included in the ICV computation" when ESN is selected; an engine
+ * that appends it only when it is not zero makes ICVs no peer verifies).
+ * variant 0: sent; 1: received. */
+static void zero_high(struct vctx *x, const struct vcase *c)
+{
+	static struct vx_exchange e;
+	NDIS_HANDLE h[2];
+	uint32_t inst;
+
+	e.key = 1;
+	if (!vx_frame(x, &c->p, 5, e.sp, &e.n_sa, &e.fs, &e.f))
+		return;
+	for (uint32_t i = 0; i < e.n_sa; i++)
+		for (ULONG m = 0; m < e.sp[i].num; m++)
+			e.sp[i].m[m].esn_high = 0;
+	if (!vf_refresh(x, &e, true))
+		return;
+	inst = vx_open(x, NULL);
+	if (inst == UINT32_MAX || !vf_add(x, inst, &e, c->p.variant == 1, h))
+		return;
+	if (c->p.variant)
+		vf_recv_judge(x, inst, &e, NULL, IPOC_NBL_GUARD_TAIL);
+	else
+		vf_send_judge(x, inst, &e, h, true, NULL, IPOC_NBL_GUARD_TAIL);
+}
+
 #define ROW(i, t, r, b) .id = "esn-" i, .area = "esn", .title = t, .rule = r, .body = b
 
 static const struct vcase rows[] = {
@@ -74,6 +103,12 @@ static const struct vcase rows[] = {
 	{ ROW("005", "a high sequence number of the next epoch fails its ICV",
 	      "PROFILE.md 15; RFC 4303 appendix A2.2", next_epoch),
 	  .p = { .family = 4, .esn = true, .variant = 1 }, .open = VO_ALG_CORE },
+	{ ROW("006", "ESN with high half 0 sent: four zero bytes in the ICV, not none",
+	      "RFC 4303 s2.2.1; RFC 4302 s3.3.3.3.1; RFC 4106 s5; RFC 4543 s3.3", zero_high),
+	  .p = { .esn = true }, .open = VO_ALG_CORE | VO_FAMILY },
+	{ ROW("007", "ESN with high half 0 received: four zero bytes in the ICV, not none",
+	      "RFC 4303 s2.2.1; RFC 4302 s3.3.3.3.1; RFC 4106 s5; RFC 4543 s3.3", zero_high),
+	  .p = { .esn = true, .variant = 1 }, .open = VO_ALG_CORE | VO_FAMILY },
 };
 
 const struct vtable vt_esn = { "esn", "extended sequence numbers", rows,
