@@ -414,9 +414,13 @@ static enum verdict oob_checks(struct run *r, const struct eh_nbl_out *n)
 	got[5] = (int)IPSEC_HDR_TX_PAD_LENGTH(h), want[5] = e.pad_length;
 	for (int i = 0; i < 6; i++) {
 		if (want[i] >= 0 && got[i] != want[i]) {
-			snprintf(r->why, sizeof(r->why), "%s %d, want %d%s%s", names[i], got[i],
-				 want[i], i == 2 ? " " : "",
-				 i == 2 ? vec_crypto_status_name(got[i]) : "");
+			if (i == 2)
+				snprintf(r->why, sizeof(r->why), "%s %d %s, want %d %s", names[i],
+					 got[i], vec_crypto_status_name(got[i]), want[i],
+					 vec_crypto_status_name(want[i]));
+			else
+				snprintf(r->why, sizeof(r->why), "%s %d, want %d", names[i], got[i],
+					 want[i]);
 			return V_FAILED;
 		}
 	}
