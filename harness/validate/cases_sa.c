@@ -4,8 +4,8 @@
  * lists (with partial success), ADD_SA_EX, DELETE_SA of one and of lists,
  * UPDATE_SA of the ESN high half on ESP, AH and [ESP, AH] bundles, capacity
  * and the reuse of freed slots, refusals (algorithms not claimed, key
- * lengths, malformed structures, short buffers), the parameters switch, and
- * keys wiped on delete and on close.
+ * lengths, malformed structures, short buffers), the parameters switch,
+ * keys wiped on delete and on close, and stale handles naming nothing.
  */
 #include <stddef.h>
 #include <string.h>
@@ -370,6 +370,51 @@ static void capacity(struct vctx *x, const struct vcase *c)
 	}
 }
 
+/* A stale handle names nothing (PROFILE.md 17, P-7). With one SA slot asked
+ * for, an SA is deleted and a new one with the same SPI added (in the freed
+ * slot when the engine reuses slots, as a bounded table does); UPDATE_SA
+ * and DELETE_SA of the old handle must then leave the new SA as it was. A
+ * handle check that finds the slot but not whose it is lets the old handle
+ * move the new SA's ESN high half or delete it. UPDATE_SA of an SA not
+ * found is NDIS_STATUS_INVALID_PARAMETER (R-SA-11); DELETE_SA's status is
+ * PROFILE.md 17's choice, so only the new SA's traffic judges it. An engine
+ * that gives the new SA the old handle has no stale handle to try (P-7). */
+static void stale_handle(struct vctx *x, const struct vcase *c)
+{
+	static struct vx_exchange e;
+	struct ipoc_open_params p = { sizeof(p), 1, 0, 0 };
+	const struct sa_member *m = &e.sp[0].m[0];
+	NDIS_HANDLE old[2], h[2];
+	NDIS_STATUS st;
+	uint32_t inst;
+	char sn[48];
+
+	if (!vf_prepare(x, &c->p, 40, 1, &e))
+		return;
+	inst = vx_open(x, &p);
+	if (inst == UINT32_MAX || !vf_add(x, inst, &e, false, old) ||
+	    !vx_delete(x, inst, old, 1, &st))
+		return;
+	if (st != NDIS_STATUS_SUCCESS)
+		return (void)vx_fail(x, "DELETE_SA failed with %s", ndis_status_name(st, sn, sizeof(sn)));
+	if (!vf_add(x, inst, &e, false, h))
+		return;
+	if (h[0] == old[0])
+		return (void)vx_skip(x, "the new SA got the deleted SA's handle %p (PROFILE.md P-7): "
+				     "no stale handle to try", h[0]);
+	if (!vx_update(x, inst, old[0], m->op, m->spi, m->esn_high + 1, &st))
+		return;
+	if (st != NDIS_STATUS_INVALID_PARAMETER)
+		return (void)vx_fail(x, "UPDATE_SA of the deleted SA's handle %p (the new SA's is %p) "
+				     "gave %s, want NDIS_STATUS_INVALID_PARAMETER", old[0], h[0],
+				     ndis_status_name(st, sn, sizeof(sn)));
+	if (!vx_delete(x, inst, old, 1, &st))
+		return;
+	if (st == NDIS_STATUS_SUCCESS)
+		vx_allowed(x, "PROFILE.md 17 (the docs say nothing of unknown handles)");
+	works(x, inst, &e, h[0]);
+}
+
 /* Algorithms the report does not claim are refused (R-SA-2: "the NIC
  * configuration ... excludes a particular algorithm"). */
 static void unclaimed(struct vctx *x, const struct vcase *c)
@@ -720,6 +765,9 @@ static const struct vcase rows[] = {
 	      "(DESIGN.md); R-SA-12", key_wipe), .p = { .alg = &valg_core[0], .variant = 1 } },
 	{ ROW("039", "an inbound SA's keys gone after DELETE_SA", "ipoc key hygiene (DESIGN.md)",
 	      key_wipe), .p = { .alg = &valg_core[2], .variant = 2 } },
+	{ ROW("040", "a deleted SA's handle, its slot reused, names nothing: UPDATE_SA and "
+	      "DELETE_SA of it leave the new SA as it was", "R-SA-11; PROFILE.md 17, P-7",
+	      stale_handle), .p = { .alg = AC, .family = 4, .esn = true } },
 };
 
 const struct vtable vt_sa = { "sa", "IPsecOV2 SA management", rows, sizeof(rows) / sizeof(rows[0]) };
