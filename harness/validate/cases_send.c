@@ -5,7 +5,8 @@
  * over tunnel, IPv4 options and IPv6 extension headers; the engine's own
  * IVs (distinct, and decrypting); handle 0, unknown, deleted and inbound
  * handles; NBLs of several NET_BUFFERs and chains of NBLs; header
- * information that points outside the packet.
+ * information that points outside the packet; AH with its mutable fields
+ * set.
  */
 #include <string.h>
 
@@ -257,6 +258,40 @@ static void offset_outside(struct vctx *x, const struct vcase *c)
 	vf_judge_tx(x, &e, o->tx[0].bytes, o->tx[0].len, false);
 }
 
+/* AH sealed while the mutable fields hold what a real stack puts there:
+ * IPv4 DSCP/ECN and TTL (and the checksum over them), IPv6 traffic class,
+ * flow label and hop limit. The ICV is computed with them zeroed (RFC 4302
+ * s3.3.3.1, appendix A), so it is the reference's for the same packet; the
+ * fields themselves go out as framed. */
+static void ah_mutable_send(struct vctx *x, const struct vcase *c)
+{
+	static struct vx_exchange e;
+	NDIS_HANDLE h[2];
+	uint32_t ip, inst;
+	uint8_t *b;
+
+	if (!vf_prepare(x, &c->p, 17, 1, &e))
+		return;
+	b = e.f.b;
+	ip = e.f.w[0].ip;
+	if (c->p.family == 4) {
+		b[ip + 1] = 0xB8 | 0x02;    /* DSCP EF, ECT(0) */
+		b[ip + 8] = 61;             /* TTL */
+		fb_fix_ipv4(b, ip);
+	} else {
+		b[ip] = (uint8_t)(0x60 | 0x0B);         /* traffic class 0xB8 ... */
+		b[ip + 1] = (uint8_t)(0x80 | 0x0C);     /* ... and flow label 0xC3A5E */
+		b[ip + 2] = 0x3A;
+		b[ip + 3] = 0x5E;
+		b[ip + 7] = 37;                         /* hop limit */
+	}
+	if (!vf_refresh(x, &e, true))
+		return;
+	inst = vx_open(x, NULL);
+	if (inst != UINT32_MAX && vf_add(x, inst, &e, false, h))
+		vf_send_judge(x, inst, &e, h, true, NULL, IPOC_NBL_GUARD_TAIL);
+}
+
 #define ROW(i, t, r, b) .id = "send-" i, .area = "send", .title = t, .rule = r, .body = b
 
 static const struct vcase rows[] = {
@@ -298,6 +333,14 @@ static const struct vcase rows[] = {
 	{ ROW("015", "AhHeaderOffset past the packet: the NBL fails, or the engine found the "
 	      "header itself", "PROFILE.md 12", offset_outside),
 	  .p = { .alg = &valg_core[4], .family = 4, .variant = 1 } },
+	{ ROW("016", "AH sealed with the mutable fields set (DSCP, ECN, TTL; traffic class, flow "
+	      "label, hop limit): the ICV over them zeroed", "RFC 4302 s3.3.3.1, appendix A",
+	      ah_mutable_send), .p = { .alg = &valg_core[4] }, .open = VO_FAMILY },
+	{ ROW("017", "AH (GMAC) in tunnel mode sealed with the mutable fields set", "RFC 4302 s3.3.3.1; RFC 4543 s4", ah_mutable_send),
+	  .p = { .alg = &valg_core[5], .mode = VM_TUNNEL }, .open = VO_FAMILY },
+	{ ROW("018", "an [ESP, AH] bundle sealed with the mutable fields set",
+	      "RFC 4302 s3.3.3.1; R-SA-4", ah_mutable_send),
+	  .p = { .alg = &valg_core[6] }, .open = VO_FAMILY },
 };
 
 const struct vtable vt_send = { "send", "IPsec on the send path", rows,
