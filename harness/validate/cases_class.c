@@ -303,9 +303,32 @@ static void wrong_protocol(struct vctx *x, const struct vcase *c)
 			"CRYPTO_INVALID_PROTOCOL", vx_slot1_text(s1, a, sizeof(a)));
 }
 
-/* Frames malformed in other ways: indicated once, unharmed, either with no
- * IPsec processing or as CRYPTO_INVALID_PACKET_SYNTAX (PROFILE.md P-8).
- * Never a crash, a hang or a success. */
+/* The engine receives the malformed frame w (len bytes) on inst: it must be
+ * indicated once, unharmed, either with no IPsec processing or as
+ * CRYPTO_INVALID_PACKET_SYNTAX (PROFILE.md P-8). Never a crash, a hang or a
+ * success. */
+static void judge_malformed(struct vctx *x, uint32_t inst, const uint8_t *w, uint32_t len)
+{
+	const struct eh_io_out *o = vx_recv(x, inst, w, len, NULL, IPOC_NBL_GUARD_TAIL);
+	uintptr_t s1;
+	char a[160];
+
+	if (!o)
+		return;
+	s1 = o->nbls[0].slots[IPsecOffloadV2NetBufferListInfo];
+	if ((s1 & IPSEC_RX_CRYPTO_DONE) && IPSEC_RX_CRYPTO_STATUS(s1) == CRYPTO_SUCCESS)
+		return (void)vx_fail(x, "a malformed frame came in as %s",
+				     vx_slot1_text(s1, a, sizeof(a)));
+	if (!o->nbls[0].nbs[0].bytes || o->nbls[0].nbs[0].len != len)
+		return (void)vx_fail(x, "the indicated frame has %u bytes, %u arrived",
+				     o->nbls[0].nbs[0].len, len);
+	if (!vx_same(x, "a malformed frame", o->nbls[0].nbs[0].bytes, w, len, NULL, 0))
+		return;
+	if (s1 & IPSEC_RX_CRYPTO_DONE)
+		vx_allowed(x, "PROFILE.md P-8 (CRYPTO_INVALID_PACKET_SYNTAX)");
+}
+
+/* Frames malformed in other ways (judge_malformed). */
 static void malformed(struct vctx *x, const struct vcase *c)
 {
 	static struct vx_exchange e;
@@ -313,9 +336,6 @@ static void malformed(struct vctx *x, const struct vcase *c)
 	const struct fb_where *wh;
 	NDIS_HANDLE h[2];
 	uint32_t inst, len, ip;
-	const struct eh_io_out *o;
-	uintptr_t s1;
-	char a[160];
 
 	if (!vf_prepare(x, &c->p, 46, 1, &e))
 		return;
@@ -354,22 +374,34 @@ static void malformed(struct vctx *x, const struct vcase *c)
 		break;
 	}
 	inst = vx_open(x, NULL);
-	if (inst == UINT32_MAX || !vf_add(x, inst, &e, true, h))
+	if (inst != UINT32_MAX && vf_add(x, inst, &e, true, h))
+		judge_malformed(x, inst, w, len);
+}
+
+/* AH over IPv4 whose options lie (the frame from fb_level_std: NOP, Record
+ * Route of 7 bytes, Router Alert). The receiver walks the options to zero
+ * the mutable ones for the ICV (RFC 4302 s3.3.3.1.1.2), so their lengths
+ * are read: variant 0, Record Route's length 0 (RFC 791: the length counts
+ * the type and length octets, at least 2; a walk that trusts it does not
+ * advance); 1, a length past the end of the IP header. */
+static void ah_option(struct vctx *x, const struct vcase *c)
+{
+	static struct vx_exchange e;
+	static uint8_t w[FB_MAX_FRAME];
+	NDIS_HANDLE h[2];
+	uint32_t inst, ip;
+
+	if (!vf_prepare(x, &c->p, 47, 1, &e))
 		return;
-	o = vx_recv(x, inst, w, len, NULL, IPOC_NBL_GUARD_TAIL);
-	if (!o)
-		return;
-	s1 = o->nbls[0].slots[IPsecOffloadV2NetBufferListInfo];
-	if ((s1 & IPSEC_RX_CRYPTO_DONE) && IPSEC_RX_CRYPTO_STATUS(s1) == CRYPTO_SUCCESS)
-		return (void)vx_fail(x, "a malformed frame came in as %s",
-				     vx_slot1_text(s1, a, sizeof(a)));
-	if (!o->nbls[0].nbs[0].bytes || o->nbls[0].nbs[0].len != len)
-		return (void)vx_fail(x, "the indicated frame has %u bytes, %u arrived",
-				     o->nbls[0].nbs[0].len, len);
-	if (!vx_same(x, "a malformed frame", o->nbls[0].nbs[0].bytes, w, len, NULL, 0))
-		return;
-	if (s1 & IPSEC_RX_CRYPTO_DONE)
-		vx_allowed(x, "PROFILE.md P-8 (CRYPTO_INVALID_PACKET_SYNTAX)");
+	ip = e.f.w[0].ip;
+	memcpy(w, e.wire, e.f.len);
+	if (e.f.w[0].ip_len != 32 || w[ip + 21] != 7)
+		return (void)vx_fail(x, "harness: want NOP and Record Route first in the options");
+	w[ip + 22] = c->p.variant ? 0x30 : 0;
+	fb_fix_ipv4(w, ip);
+	inst = vx_open(x, NULL);
+	if (inst != UINT32_MAX && vf_add(x, inst, &e, true, h))
+		judge_malformed(x, inst, w, e.f.len);
 }
 
 #define ROW(i, t, r, b) .id = "class-" i, .area = "class", .title = t, .rule = r, .body = b
@@ -425,6 +457,15 @@ static const struct vcase rows[] = {
 	{ ROW("023", "a Pad Length one byte beyond the payload (ciphertext length less one) behind "
 	      "a valid HMAC: CRYPTO_INVALID_PACKET_SYNTAX", "RFC 4303 s2.4; PROFILE.md P-8",
 	      pad_beyond), .p = { .alg = &valg_core[2], .variant = 2 }, .open = VO_MODE | VO_FAMILY },
+	{ ROW("040", "a malformed frame: AH behind an IPv4 option of length 0",
+	      "RFC 791 s3.1; RFC 4302 s3.3.3.1.1.2; PROFILE.md P-8", ah_option),
+	  .p = { .alg = &valg_core[4], .family = 4, .opts = true } },
+	{ ROW("041", "a malformed frame: an [ESP, AH] bundle behind an IPv4 option of length 0",
+	      "RFC 791 s3.1; RFC 4302 s3.3.3.1.1.2; PROFILE.md P-8", ah_option),
+	  .p = { .alg = &valg_core[6], .family = 4, .opts = true } },
+	{ ROW("042", "a malformed frame: AH behind an IPv4 option running past the header",
+	      "RFC 791 s3.1; RFC 4302 s3.3.3.1.1.2; PROFILE.md P-8", ah_option),
+	  .p = { .alg = &valg_core[5], .family = 4, .opts = true, .variant = 1 } },
 };
 
 const struct vtable vt_class = { "class", "CryptoStatus of frames built to fail", rows,
