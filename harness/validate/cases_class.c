@@ -457,13 +457,13 @@ static const struct vcase rows[] = {
 	{ ROW("023", "a Pad Length one byte beyond the payload (ciphertext length less one) behind "
 	      "a valid HMAC: CRYPTO_INVALID_PACKET_SYNTAX", "RFC 4303 s2.4; PROFILE.md P-8",
 	      pad_beyond), .p = { .alg = &valg_core[2], .variant = 2 }, .open = VO_MODE | VO_FAMILY },
-	{ ROW("040", "a malformed frame: AH behind an IPv4 option of length 0",
+	{ ROW("024", "a malformed frame: AH behind an IPv4 option of length 0",
 	      "RFC 791 s3.1; RFC 4302 s3.3.3.1.1.2; PROFILE.md P-8", ah_option),
 	  .p = { .alg = &valg_core[4], .family = 4, .opts = true } },
-	{ ROW("041", "a malformed frame: an [ESP, AH] bundle behind an IPv4 option of length 0",
+	{ ROW("025", "a malformed frame: an [ESP, AH] bundle behind an IPv4 option of length 0",
 	      "RFC 791 s3.1; RFC 4302 s3.3.3.1.1.2; PROFILE.md P-8", ah_option),
 	  .p = { .alg = &valg_core[6], .family = 4, .opts = true } },
-	{ ROW("042", "a malformed frame: AH behind an IPv4 option running past the header",
+	{ ROW("026", "a malformed frame: AH behind an IPv4 option running past the header",
 	      "RFC 791 s3.1; RFC 4302 s3.3.3.1.1.2; PROFILE.md P-8", ah_option),
 	  .p = { .alg = &valg_core[5], .family = 4, .opts = true, .variant = 1 } },
 };
