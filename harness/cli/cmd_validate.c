@@ -30,7 +30,7 @@ static void validate_usage(FILE *f)
 		"  --repro-dir DIR    where reproducers of cases that did not pass go\n"
 		"                     (default ipoc-repro; `ipoc repro FILE` replays one)\n"
 		"  --no-repro         write no reproducer\n"
-		"  --timing-runs N    receive calls per class for --area timing (default 20000)\n"
+		"  --timing-runs N    receive calls per class for --area timing (default 50000)\n"
 		"  --verbose          a line for every case, not only for those that did not pass\n"
 		"  --quiet            no progress line\n"
 		"areas: caps sa send receive class udp esn lso v1 shapes own timing\n");
@@ -58,7 +58,7 @@ int cmd_validate_main(int argc, char **argv)
 	struct vselect sel = { NULL, NULL };
 	const char *json = NULL, *repro = "ipoc-repro";
 	bool list = false, verbose = false, quiet = false, timing_set = false;
-	unsigned timing = 20000;
+	unsigned timing = 50000;
 	struct vrun r;
 	char err[512], *end;
 	int c, rc;

@@ -8,9 +8,13 @@
  * ICV's first byte wrong and its last byte wrong, are received in a random
  * interleaving; the time inside receive_net_buffer_lists (measured where
  * the engine runs, the host's transport excluded) of each class is
- * compared with Welch's t-test after the slowest tenth of all samples is
- * cropped (dudect's method, Reparaz et al. 2017). |t| > 10 fails. For
- * software engines: hardware with its own clock domain shows nothing here.
+ * compared with Welch's t-test, on the samples below each of several
+ * percentiles of the pooled times (dudect's cropping, Reparaz et al.
+ * 2017: the fast part of the distribution is where a few nanoseconds
+ * stand out of the noise of interrupts and migrations). The largest |t|
+ * over the crops above 10 fails. For software engines: hardware with its
+ * own clock domain shows nothing here, and a sanitizer build times its
+ * instrumentation.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -44,12 +48,13 @@ static void timing(struct vctx *x, const struct vcase *c)
 	static uint8_t fa[FB_MAX_FRAME], fb[FB_MAX_FRAME];
 	bool ah = c->p.alg->m[0].op == IPsecOffloadV2Ah;
 	unsigned n = x->o->timing_runs, warm = 500, got[2] = { 0, 0 };
-	double *t[2] = { NULL, NULL }, *all = NULL, crop;
+	static const double crops[] = { 0.25, 0.5, 0.75, 0.9 };
+	double *t[2] = { NULL, NULL }, *all = NULL, tstat = 0;
 	struct stat1 s[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	int best = -1;
 	const struct fb_where *w;
 	uint32_t inst, icv, icv_len;
 	NDIS_HANDLE h[2];
-	double tstat;
 
 	if (!vf_prepare(x, &c->p, 90, 1, &e))
 		return;
@@ -87,24 +92,38 @@ static void timing(struct vctx *x, const struct vcase *c)
 	memcpy(all, t[0], n * sizeof(double));
 	memcpy(all + n, t[1], n * sizeof(double));
 	qsort(all, 2 * n, sizeof(double), cmp_double);
-	crop = all[(size_t)(0.9 * 2 * n)];
-	for (int k = 0; k < 2; k++)
-		for (unsigned i = 0; i < n; i++)
-			if (t[k][i] <= crop)
-				add(&s[k], t[k][i]);
-	if (s[0].n < 2 || s[1].n < 2) {
-		vx_fail(x, "harness: too few samples under the crop");
+	for (size_t q = 0; q < sizeof(crops) / sizeof(crops[0]); q++) {
+		double crop = all[(size_t)(crops[q] * 2 * n)], tq;
+		struct stat1 c2[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+
+		for (int k = 0; k < 2; k++)
+			for (unsigned i = 0; i < n; i++)
+				if (t[k][i] <= crop)
+					add(&c2[k], t[k][i]);
+		if (c2[0].n < 2 || c2[1].n < 2 || !(c2[0].m2 + c2[1].m2 > 0))
+			continue;
+		tq = (c2[0].mean - c2[1].mean) / sqrt(c2[0].m2 / (c2[0].n - 1) / c2[0].n +
+						      c2[1].m2 / (c2[1].n - 1) / c2[1].n);
+		if (best < 0 || fabs(tq) > fabs(tstat)) {
+			best = (int)q;
+			tstat = tq;
+			s[0] = c2[0];
+			s[1] = c2[1];
+		}
+	}
+	if (best < 0) {
+		vx_fail(x, "harness: too few distinct samples to compare");
 		goto out;
 	}
-	tstat = (s[0].mean - s[1].mean) /
-		sqrt(s[0].m2 / (s[0].n - 1) / s[0].n + s[1].m2 / (s[1].n - 1) / s[1].n);
 	if (fabs(tstat) > 10)
-		vx_fail(x, "the receive time depends on where the forged ICV differs: first byte "
-			"%.1f ns, last byte %.1f ns on average, Welch t = %.1f over %u + %u calls",
-			s[0].mean, s[1].mean, tstat, (unsigned)s[0].n, (unsigned)s[1].n);
+		vx_fail(x, "the receive time depends on where the forged ICV differs: under the "
+			"%.0fth percentile, first byte %.1f ns, last byte %.1f ns on average, "
+			"Welch t = %.1f over %u + %u calls", crops[best] * 100, s[0].mean,
+			s[1].mean, tstat, (unsigned)s[0].n, (unsigned)s[1].n);
 	else
-		snprintf(x->r.why, sizeof(x->r.why), "first byte %.1f ns, last byte %.1f ns, Welch "
-			 "t = %.2f over %u + %u calls", s[0].mean, s[1].mean, tstat,
+		snprintf(x->r.why, sizeof(x->r.why), "largest |t| %.2f (under the %.0fth "
+			 "percentile: first byte %.1f ns, last byte %.1f ns, %u + %u calls)",
+			 fabs(tstat), crops[best] * 100, s[0].mean, s[1].mean,
 			 (unsigned)s[0].n, (unsigned)s[1].n);
 out:
 	free(t[0]);
