@@ -378,6 +378,15 @@ static const struct vcase rows[] = {
 	{ ROW("016", "an ESP packet with an empty payload, padding filling the ciphertext (Pad "
 	      "Length = ciphertext length - 2): taken, the Pad Length reported", "RFC 4303 s2.4; "
 	      "R-RX-6", min_frame), .p = { .alg = &valg_all[0], .family = 4, .variant = 1 } },
+	{ ROW("017", "the first fragment of an ESP packet (IPv4 More Fragments, an IPv6 Fragment "
+	      "header with M): no IPsec processing", "R-RX-7; RFC 791; RFC 8200 s4.5",
+	      vb_fragment), .p = { .alg = &valg_core[0] }, .open = VO_FAMILY },
+	{ ROW("018", "the last fragment of an ESP packet (offset set, More Fragments clear): no "
+	      "IPsec processing", "R-RX-7; RFC 791; RFC 8200 s4.5", vb_fragment),
+	  .p = { .alg = &valg_core[1], .variant = 1 }, .open = VO_FAMILY },
+	{ ROW("019", "the last fragment of an AH packet: no IPsec processing", "R-RX-7; RFC 791; "
+	      "RFC 8200 s4.5", vb_fragment), .p = { .alg = &valg_core[4], .variant = 1 },
+	  .open = VO_FAMILY },
 };
 
 const struct vtable vt_receive = { "receive", "IPsec on the receive path", rows,

@@ -140,67 +140,6 @@ static void esp_still(struct vctx *x, const struct vcase *c)
 		vf_recv_judge(x, inst, &e, NULL, IPOC_NBL_GUARD_TAIL);
 }
 
-/* A UDP-ESP packet that arrives as an IP fragment (R-RX-7: no IPsec
- * processing for packets that need reassembly): indicated unchanged, no
- * IPsec OOB. The fragment carries the whole packet's bytes, so only the
- * fragment fields tell. variant 0: the first fragment (IPv4 More Fragments;
- * IPv6 a Fragment header with M set), which holds the UDP and ESP headers;
- * 1: the last fragment (a fragment offset, More Fragments clear). */
-static void esp_fragment(struct vctx *x, const struct vcase *c)
-{
-	static struct vx_exchange e;
-	static uint8_t w[FB_MAX_FRAME];
-	const struct eh_io_out *o;
-	NDIS_HANDLE h[2];
-	uint32_t inst, ip, len;
-	uint16_t fo = c->p.variant ? 185 : 0;       /* offset in 8-byte units */
-	char a[160];
-
-	if (!vf_prepare(x, &c->p, 53, 1, &e))
-		return;
-	ip = e.f.w[0].ip;
-	len = e.f.len;
-	memcpy(w, e.wire, len);
-	if (c->p.family == 4) {
-		w[ip + 6] = (uint8_t)((c->p.variant ? 0 : 0x20) | fo >> 8);
-		w[ip + 7] = (uint8_t)fo;
-		fb_fix_ipv4(w, ip);
-	} else {
-		/* A Fragment header (RFC 8200 s4.5) between the IPv6 header and UDP. */
-		uint32_t at = ip + 40, plen = (uint32_t)w[ip + 4] << 8 | w[ip + 5];
-		uint16_t ofl = (uint16_t)(fo << 3 | (c->p.variant ? 0 : 1));
-
-		if (len + 8 > FB_MAX_FRAME || w[ip + 6] != 17)
-			return (void)vx_fail(x, "harness: want UDP right behind the IPv6 header");
-		memmove(w + at + 8, w + at, len - at);
-		w[at] = 17;
-		w[at + 1] = 0;
-		w[at + 2] = (uint8_t)(ofl >> 8);
-		w[at + 3] = (uint8_t)ofl;
-		memcpy(w + at + 4, "\x5e\x1f\x00\x2a", 4);      /* identification */
-		w[ip + 6] = 44;
-		plen += 8;
-		w[ip + 4] = (uint8_t)(plen >> 8);
-		w[ip + 5] = (uint8_t)plen;
-		len += 8;
-	}
-	inst = vx_open(x, NULL);
-	if (inst == UINT32_MAX || !vf_add(x, inst, &e, true, h))
-		return;
-	o = vx_recv(x, inst, w, len, NULL, IPOC_NBL_GUARD_TAIL);
-	if (!o)
-		return;
-	if (o->nbls[0].slots[IPsecOffloadV2NetBufferListInfo] ||
-	    o->nbls[0].slots[IPsecOffloadV2HeaderNetBufferListInfo])
-		return (void)vx_fail(x, "the %s fragment of a UDP-ESP packet came in as %s; want no "
-				     "IPsec processing (R-RX-7)", c->p.variant ? "last" : "first",
-				     vx_slot1_text(o->nbls[0].slots[1], a, sizeof(a)));
-	if (o->nbls[0].nbs[0].len == len && o->nbls[0].nbs[0].bytes)
-		vx_same(x, "an IP fragment", o->nbls[0].nbs[0].bytes, w, len, NULL, 0);
-	else
-		vx_fail(x, "the indicated frame has %u bytes, %u arrived", o->nbls[0].nbs[0].len, len);
-}
-
 #define ROW(i, t, r, b) .id = "udp-" i, .area = "udp", .title = t, .rule = r, .body = b
 
 static const struct vcase rows[] = {
@@ -250,10 +189,10 @@ static const struct vcase rows[] = {
 	      "RFC 3948 s2.3; PROFILE.md 19; R-UDP-3", esp_still),
 	  .p = { .alg = &valg_core[1], .udp = VU_TRANSPORT, .variant = 1 }, .open = VO_FAMILY },
 	{ ROW("017", "the first fragment of a UDP-ESP packet: no IPsec processing",
-	      "R-RX-7; RFC 791; RFC 8200 s4.5", esp_fragment),
+	      "R-RX-7; RFC 791; RFC 8200 s4.5", vb_fragment),
 	  .p = { .alg = &valg_core[0], .udp = VU_TRANSPORT }, .open = VO_FAMILY },
 	{ ROW("018", "the last fragment of a UDP-ESP packet (offset set, More Fragments clear): "
-	      "no IPsec processing", "R-RX-7; RFC 791; RFC 8200 s4.5", esp_fragment),
+	      "no IPsec processing", "R-RX-7; RFC 791; RFC 8200 s4.5", vb_fragment),
 	  .p = { .alg = &valg_core[0], .udp = VU_TRANSPORT, .variant = 1 }, .open = VO_FAMILY },
 };
 

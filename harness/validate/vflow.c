@@ -204,3 +204,65 @@ void vb_recv(struct vctx *x, const struct vcase *c)
 	if (inst != UINT32_MAX && vf_add(x, inst, &e, true, h))
 		vf_recv_judge(x, inst, &e, NULL, IPOC_NBL_GUARD_TAIL);
 }
+
+/* An ESP, AH or UDP-ESP packet that arrives as an IP fragment (R-RX-7: no
+ * IPsec processing for packets that need reassembly): indicated unchanged,
+ * no IPsec OOB. The fragment carries the whole packet's bytes, so only the
+ * fragment fields tell. variant 0: the first fragment (IPv4 More Fragments;
+ * IPv6 a Fragment header with M set), which holds the IPsec header; 1: the
+ * last fragment (a fragment offset, More Fragments clear). */
+void vb_fragment(struct vctx *x, const struct vcase *c)
+{
+	static struct vx_exchange e;
+	static uint8_t w[FB_MAX_FRAME];
+	const struct eh_io_out *o;
+	NDIS_HANDLE h[2];
+	uint32_t inst, ip, len;
+	uint16_t fo = c->p.variant ? 185 : 0;       /* offset in 8-byte units */
+	const char *what = c->p.udp ? "a UDP-ESP packet" : "an IPsec packet";
+	char a[160];
+
+	if (!vf_prepare(x, &c->p, 53, 1, &e))
+		return;
+	ip = e.f.w[0].ip;
+	len = e.f.len;
+	memcpy(w, e.wire, len);
+	if (c->p.family == 4) {
+		w[ip + 6] = (uint8_t)((c->p.variant ? 0 : 0x20) | fo >> 8);
+		w[ip + 7] = (uint8_t)fo;
+		fb_fix_ipv4(w, ip);
+	} else {
+		/* A Fragment header (RFC 8200 s4.5) right behind the IPv6 header. */
+		uint32_t at = ip + 40, plen = (uint32_t)w[ip + 4] << 8 | w[ip + 5];
+		uint16_t ofl = (uint16_t)(fo << 3 | (c->p.variant ? 0 : 1));
+
+		if (len + 8 > FB_MAX_FRAME)
+			return (void)vx_fail(x, "harness: no room for a Fragment header");
+		memmove(w + at + 8, w + at, len - at);
+		w[at] = w[ip + 6];
+		w[at + 1] = 0;
+		w[at + 2] = (uint8_t)(ofl >> 8);
+		w[at + 3] = (uint8_t)ofl;
+		memcpy(w + at + 4, "\x5e\x1f\x00\x2a", 4);      /* identification */
+		w[ip + 6] = 44;
+		plen += 8;
+		w[ip + 4] = (uint8_t)(plen >> 8);
+		w[ip + 5] = (uint8_t)plen;
+		len += 8;
+	}
+	inst = vx_open(x, NULL);
+	if (inst == UINT32_MAX || !vf_add(x, inst, &e, true, h))
+		return;
+	o = vx_recv(x, inst, w, len, NULL, IPOC_NBL_GUARD_TAIL);
+	if (!o)
+		return;
+	if (o->nbls[0].slots[IPsecOffloadV2NetBufferListInfo] ||
+	    o->nbls[0].slots[IPsecOffloadV2HeaderNetBufferListInfo])
+		return (void)vx_fail(x, "the %s fragment of %s came in as %s; want no IPsec "
+				     "processing (R-RX-7)", c->p.variant ? "last" : "first", what,
+				     vx_slot1_text(o->nbls[0].slots[1], a, sizeof(a)));
+	if (o->nbls[0].nbs[0].len == len && o->nbls[0].nbs[0].bytes)
+		vx_same(x, "an IP fragment", o->nbls[0].nbs[0].bytes, w, len, NULL, 0);
+	else
+		vx_fail(x, "the indicated frame has %u bytes, %u arrived", o->nbls[0].nbs[0].len, len);
+}

@@ -59,8 +59,11 @@ bool vf_recv_judge(struct vctx *x, uint32_t inst, const struct vx_exchange *e,
 bool vf_judge_tx(struct vctx *x, const struct vx_exchange *e, const uint8_t *tx, uint32_t len,
 		 bool injected);
 
-/* Bodies: a send and a receive of the case's parameters. */
+/* Bodies: a send and a receive of the case's parameters; the packet
+ * received as an IP fragment (variant 0 the first, 1 the last), to be
+ * indicated untouched. */
 void vb_send(struct vctx *x, const struct vcase *c);
 void vb_recv(struct vctx *x, const struct vcase *c);
+void vb_fragment(struct vctx *x, const struct vcase *c);
 
 #endif /* IPOC_VFLOW_H */
