@@ -55,8 +55,8 @@ struct eh {
 	pid_t pid;                  /* child */
 	int sock, errfd;
 	bool down;                  /* the child is gone: eh_restart */
-	char tail[TAIL_KEEP];
-	size_t tail_len;
+	char tail_buf[TAIL_KEEP + 1];
+	struct tailbuf tail;        /* the child's last output, in tail_buf */
 	struct mb req, rep;
 	struct mr rd;               /* the reply's op fields */
 	struct eh_io_out io;
@@ -84,22 +84,6 @@ static void set_error(struct eh *eh, const char *msg)
 
 /* ---- the child ---- */
 
-static void tail_add(struct eh *eh, const char *p, size_t n)
-{
-	if (n >= TAIL_KEEP) {
-		p += n - TAIL_KEEP;
-		n = TAIL_KEEP;
-	}
-	if (eh->tail_len + n > TAIL_KEEP) {
-		size_t drop = eh->tail_len + n - TAIL_KEEP;
-
-		memmove(eh->tail, eh->tail + drop, eh->tail_len - drop);
-		eh->tail_len -= drop;
-	}
-	memcpy(eh->tail + eh->tail_len, p, n);
-	eh->tail_len += n;
-}
-
 /* Read what the child wrote to stdout/stderr; 0 at EOF. */
 static ssize_t drain(struct eh *eh)
 {
@@ -107,7 +91,7 @@ static ssize_t drain(struct eh *eh)
 	ssize_t n = -1, total = 0;
 
 	while (eh->errfd >= 0 && (n = read(eh->errfd, buf, sizeof(buf))) > 0) {
-		tail_add(eh, buf, (size_t)n);
+		tail_keep(&eh->tail, buf, (size_t)n);
 		if (eh->o.echo_log >= 0)
 			fwrite(buf, 1, (size_t)n, stderr);
 		total += n;
@@ -228,7 +212,8 @@ static int spawn(struct eh *eh)
 	eh->sock = sv[0];
 	eh->errfd = ep[0];
 	eh->down = false;
-	eh->tail_len = 0;
+	eh->tail = (struct tailbuf){ eh->tail_buf, 0, TAIL_KEEP };
+	eh->tail_buf[0] = '\0';
 	return 0;
 }
 
@@ -237,12 +222,8 @@ static bool has_sanitizer_report(const struct eh *eh)
 	static const char *const marks[] = { "ERROR: AddressSanitizer", "runtime error:",
 					     "ERROR: LeakSanitizer", "WARNING: MemorySanitizer",
 					     "ThreadSanitizer" };
-	char t[TAIL_KEEP + 1];
-
-	memcpy(t, eh->tail, eh->tail_len);
-	t[eh->tail_len] = '\0';
 	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (strstr(t, marks[i]))
+		if (strstr(eh->tail_buf, marks[i]))
 			return true;
 	return false;
 }
@@ -274,9 +255,9 @@ static enum eh_rc bury(struct eh *eh, enum eh_rc why, const char *op)
 	eh->down = true;
 	memset(&eh->fault, 0, sizeof(eh->fault));
 	snprintf(eh->fault.op, sizeof(eh->fault.op), "%s", op);
-	memcpy(eh->fault.tail, eh->tail, eh->tail_len);
-	eh->fault.tail[eh->tail_len < sizeof(eh->fault.tail) ? eh->tail_len
-							      : sizeof(eh->fault.tail) - 1] = '\0';
+	snprintf(eh->fault.tail, sizeof(eh->fault.tail), "%s",
+		 eh->tail_buf + (eh->tail.len >= sizeof(eh->fault.tail)
+				 ? eh->tail.len - (sizeof(eh->fault.tail) - 1) : 0));
 	eh->fault.sanitizer = has_sanitizer_report(eh);
 	if (why == EH_HUNG) {
 		eh->fault.kind = EH_HUNG;
@@ -291,23 +272,6 @@ static enum eh_rc bury(struct eh *eh, enum eh_rc why, const char *op)
 	return eh->fault.kind;
 }
 
-static int write_full(int fd, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	while (n) {
-		ssize_t k = write(fd, b, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		b += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* Send eh->req to the child and wait for the reply into eh->rep. */
 static enum eh_rc child_roundtrip(struct eh *eh, const char *op)
 {
@@ -318,7 +282,8 @@ static enum eh_rc child_roundtrip(struct eh *eh, const char *op)
 	size_t have = 0, want = 4;
 	uint8_t *d;
 
-	if (write_full(eh->sock, hdr, 4) != 0 || write_full(eh->sock, eh->req.p, eh->req.len) != 0)
+	if (fd_write_full(eh->sock, hdr, 4) != 0 ||
+	    fd_write_full(eh->sock, eh->req.p, eh->req.len) != 0)
 		return bury(eh, EH_CRASHED, op);
 	mb_reset(&eh->rep);
 	if (!mb_reserve(&eh->rep, 4))
@@ -526,8 +491,8 @@ void eh_free(struct eh *eh)
 		int st;
 
 		begin(eh, HP_QUIT, 0);
-		write_full(eh->sock, (uint8_t[4]){ (uint8_t)eh->req.len, 0, 0, 0 }, 4);
-		write_full(eh->sock, eh->req.p, eh->req.len);
+		fd_write_full(eh->sock, (uint8_t[4]){ (uint8_t)eh->req.len, 0, 0, 0 }, 4);
+		fd_write_full(eh->sock, eh->req.p, eh->req.len);
 		close(eh->sock);
 		/* A child that does not leave within a second is made to. */
 		for (int i = 0; i < 1000 && waitpid(eh->pid, &st, WNOHANG) == 0; i++) {

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* host_msg.c - see host_msg.h. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host_msg.h"
 #include "wipe.h"
@@ -143,4 +145,55 @@ void mr_str(struct mr *r, char *out, size_t cap)
 	if (n)
 		memcpy(out, s, n);
 	out[n] = '\0';
+}
+
+int fd_read_full(int fd, void *p, size_t n)
+{
+	uint8_t *b = p;
+
+	while (n) {
+		ssize_t k = read(fd, b, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		b += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int fd_write_full(int fd, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n) {
+		ssize_t k = write(fd, b, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		b += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+void tail_keep(struct tailbuf *t, const char *p, size_t n)
+{
+	if (n >= t->cap) {
+		p += n - t->cap;
+		n = t->cap;
+	}
+	if (t->len + n > t->cap) {
+		size_t drop = t->len + n - t->cap;
+
+		memmove(t->buf, t->buf + drop, t->len - drop);
+		t->len -= drop;
+	}
+	memcpy(t->buf + t->len, p, n);
+	t->len += n;
+	t->buf[t->len] = '\0';
 }

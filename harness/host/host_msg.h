@@ -3,7 +3,9 @@
  * host_msg.h - the byte encoding of requests and replies between the
  * harness and the engine host (host_proto.h): little-endian integers and
  * length-prefixed byte strings, written into a growing buffer and read back
- * with every length checked against what is left.
+ * with every length checked against what is left; whole reads and writes
+ * on the descriptors they travel over, and the tail kept of what an engine
+ * prints.
  */
 #ifndef IPOC_HOST_MSG_H
 #define IPOC_HOST_MSG_H
@@ -45,5 +47,19 @@ uint64_t mr_u64(struct mr *r);
 const uint8_t *mr_bytes(struct mr *r, uint32_t *n);
 /* A string into out (cap bytes, always terminated, cut if longer). */
 void mr_str(struct mr *r, char *out, size_t cap);
+
+/* Whole reads and writes on a descriptor (EINTR retried): 0, or -1 when it
+ * fails or ends first. */
+int fd_read_full(int fd, void *p, size_t n);
+int fd_write_full(int fd, const void *p, size_t n);
+
+/* The last bytes of a stream: keep appends p, dropping the oldest bytes
+ * beyond cap. buf holds cap + 1 bytes and stays NUL-terminated. */
+struct tailbuf {
+	char *buf;
+	size_t len, cap;
+};
+
+void tail_keep(struct tailbuf *t, const char *p, size_t n);
 
 #endif /* IPOC_HOST_MSG_H */

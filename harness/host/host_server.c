@@ -686,40 +686,6 @@ const char *hp_op_name(unsigned op)
 
 /* ---- the engine host process ---- */
 
-static int read_full(int fd, void *p, size_t n)
-{
-	uint8_t *b = p;
-
-	while (n) {
-		ssize_t k = read(fd, b, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		b += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	while (n) {
-		ssize_t k = write(fd, b, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		b += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* see host_server.h */
 void hs_serve(struct hs *hs, int fd)
 {
@@ -730,12 +696,12 @@ void hs_serve(struct hs *hs, int fd)
 		uint32_t n;
 		uint8_t *d;
 
-		if (read_full(fd, hdr, 4) != 0)
+		if (fd_read_full(fd, hdr, 4) != 0)
 			break;
 		n = (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 | (uint32_t)hdr[2] << 16 |
 		    (uint32_t)hdr[3] << 24;
 		mb_reset(&req);
-		if (n > HP_MAX_MSG || !(d = mb_reserve(&req, n)) || read_full(fd, d, n) != 0)
+		if (n > HP_MAX_MSG || !(d = mb_reserve(&req, n)) || fd_read_full(fd, d, n) != 0)
 			break;
 		if (hs_handle(hs, req.p, req.len, &rep) != 0)
 			break;
@@ -744,7 +710,7 @@ void hs_serve(struct hs *hs, int fd)
 		hdr[1] = (uint8_t)(rep.len >> 8);
 		hdr[2] = (uint8_t)(rep.len >> 16);
 		hdr[3] = (uint8_t)(rep.len >> 24);
-		if (write_full(fd, hdr, 4) != 0 || write_full(fd, rep.p, rep.len) != 0)
+		if (fd_write_full(fd, hdr, 4) != 0 || fd_write_full(fd, rep.p, rep.len) != 0)
 			break;
 		mb_reset(&rep);
 	}

@@ -20,25 +20,6 @@
 
 #include "subproc.h"
 
-static void tail_add(struct subproc *sp, const char *p, size_t n)
-{
-	size_t cap = sizeof(sp->tail) - 1;
-
-	if (n >= cap) {
-		p += n - cap;
-		n = cap;
-	}
-	if (sp->tail_len + n > cap) {
-		size_t drop = sp->tail_len + n - cap;
-
-		memmove(sp->tail, sp->tail + drop, sp->tail_len - drop);
-		sp->tail_len -= drop;
-	}
-	memcpy(sp->tail + sp->tail_len, p, n);
-	sp->tail_len += n;
-	sp->tail[sp->tail_len] = '\0';
-}
-
 /* Read what the child printed; false at its end. */
 static bool drain(struct subproc *sp)
 {
@@ -46,7 +27,7 @@ static bool drain(struct subproc *sp)
 	ssize_t got = read(sp->out_fd, buf, sizeof(buf));
 
 	if (got > 0) {
-		tail_add(sp, buf, (size_t)got);
+		tail_keep(&sp->tail, buf, (size_t)got);
 		return true;
 	}
 	return got < 0 && (errno == EINTR || errno == EAGAIN);
@@ -58,6 +39,7 @@ int subproc_start(struct subproc *sp, int (*fn)(void *arg, int fd), void *arg)
 	pid_t parent = getpid();
 
 	memset(sp, 0, sizeof(*sp));
+	sp->tail = (struct tailbuf){ sp->tail_buf, 0, sizeof(sp->tail_buf) - 1 };
 	sp->pid = -1;
 	sp->rec_fd = sp->out_fd = -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rec) != 0)

@@ -19,12 +19,14 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "host_msg.h"
+
 struct subproc {
 	pid_t pid;
 	int rec_fd;               /* records from the child */
 	int out_fd;               /* the child's stdout and stderr */
-	char tail[4096];          /* the last of that output */
-	size_t tail_len;
+	char tail_buf[4097];
+	struct tailbuf tail;      /* the last of that output, in tail_buf */
 	bool hung;                /* a deadline passed: the child was killed */
 };
 
