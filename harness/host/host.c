@@ -255,9 +255,14 @@ static enum eh_rc bury(struct eh *eh, enum eh_rc why, const char *op)
 	eh->down = true;
 	memset(&eh->fault, 0, sizeof(eh->fault));
 	snprintf(eh->fault.op, sizeof(eh->fault.op), "%s", op);
-	snprintf(eh->fault.tail, sizeof(eh->fault.tail), "%s",
-		 eh->tail_buf + (eh->tail.len >= sizeof(eh->fault.tail)
-				 ? eh->tail.len - (sizeof(eh->fault.tail) - 1) : 0));
+	{
+		/* Its last words: the end of the tail, as much as the fault holds. */
+		size_t n = eh->tail.len < sizeof(eh->fault.tail) ? eh->tail.len
+								 : sizeof(eh->fault.tail) - 1;
+
+		memcpy(eh->fault.tail, eh->tail_buf + eh->tail.len - n, n);
+		eh->fault.tail[n] = '\0';
+	}
 	eh->fault.sanitizer = has_sanitizer_report(eh);
 	if (why == EH_HUNG) {
 		eh->fault.kind = EH_HUNG;
