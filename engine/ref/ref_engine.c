@@ -111,7 +111,8 @@ static NDIS_STATUS ref_set_tx_iv(ipoc_engine *e, NDIS_HANDLE handle, ULONG spi,
 			continue;
 		if (iv_len && iv_len != m->iv_len)
 			return NDIS_STATUS_INVALID_PARAMETER;
-		memcpy(m->tx_iv, iv, iv_len);
+		if (iv_len)
+			memcpy(m->tx_iv, iv, iv_len);   /* iv may be NULL when iv_len is 0 */
 		m->tx_iv_len = iv_len;
 		found = true;
 	}

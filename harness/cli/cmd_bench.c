@@ -575,8 +575,7 @@ static int bench_forked(const struct opts *o, const char *path, struct row *rows
 	st = subproc_end(&sp, how, sizeof(how));
 	if (rc == CLI_OK && (!ended || st != 0)) {
 		if (st >= 0)
-			snprintf(how, sizeof(how), "exited with status %d%s", st,
-				 strstr(sp.tail_buf, "Sanitizer") ? " (sanitizer report)" : "");
+			snprintf(how, sizeof(how), "exited with status %d", st);
 		if (started)
 			fprintf(stderr, "ipoc bench: engine %s %s in cell %s %u %s\n",
 				who.name[0] ? who.name : path, how, cur.alg->name, cur.size,
@@ -584,9 +583,7 @@ static int bench_forked(const struct opts *o, const char *path, struct row *rows
 		else
 			fprintf(stderr, "ipoc bench: engine %s %s %s\n", who.name[0] ? who.name : path,
 				how, who.name[0] ? "between cells" : "while loading or opening");
-		if (sp.tail.len)
-			fprintf(stderr, "engine's last output:\n%s%s", sp.tail_buf,
-				sp.tail_buf[sp.tail.len - 1] == '\n' ? "" : "\n");
+		eh_print_tail(stderr, "engine's last output:\n", sp.tail_buf, sp.tail.len);
 		rc = who.name[0] ? CLI_FAILURES : CLI_ENGINE;
 	}
 	if (who.name[0] && (n || ended))

@@ -217,17 +217,6 @@ static int spawn(struct eh *eh)
 	return 0;
 }
 
-static bool has_sanitizer_report(const struct eh *eh)
-{
-	static const char *const marks[] = { "ERROR: AddressSanitizer", "runtime error:",
-					     "ERROR: LeakSanitizer", "WARNING: MemorySanitizer",
-					     "ThreadSanitizer" };
-	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (strstr(eh->tail_buf, marks[i]))
-			return true;
-	return false;
-}
-
 /* The child is gone or is to go: reap it, keep its last words, say how. */
 static enum eh_rc bury(struct eh *eh, enum eh_rc why, const char *op)
 {
@@ -263,7 +252,7 @@ static enum eh_rc bury(struct eh *eh, enum eh_rc why, const char *op)
 		memcpy(eh->fault.tail, eh->tail_buf + eh->tail.len - n, n);
 		eh->fault.tail[n] = '\0';
 	}
-	eh->fault.sanitizer = has_sanitizer_report(eh);
+	eh->fault.sanitizer = tail_has_sanitizer_report(&eh->tail);
 	if (why == EH_HUNG) {
 		eh->fault.kind = EH_HUNG;
 	} else if (WIFSIGNALED(st)) {
@@ -575,6 +564,19 @@ const char *eh_fault_text(const struct eh *eh, char *buf, size_t len)
 		break;
 	}
 	return buf;
+}
+
+void eh_print_tail(FILE *f, const char *label, const char *t, size_t max)
+{
+	size_t n = strlen(t), k = n < max ? n : max;
+
+	if (!n)
+		return;
+	fprintf(f, "%s%.*s", label, (int)k, t);
+	if (k < n)
+		fprintf(f, "%s(%zu more bytes)\n", t[k - 1] == '\n' ? "" : "... ", n - k);
+	else if (t[n - 1] != '\n')
+		fputc('\n', f);
 }
 
 int eh_restart(struct eh *eh, char *err, size_t errlen)

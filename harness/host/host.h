@@ -109,6 +109,10 @@ const char *eh_error(const struct eh *eh);
 /* "crashed (SIGSEGV) in send", "hung in receive (no answer in 5000 ms)",
  * "exited with status 0 in receive", into buf. */
 const char *eh_fault_text(const struct eh *eh, char *buf, size_t len);
+/* Print an engine's last output t under a label: at most max bytes of it
+ * (a sanitizer report starts with what matters), saying how much was left
+ * out, always ending the line. Nothing when t is empty. */
+void eh_print_tail(FILE *f, const char *label, const char *t, size_t max);
 /* The engine's last log line (host->log), "" if none. */
 const char *eh_last_log(const struct eh *eh);
 /* Log lines the engine wrote during the last operation. */

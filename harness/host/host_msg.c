@@ -181,6 +181,18 @@ int fd_write_full(int fd, const void *p, size_t n)
 	return 0;
 }
 
+bool tail_has_sanitizer_report(const struct tailbuf *t)
+{
+	static const char *const marks[] = { "ERROR: AddressSanitizer", "runtime error:",
+					     "ERROR: LeakSanitizer", "WARNING: MemorySanitizer",
+					     "ThreadSanitizer" };
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (t->len && strstr(t->buf, marks[i]))
+			return true;
+	return false;
+}
+
 void tail_keep(struct tailbuf *t, const char *p, size_t n)
 {
 	if (n >= t->cap) {

@@ -61,5 +61,7 @@ struct tailbuf {
 };
 
 void tail_keep(struct tailbuf *t, const char *p, size_t n);
+/* Does the tail hold a sanitizer's report (ASan, UBSan, LSan, ...)? */
+bool tail_has_sanitizer_report(const struct tailbuf *t);
 
 #endif /* IPOC_HOST_MSG_H */

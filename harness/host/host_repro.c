@@ -333,9 +333,7 @@ int eh_repro_run(struct eh *eh, const char *path, FILE *out, char *err, size_t e
 			char f[256];
 
 			fprintf(out, " -> %s\n", eh_fault_text(eh, f, sizeof(f)));
-			if (t[0])
-				fprintf(out, "engine's last output:\n%s%s", t,
-					t[strlen(t) - 1] == '\n' ? "" : "\n");
+			eh_print_tail(out, "engine's last output:\n", t, sizeof(eh_fault(eh)->tail));
 		}
 		ipoc_wipe(q, qlen);
 		free(q);

@@ -164,7 +164,12 @@ int subproc_end(struct subproc *sp, char *buf, size_t len)
 	if (WIFSIGNALED(st)) {
 		const char *s = sigabbrev_np(WTERMSIG(st));
 
-		snprintf(buf, len, "crashed (%s%s)", s ? "SIG" : "signal ", s ? s : "?");
+		snprintf(buf, len, "crashed (%s%s%s)", s ? "SIG" : "signal ", s ? s : "?",
+			 tail_has_sanitizer_report(&sp->tail) ? ", sanitizer report" : "");
+		return -1;
+	}
+	if (WEXITSTATUS(st) && tail_has_sanitizer_report(&sp->tail)) {
+		snprintf(buf, len, "crashed (sanitizer report, exit status %d)", WEXITSTATUS(st));
 		return -1;
 	}
 	return WEXITSTATUS(st);

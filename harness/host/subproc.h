@@ -46,9 +46,9 @@ int subproc_recv(struct subproc *sp, void *p, size_t n, unsigned timeout_ms);
 
 /* Wait for the child (killing it if it still runs), close the channel.
  * Returns its exit status (0..255) when it exited, else -1 with what
- * happened in buf ("crashed (SIGSEGV)", "hung (no record in S s)",
- * "exited with status N" is left to the caller, who knows what the
- * status means). */
+ * happened in buf: "crashed (SIGSEGV)", "crashed (sanitizer report, exit
+ * status N)" (an exit after a sanitizer's report), "hung (killed after its
+ * deadline)". What another exit status means is the caller's to say. */
 int subproc_end(struct subproc *sp, char *buf, size_t len);
 
 #endif /* IPOC_SUBPROC_H */

@@ -418,9 +418,7 @@ static void revive(struct replay_ctx *c)
 	enum eh_rc rc;
 	uint64_t ignored = 0;
 
-	if (t[0])
-		fprintf(c->o->out, "  engine's last output: %.1000s%s", t,
-			t[strlen(t) - 1] == '\n' ? "" : "\n");
+	eh_print_tail(c->o->out, "  engine's last output: ", t, 1000);
 	c->eng.up = false;
 	c->reenc = NULL;   /* its instance went with the process */
 	if (++c->st->faults >= c->o->max_faults) {

@@ -184,9 +184,7 @@ static void print_case(const struct vrun *r, unsigned i, FILE *out)
 	if (res->allowed[0])
 		fprintf(out, "            (allowed by %s)\n", res->allowed);
 	t = res->v >= V_CRASHED ? eh_fault(r->eh)->tail : "";
-	if (t[0])
-		fprintf(out, "            engine's last output: %.1500s%s", t,
-			t[strlen(t) - 1] == '\n' ? "" : "\n");
+	eh_print_tail(out, "            engine's last output: ", t, 1500);
 }
 
 static double now(void)

@@ -510,9 +510,7 @@ static void report(struct run *r, const char *dir, unsigned k, enum verdict v,
 		const char *t = eh_fault(r->o->eh)->tail;
 		char err[512];
 
-		if (t[0])
-			fprintf(r->o->out, "            engine's last output: %.1000s%s", t,
-				t[strlen(t) - 1] == '\n' ? "" : "\n");
+		eh_print_tail(r->o->out, "            engine's last output: ", t, 1000);
 		if (++st->faults >= r->o->max_faults) {
 			fprintf(r->o->out, "            the engine faulted %u times (--max-faults): "
 				"the run stops\n", st->faults);

@@ -194,7 +194,8 @@ struct ipoc_engine_ops {
 
 	/* Test hook: use iv (iv_len bytes) as the IV of every later outbound
 	 * packet on the SA bundle member selected by handle + spi, until
-	 * called again; iv_len 0 returns to the engine's own IV generation.
+	 * called again; iv_len 0 (iv NULL) returns to the engine's own IV
+	 * generation.
 	 * Makes send output byte-comparable. Returns NDIS_STATUS_SUCCESS,
 	 * NDIS_STATUS_INVALID_PARAMETER (unknown SA, wrong IV length for its
 	 * cipher). since 1.0 */
