@@ -18,6 +18,10 @@ struct pcapng_out;
 struct pcapng_out *pcapng_out_open(const char *path, int linktype, const char *keys_path,
 				   char *err, size_t errlen);
 int pcapng_out_frame(struct pcapng_out *w, const uint8_t *rec, uint32_t len);
+/* A frame with its capture time (ns since the epoch; 0 when unknown) and a
+ * comment shown beside it in Wireshark (opt_comment; NULL for none). */
+int pcapng_out_frame_ex(struct pcapng_out *w, const uint8_t *rec, uint32_t len, uint64_t ts_ns,
+			const char *comment);
 /* Close (NULL is fine); returns the number of frames written. */
 uint64_t pcapng_out_close(struct pcapng_out *w);
 
