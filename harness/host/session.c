@@ -136,6 +136,19 @@ static const struct status_name status_names[] = {
 };
 #undef S
 
+const char *crypto_status_name(uint32_t status)
+{
+	static const char *const names[] = {
+		"CRYPTO_SUCCESS", "CRYPTO_GENERIC_ERROR", "CRYPTO_TRANSPORT_AH_AUTH_FAILED",
+		"CRYPTO_TRANSPORT_ESP_AUTH_FAILED", "CRYPTO_TUNNEL_AH_AUTH_FAILED",
+		"CRYPTO_TUNNEL_ESP_AUTH_FAILED", "CRYPTO_INVALID_PACKET_SYNTAX",
+		"CRYPTO_INVALID_PROTOCOL",
+	};
+
+	return status < sizeof(names) / sizeof(names[0]) ? names[status]
+							 : "(not a CRYPTO_* value)";
+}
+
 const char *ndis_status_name(NDIS_STATUS st, char *buf, size_t len)
 {
 	for (size_t i = 0; i < sizeof(status_names) / sizeof(status_names[0]); i++)

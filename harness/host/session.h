@@ -56,5 +56,8 @@ NDIS_STATUS session_oid(struct session *s, uint32_t type, NDIS_OID oid, void *bu
 
 /* "NDIS_STATUS_INVALID_PARAMETER" or "0x%08x" for an unknown value (buf). */
 const char *ndis_status_name(NDIS_STATUS st, char *buf, size_t len);
+/* "CRYPTO_SUCCESS" ... "CRYPTO_INVALID_PROTOCOL" for 0..7, else
+ * "(not a CRYPTO_* value)". */
+const char *crypto_status_name(uint32_t status);
 
 #endif /* IPOC_SESSION_H */

@@ -46,8 +46,7 @@ bool vf_add(struct vctx *x, uint32_t inst, const struct vx_exchange *e, bool inb
 	return true;
 }
 
-/* Where in the frame offset i lies, for a message. */
-static const char *part(const struct vx_exchange *e, uint32_t i)
+const char *vf_part(const struct vx_exchange *e, uint32_t i)
 {
 	for (uint32_t l = 0; l < e->f.n_levels && l < e->n_sa; l++) {
 		const struct fb_where *w = &e->f.w[l];
@@ -83,13 +82,13 @@ bool vf_judge_tx(struct vctx *x, const struct vx_exchange *e, const uint8_t *tx,
 	for (uint32_t i = 0; i < len; i++)
 		if (tx[i] != e->f.b[i] && !(e->mask[i] & (VX_FIELD | VX_CIPHER)))
 			return vx_fail(x, "transmitted byte %u (in %s) is 0x%02x, framed 0x%02x", i,
-				       part(e, i), tx[i], e->f.b[i]);
+				       vf_part(e, i), tx[i], e->f.b[i]);
 	if (injected) {
 		for (uint32_t i = 0; i < len; i++)
 			if (tx[i] != e->wire[i])
 				return vx_fail(x, "transmitted byte %u (in %s) is 0x%02x, the "
 					       "reference engine's with the same keys and IV 0x%02x",
-					       i, part(e, i), tx[i], e->wire[i]);
+					       i, vf_part(e, i), tx[i], e->wire[i]);
 		return true;
 	}
 	/* Decrypt-and-compare: the reference engine must take it. */
@@ -102,7 +101,7 @@ bool vf_judge_tx(struct vctx *x, const struct vx_exchange *e, const uint8_t *tx,
 	for (uint32_t i = 0; i < len; i++)
 		if (back[i] != e->f.b[i] && !(e->mask[i] & VX_FIELD))
 			return vx_fail(x, "decrypted by the reference engine, byte %u (in %s) is "
-				       "0x%02x, framed 0x%02x", i, part(e, i), back[i], e->f.b[i]);
+				       "0x%02x, framed 0x%02x", i, vf_part(e, i), back[i], e->f.b[i]);
 	return true;
 }
 
@@ -170,7 +169,7 @@ bool vf_recv_judge(struct vctx *x, uint32_t inst, const struct vx_exchange *e,
 		if (n->nbs[0].bytes[i] != want)
 			return vx_fail(x, "indicated byte %u (in %s) is 0x%02x, want 0x%02x "
 				       "(decrypted in place, IV and ICV as they arrived)", i,
-				       part(e, i), n->nbs[0].bytes[i], want);
+				       vf_part(e, i), n->nbs[0].bytes[i], want);
 	}
 	return true;
 }

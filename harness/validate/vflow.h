@@ -55,6 +55,10 @@ bool vf_send_judge(struct vctx *x, uint32_t inst, const struct vx_exchange *e,
 bool vf_recv_judge(struct vctx *x, uint32_t inst, const struct vx_exchange *e,
 		   const struct ipoc_mdl_shape *shape, enum ipoc_nbl_guard guard);
 
+/* Where in e's frame offset i lies, for a message: "the ESP IV", "the AH
+ * ICV", "the IP headers", ... */
+const char *vf_part(const struct vx_exchange *e, uint32_t i);
+
 /* Judge a transmitted frame tx (len bytes) of e, as vf_send_judge does. */
 bool vf_judge_tx(struct vctx *x, const struct vx_exchange *e, const uint8_t *tx, uint32_t len,
 		 bool injected);

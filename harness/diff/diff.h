@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * diff.h - two engines side by side. The same inputs go to both: the
+ * conformance suite (each case's verdict compared), and generated traffic,
+ * seeded and reproducible: every algorithm configuration, mode, IP family,
+ * UDP-ESP encapsulation, ESN and MDL shape both engines claim, sent and
+ * received, well-formed and with one fault put in (an ICV, payload or
+ * sequence-number byte changed; with lengths, a frame cut short or an IP
+ * length that lies).
+ *
+ * Send side: the transmitted bytes are compared exactly when both engines
+ * take injected IVs; otherwise each engine receives the other's frame and
+ * both must get the packet back. Receive side: the OOB slots (CryptoDone,
+ * NextCryptoDone, CryptoStatus, SaDeleteReq, the header information) and
+ * the bytes indicated are compared.
+ *
+ * Divergences are grouped by a signature that names the domain and the
+ * difference: direction, protocol and mode (with UDP-ESP and ESN), and
+ * the outcome pair or the first field that differs, e.g. "receive
+ * esp/tunnel: CryptoStatus CRYPTO_SUCCESS | CRYPTO_TUNNEL_ESP_AUTH_FAILED".
+ * Signatures hold no offsets, keys, values or counts, so one fault gives
+ * one signature, the same in every run; each keeps its count, the
+ * algorithm configurations and faults put in that it was seen with, and
+ * its smallest example.
+ */
+#ifndef IPOC_DIFF_H
+#define IPOC_DIFF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "host.h"
+
+struct dopts {
+	uint64_t seed;
+	unsigned count;             /* generated traffic items */
+	bool lengths;               /* faults whose outcome the docs leave open */
+	int item;                   /* >= 0: only this item, told in detail */
+	bool verbose;
+};
+
+/* One engine of the pair. */
+struct dside {
+	struct eh *eh;
+	NDIS_OFFLOAD caps;
+	const char *label;          /* "A" or "B" in reports */
+};
+
+/* How often a name (an algorithm configuration, a fault) came with a
+ * signature. */
+struct dtally {
+	char name[72];
+	unsigned n;
+};
+
+#define DSIG_TALLY 48
+
+/* A divergence class. */
+struct dsig {
+	char sig[256];
+	unsigned count;
+	struct dtally algs[DSIG_TALLY], faults[8];
+	unsigned n_algs, n_faults, more_algs;
+	char example[160];          /* the smallest example: "item 17 (seed 1)", a case id */
+	uint32_t example_len;       /* its frame length, to keep the smallest */
+	char detail[640];           /* what each engine did, for the example */
+};
+
+struct dresult {
+	struct dsig *sigs;
+	unsigned n_sigs, cap_sigs;
+	unsigned items, compared, excluded, faults;
+	unsigned divergent;         /* items or cases with a divergence */
+};
+
+void dresult_free(struct dresult *r);
+/* Count a divergence under sig, seen with algorithm configuration alg and
+ * fault (either may be NULL); the example is kept when its length is the
+ * smallest so far. 0, or -1 when out of memory. */
+int dresult_add(struct dresult *r, const char *sig, const char *alg, const char *fault,
+		const char *example, uint32_t len, const char *detail);
+/* Print the signatures, most frequent first. */
+void dresult_print(const struct dresult *r, FILE *out);
+
+/* Generated traffic through a and b (ref: the reference engine in this
+ * process, which frames and seals). Faults of either engine are counted
+ * as divergences (the host restarts it). Progress to stderr when asked.
+ * Returns 0, or -1 when the harness itself could not run. */
+int diff_traffic(struct dside *a, struct dside *b, struct eh *ref, const struct dopts *o,
+		 struct dresult *out, FILE *log, bool progress);
+
+#endif /* IPOC_DIFF_H */

@@ -1,0 +1,602 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * diff_traffic.c - generated traffic through two engines (diff.h).
+ *
+ * Item i of seed s is drawn from a generator seeded by (s, i) alone, so an
+ * item is the same in every run and `--item i` replays it. An item is a
+ * conformance-suite case made on the fly ("diff/s/i"): its parameters, the
+ * direction, the fault put in and the MDL shape. Keys, SPIs and frames
+ * come from the case's id as in `ipoc validate`, through the same helpers
+ * (vctx.h, vflow.h), once per engine; the reference engine frames and
+ * seals.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diff.h"
+#include "session.h"
+#include "vflow.h"
+
+enum fault { F_CLEAN, F_ICV_FIRST, F_ICV_LAST, F_PAYLOAD, F_SEQ, F_CUT, F_IPLEN, F_COUNT };
+
+static const char *const fault_names[F_COUNT] = {
+	"clean", "icv-first", "icv-last", "payload", "seq", "cut", "ip-length"
+};
+
+struct item {
+	struct vcase c;
+	bool send;
+	enum fault f;
+	uint32_t shape_kind;        /* 0 one MDL, 1 one cut, 2 k cuts, 3 one byte per MDL */
+	uint64_t rng;
+};
+
+/* What one engine did with an item. */
+struct obs {
+	enum verdict v;
+	char how[200];              /* the verdict's reason, up to its first ':' */
+	NDIS_STATUS status;
+	uint32_t n_tx;
+	uint32_t tx_len;
+	uint8_t tx[FB_MAX_FRAME];
+	unsigned returned;
+	uintptr_t s1, s12;
+	uint32_t ind_len;
+	bool ind_ok;
+	uint8_t ind[FB_MAX_FRAME];
+};
+
+static uint64_t mix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t seed_of(const char *id)
+{
+	uint64_t s = 0xcbf29ce484222325ull;
+
+	for (; *id; id++)
+		s = (s ^ (uint8_t)*id) * 0x100000001b3ull;
+	return s;
+}
+
+/* Does either engine leave the item out? */
+static bool claimed(const struct vcase *c, const struct dside *a, const struct dside *b)
+{
+	char why[128];
+
+	return !vcase_excluded(c, &a->caps, why, sizeof(why)) &&
+	       !vcase_excluded(c, &b->caps, why, sizeof(why));
+}
+
+static bool esp_only(const struct valg *g)
+{
+	return g->n == 1 && g->m[0].op == IPsecOffloadV2Esp;
+}
+
+/* Item i of the seed: drawn until both engines claim it (at most 64
+ * draws; false when none is claimed). */
+static bool gen_item(const struct dopts *o, unsigned i, const struct dside *a,
+		     const struct dside *b, struct item *it)
+{
+	uint64_t s = o->seed * 0x2545F4914F6CDD1Dull ^ ((uint64_t)i << 20) ^ 0xD1FF;
+
+	for (int tries = 0; tries < 64; tries++) {
+		struct vparams *p = &it->c.p;
+		uint64_t r = mix(&s);
+
+		memset(it, 0, sizeof(*it));
+		snprintf(it->c.id, sizeof(it->c.id), "diff/%llu/%u", (unsigned long long)o->seed, i);
+		it->c.area = "diff";
+		it->c.title = "generated traffic";
+		it->c.rule = "";
+		p->alg = &valg_all[mix(&s) % valg_all_n];
+		p->mode = (enum vmode)(r % 5 == 4 ? VM_TOT : r % 2 ? VM_TUNNEL : VM_TRANSPORT);
+		if (p->mode == VM_TOT) {
+			p->alg2 = &valg_all[mix(&s) % valg_all_n];
+			if (!esp_only(p->alg) || !esp_only(p->alg2))
+				continue;
+		}
+		p->family = (r >> 8) % 2 ? 6 : 4;
+		if (p->mode != VM_TRANSPORT)
+			p->inner_family = (r >> 9) % 2 ? 6 : 4;
+		if (esp_only(p->alg) && (r >> 10) % 4 == 0)
+			p->udp = p->mode == VM_TRANSPORT ? VU_TRANSPORT
+				 : p->mode == VM_TUNNEL ? VU_TUNNEL
+				 : (r >> 12) % 2 ? VU_TOT_OUTER : VU_TOT_INNER;
+		p->esn = (r >> 13) % 4 == 0;
+		p->opts = (r >> 15) % 6 == 0;
+		p->payload = (uint32_t)((r >> 16) % 1200);
+		it->send = (r >> 32) % 2 == 0;
+		if (!it->send) {
+			unsigned k = (unsigned)((r >> 33) % (o->lengths ? 12 : 10));
+
+			it->f = k < 5 ? F_CLEAN : k < 10 ? (enum fault)(1 + (k - 5) % 4)
+							 : (enum fault)(F_CUT + (k - 10));
+		}
+		it->shape_kind = (uint32_t)((r >> 40) % 8);
+		it->shape_kind = it->shape_kind < 3 ? 0 : it->shape_kind < 5 ? 1
+				 : it->shape_kind < 7 ? 2 : 3;
+		it->rng = mix(&s);
+		if (claimed(&it->c, a, b))
+			return true;
+	}
+	return false;
+}
+
+/* The MDL shape of an item for a frame of len bytes (cuts into cuts[]). */
+static struct ipoc_mdl_shape shape_of(const struct item *it, uint32_t len, uint32_t *cuts)
+{
+	struct ipoc_mdl_shape sh;
+	uint64_t s = it->rng;
+	uint32_t n = 0;
+
+	memset(&sh, 0, sizeof(sh));
+	if (len < 2)
+		return sh;
+	if (it->shape_kind == 3 && len <= 256) {
+		for (uint32_t k = 1; k < len; k++)
+			cuts[n++] = k;
+	} else if (it->shape_kind >= 1) {
+		uint32_t want = it->shape_kind == 1 ? 1 : 2 + (uint32_t)(mix(&s) % 6);
+
+		/* Distinct cuts in (0, len), in order. */
+		for (uint32_t k = 0; k < want; k++) {
+			uint32_t c = 1 + (uint32_t)(mix(&s) % (len - 1)), j = n;
+
+			while (j > 0 && cuts[j - 1] > c)
+				j--;
+			if (j > 0 && cuts[j - 1] == c)
+				continue;
+			memmove(cuts + j + 1, cuts + j, (n - j) * sizeof(*cuts));
+			cuts[j] = c;
+			n++;
+		}
+	}
+	sh.cuts = n ? cuts : NULL;
+	sh.n_cuts = n;
+	return sh;
+}
+
+/* Put the item's fault into wire; *len may shrink. */
+static void put_fault(const struct item *it, const struct vx_exchange *e, uint8_t *wire,
+		      uint32_t *len)
+{
+	const struct fb_where *w = &e->f.w[0];
+	const struct fb_sa *sa = &e->fs.lv[0].sa;
+	uint64_t s = it->rng ^ 0xFA17;
+	bool esp = sa->esp;
+	uint32_t icv = esp ? w->icv : w->ah_icv, icv_len = esp ? sa->esp_icv : sa->ah_icv;
+
+	switch (it->f) {
+	case F_ICV_FIRST:
+	case F_ICV_LAST:
+		if (icv_len)
+			wire[icv + (it->f == F_ICV_LAST ? icv_len - 1 : 0)] ^= 0x01;
+		else
+			wire[w->icv - 1] ^= 0x01;   /* no ICV: the Next Header byte's block */
+		break;
+	case F_PAYLOAD: {
+		uint32_t lo = esp ? w->payload : e->f.upper, hi = esp ? w->icv : e->f.upper_end;
+
+		if (hi > lo)
+			wire[lo + (uint32_t)(mix(&s) % (hi - lo))] ^= (uint8_t)(1u << (mix(&s) % 8));
+		break;
+	}
+	case F_SEQ:
+		wire[(esp ? w->esp + 4 : w->ah + 8) + (uint32_t)(mix(&s) % 4)] ^= 0x10;
+		break;
+	case F_CUT: {
+		uint32_t cut = 1 + (uint32_t)(mix(&s) % 16);
+
+		*len = *len > w->ip + 40 + cut ? *len - cut : w->ip + 40;
+		break;
+	}
+	case F_IPLEN:
+		if (wire[w->ip] >> 4 == 4) {
+			wire[w->ip + 3] ^= (uint8_t)(1 + mix(&s) % 31);
+			fb_fix_ipv4(wire, w->ip);
+		} else {
+			wire[w->ip + 5] ^= (uint8_t)(1 + mix(&s) % 31);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Close what a vctx opened. */
+static void end_ctx(struct vctx *x)
+{
+	while (x->n_inst)
+		eh_close(x->eh, x->inst[--x->n_inst]);
+	while (x->n_rinst)
+		eh_close(x->ref, x->rinst[--x->n_rinst]);
+}
+
+static void begin_ctx(struct vctx *x, struct dside *s, struct eh *ref, const struct item *it,
+		      const struct vopts *vo)
+{
+	memset(x, 0, sizeof(*x));
+	x->eh = s->eh;
+	x->ref = ref;
+	x->caps = s->caps;
+	x->o = vo;
+	x->c = &it->c;
+	x->rng = seed_of(it->c.id);
+	x->next_spi = 0x100 + (vx_rand(x) & 0x00FFFF00u);
+}
+
+/* The verdict of a side that did not go through, in words that hold no
+ * offsets or values: a fault as the host names it, a contract breach up
+ * to its first colon. */
+static void settle(struct vctx *x, struct dside *s, struct obs *ob, unsigned *faults)
+{
+	char err[256];
+
+	ob->v = x->r.v;
+	if (ob->v == V_PASSED)
+		return;
+	if (ob->v >= V_CRASHED) {
+		eh_fault_text(s->eh, ob->how, sizeof(ob->how));
+		(*faults)++;
+	} else {
+		snprintf(ob->how, sizeof(ob->how), "%.*s", (int)strcspn(x->r.why, ":("),
+			 x->r.why);
+	}
+	end_ctx(x);
+	if (ob->v >= V_CRASHED && eh_restart(s->eh, err, sizeof(err)) != 0)
+		snprintf(ob->how + strlen(ob->how), sizeof(ob->how) - strlen(ob->how),
+			 " (and did not restart)");
+}
+
+static void keep_tx(struct obs *ob, const struct eh_io_out *o)
+{
+	ob->status = o->n_nbl ? o->nbls[0].status : NDIS_STATUS_FAILURE;
+	ob->n_tx = o->n_tx;
+	if (o->n_tx && o->tx[0].bytes && o->tx[0].len <= sizeof(ob->tx)) {
+		ob->tx_len = o->tx[0].len;
+		memcpy(ob->tx, o->tx[0].bytes, ob->tx_len);
+	}
+}
+
+static void keep_rx(struct obs *ob, const struct eh_io_out *o)
+{
+	const struct eh_nbl_out *n = o->n_nbl ? &o->nbls[0] : NULL;
+
+	ob->returned = n ? n->returned : 0;
+	ob->s1 = n ? n->slots[IPsecOffloadV2NetBufferListInfo] : 0;
+	ob->s12 = n ? n->slots[IPsecOffloadV2HeaderNetBufferListInfo] : 0;
+	if (n && n->n_nb && n->nbs[0].bytes && n->nbs[0].len <= sizeof(ob->ind)) {
+		ob->ind_ok = true;
+		ob->ind_len = n->nbs[0].len;
+		memcpy(ob->ind, n->nbs[0].bytes, ob->ind_len);
+	}
+}
+
+/* Send the item on one engine (IVs injected when inject). */
+static void run_send(struct dside *s, struct eh *ref, const struct item *it,
+		     const struct vx_exchange *e, const struct ipoc_mdl_shape *sh, bool inject,
+		     const struct vopts *vo, struct obs *ob, unsigned *faults)
+{
+	struct vctx x;
+	NDIS_HANDLE h[2];
+	uint32_t inst;
+	const struct eh_io_out *o;
+
+	memset(ob, 0, sizeof(*ob));
+	begin_ctx(&x, s, ref, it, vo);
+	inst = vx_open(&x, NULL);
+	if (inst != UINT32_MAX && vf_add(&x, inst, e, false, h)) {
+		struct vx_tx t = { e->n_sa == 2 ? h[1] : h[0], e->n_sa == 2 ? h[0] : NULL,
+				   e->f.hdr_info, 0 };
+		bool ok = true;
+
+		for (uint32_t i = 0; inject && ok && i < e->n_sa; i++) {
+			uint8_t ivs[2][16];
+
+			vx_ivs(&x, e->key + i, ivs);
+			ok = vx_inject(&x, s->eh, inst, h[i], &e->sp[i], ivs);
+		}
+		if (ok && (o = vx_send(&x, inst, e->f.b, e->f.len, sh, IPOC_NBL_GUARD_TAIL, &t)))
+			keep_tx(ob, o);
+	}
+	settle(&x, s, ob, faults);
+	end_ctx(&x);
+}
+
+/* Receive wire (len bytes) on one engine. */
+static void run_recv(struct dside *s, struct eh *ref, const struct item *it,
+		     const struct vx_exchange *e, const uint8_t *wire, uint32_t len,
+		     const struct ipoc_mdl_shape *sh, const struct vopts *vo, struct obs *ob,
+		     unsigned *faults)
+{
+	struct vctx x;
+	NDIS_HANDLE h[2];
+	uint32_t inst;
+	const struct eh_io_out *o;
+
+	memset(ob, 0, sizeof(*ob));
+	begin_ctx(&x, s, ref, it, vo);
+	inst = vx_open(&x, NULL);
+	if (inst != UINT32_MAX && vf_add(&x, inst, e, true, h) &&
+	    (o = vx_recv(&x, inst, wire, len, sh, IPOC_NBL_GUARD_TAIL)))
+		keep_rx(ob, o);
+	settle(&x, s, ob, faults);
+	end_ctx(&x);
+}
+
+/* "esp/tunnel", "ah/transport/esn", "udp-esp/tot": the protocol and mode,
+ * with ESN (the IP family and options are left to the example: a fault
+ * seldom cares). */
+static void domain(const struct item *it, char *buf, size_t len)
+{
+	static const char *const modes[VM_COUNT] = { "transport", "tunnel", "tot" };
+	const struct valg *g = it->c.p.alg;
+	const char *proto = g->n == 2 ? "esp+ah" : g->m[0].op == IPsecOffloadV2Ah ? "ah"
+						 : it->c.p.udp ? "udp-esp" : "esp";
+
+	snprintf(buf, len, "%s/%s%s", proto, modes[it->c.p.mode], it->c.p.esn ? "/esn" : "");
+}
+
+/* The first receive field that differs, as "Field A | B"; "" if none. */
+static void rx_diff(const struct vx_exchange *e, const struct obs *a, const struct obs *b,
+		    char *out, size_t len)
+{
+	static const struct { const char *name; uintptr_t bit; } flags[] = {
+		{ "CryptoDone", IPSEC_RX_CRYPTO_DONE },
+		{ "NextCryptoDone", IPSEC_RX_NEXT_CRYPTO_DONE },
+		{ "SaDeleteReq", IPSEC_RX_SA_DELETE_REQ },
+	};
+	out[0] = '\0';
+	if (a->returned != b->returned) {
+		snprintf(out, len, "indicated %u | %u times", a->returned, b->returned);
+		return;
+	}
+	if (IPSEC_RX_CRYPTO_STATUS(a->s1) != IPSEC_RX_CRYPTO_STATUS(b->s1)) {
+		snprintf(out, len, "CryptoStatus %s | %s",
+			 crypto_status_name(IPSEC_RX_CRYPTO_STATUS(a->s1)),
+			 crypto_status_name(IPSEC_RX_CRYPTO_STATUS(b->s1)));
+		return;
+	}
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!(a->s1 & flags[i].bit) != !(b->s1 & flags[i].bit)) {
+			snprintf(out, len, "%s %d | %d", flags[i].name, !!(a->s1 & flags[i].bit),
+				 !!(b->s1 & flags[i].bit));
+			return;
+		}
+	if ((a->s12 & IPSEC_HDR_RX_HEADER_INFO_SET) != (b->s12 & IPSEC_HDR_RX_HEADER_INFO_SET)) {
+		snprintf(out, len, "HeaderInfoSet %d | %d", !!(a->s12 & IPSEC_HDR_RX_HEADER_INFO_SET),
+			 !!(b->s12 & IPSEC_HDR_RX_HEADER_INFO_SET));
+		return;
+	}
+	if ((uint32_t)a->s12 != (uint32_t)b->s12) {
+		snprintf(out, len, "%s differs", IPSEC_HDR_TX_NEXT_HEADER(a->s12) !=
+			 IPSEC_HDR_TX_NEXT_HEADER(b->s12) ? "NextHeader" : "PadLength");
+		return;
+	}
+	if (a->ind_ok != b->ind_ok || a->ind_len != b->ind_len) {
+		snprintf(out, len, "indicated length differs");
+		return;
+	}
+	for (uint32_t i = 0; i < a->ind_len; i++)
+		if (a->ind[i] != b->ind[i]) {
+			snprintf(out, len, "indicated bytes differ in %s", vf_part(e, i));
+			return;
+		}
+}
+
+/* The first send field that differs, compared exactly. */
+static void tx_diff(const struct vx_exchange *e, const struct obs *a, const struct obs *b,
+		    char *out, size_t len)
+{
+	char x[48], y[48];
+
+	out[0] = '\0';
+	if (a->status != b->status)
+		snprintf(out, len, "status %s | %s", ndis_status_name(a->status, x, sizeof(x)),
+			 ndis_status_name(b->status, y, sizeof(y)));
+	else if (a->n_tx != b->n_tx)
+		snprintf(out, len, "frames transmitted %u | %u", a->n_tx, b->n_tx);
+	else if (a->tx_len != b->tx_len)
+		snprintf(out, len, "transmitted length differs");
+	else
+		for (uint32_t i = 0; i < a->tx_len; i++)
+			if (a->tx[i] != b->tx[i]) {
+				snprintf(out, len, "transmitted bytes differ in %s", vf_part(e, i));
+				return;
+			}
+}
+
+/* Without injected IVs: each engine receives what the other sent, with the
+ * packet back and CRYPTO_SUCCESS wanted. "" when both do. */
+static void cross_diff(struct dside *a, struct dside *b, struct eh *ref, const struct item *it,
+		       const struct vx_exchange *e, const struct obs *oa, const struct obs *ob,
+		       const struct vopts *vo, unsigned *faults, char *out, size_t len)
+{
+	const struct { struct dside *rx; const struct obs *tx; const char *what; } way[2] = {
+		{ b, oa, "A's frame on B" }, { a, ob, "B's frame on A" },
+	};
+	uintptr_t want = vx_want_slot1(e->n_sa, CRYPTO_SUCCESS);
+	char part[2][160];
+
+	out[0] = '\0';
+	for (int k = 0; k < 2; k++) {
+		static struct obs r;
+
+		part[k][0] = '\0';
+		if (way[k].tx->status != NDIS_STATUS_SUCCESS || way[k].tx->n_tx != 1) {
+			char sn[48];
+
+			snprintf(part[k], sizeof(part[k]), "%s: %s, %u frames",
+				 k ? "B sent" : "A sent",
+				 ndis_status_name(way[k].tx->status, sn, sizeof(sn)),
+				 way[k].tx->n_tx);
+			continue;
+		}
+		run_recv(way[k].rx, ref, it, e, way[k].tx->tx, way[k].tx->tx_len, NULL, vo, &r,
+			 faults);
+		if (r.v != V_PASSED)
+			snprintf(part[k], sizeof(part[k]), "%s: %.120s", way[k].what, r.how);
+		else if ((r.s1 & ~(uintptr_t)IPSEC_RX_SA_DELETE_REQ) != want)
+			snprintf(part[k], sizeof(part[k]), "%s: %s%s", way[k].what,
+				 crypto_status_name(IPSEC_RX_CRYPTO_STATUS(r.s1)),
+				 r.s1 & IPSEC_RX_CRYPTO_DONE ? "" : " (not processed)");
+		else
+			for (uint32_t i = 0; i < r.ind_len && i < e->f.len; i++)
+				if (r.ind[i] != e->f.b[i] && !(e->mask[i] & VX_FIELD)) {
+					snprintf(part[k], sizeof(part[k]), "%s: decrypted bytes "
+						 "differ in %s", way[k].what, vf_part(e, i));
+					break;
+				}
+	}
+	if (part[0][0] || part[1][0])
+		snprintf(out, len, "%.140s; %.140s", part[0][0] ? part[0] : "A's frame on B: ok",
+			 part[1][0] ? part[1] : "B's frame on A: ok");
+}
+
+/* What a side did, for the example of a divergence. */
+static void describe(bool send, const struct obs *o, char *buf, size_t len)
+{
+	char t[96];
+
+	if (o->v != V_PASSED)
+		snprintf(buf, len, "%s", o->how);
+	else if (send)
+		snprintf(buf, len, "completed %s, %u frame(s) sent", ndis_status_name(o->status, t,
+			 sizeof(t)), o->n_tx);
+	else
+		snprintf(buf, len, "indicated %u time(s), %s, slot 12 0x%08x, %u bytes",
+			 o->returned, vx_slot1_text(o->s1, t, sizeof(t)), (unsigned)o->s12,
+			 o->ind_len);
+}
+
+static void verdict_word(const struct obs *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", o->v == V_PASSED ? "ok" : o->how);
+}
+
+/* One item through both engines; the divergence (if any) into out. */
+static int run_item(struct dside *a, struct dside *b, struct eh *ref, const struct item *it,
+		    uint64_t seed, unsigned index, const struct vopts *vo, struct dresult *out,
+		    FILE *log, bool verbose)
+{
+	static struct vx_exchange e;
+	static struct obs oa, ob;
+	static uint8_t wire[FB_MAX_FRAME];
+	static uint32_t cuts[FB_MAX_FRAME];
+	struct ipoc_mdl_shape sh;
+	struct vctx x;
+	char dom[64], what[300], sig[256], ex[160], det[640], wa[200], wb[200], algs[72];
+	bool inject = eh_info(a->eh)->has_tx_iv && eh_info(b->eh)->has_tx_iv;
+	uint32_t len;
+
+	begin_ctx(&x, a, ref, it, vo);
+	if (!vf_prepare(&x, &it->c.p, 1 + (uint32_t)(it->rng % 1000), 1, &e)) {
+		end_ctx(&x);
+		out->excluded++;
+		if (verbose)
+			fprintf(log, "%s: not run: %s\n", it->c.id, x.r.why);
+		return 0;
+	}
+	end_ctx(&x);
+	memcpy(wire, e.wire, e.f.len);
+	len = e.f.len;
+	if (!it->send)
+		put_fault(it, &e, wire, &len);
+	sh = shape_of(it, it->send ? e.f.len : len, cuts);
+	domain(it, dom, sizeof(dom));
+	what[0] = '\0';
+	if (it->send) {
+		run_send(a, ref, it, &e, &sh, inject, vo, &oa, &out->faults);
+		run_send(b, ref, it, &e, &sh, inject, vo, &ob, &out->faults);
+		if (oa.v != V_PASSED || ob.v != V_PASSED) {
+			verdict_word(&oa, wa, sizeof(wa));
+			verdict_word(&ob, wb, sizeof(wb));
+			if (strcmp(wa, wb) != 0)
+				snprintf(what, sizeof(what), "%.140s | %.140s", wa, wb);
+		} else if (inject) {
+			tx_diff(&e, &oa, &ob, what, sizeof(what));
+		} else {
+			cross_diff(a, b, ref, it, &e, &oa, &ob, vo, &out->faults, what,
+				   sizeof(what));
+		}
+	} else {
+		run_recv(a, ref, it, &e, wire, len, &sh, vo, &oa, &out->faults);
+		run_recv(b, ref, it, &e, wire, len, &sh, vo, &ob, &out->faults);
+		if (oa.v != V_PASSED || ob.v != V_PASSED) {
+			verdict_word(&oa, wa, sizeof(wa));
+			verdict_word(&ob, wb, sizeof(wb));
+			if (strcmp(wa, wb) != 0)
+				snprintf(what, sizeof(what), "%.140s | %.140s", wa, wb);
+		} else {
+			rx_diff(&e, &oa, &ob, what, sizeof(what));
+		}
+	}
+	out->compared++;
+	if (verbose)
+		fprintf(log, "%s: %s %s %s %s, %u bytes, %u MDLs: %s\n", it->c.id,
+			it->send ? "send" : "receive", dom, it->c.p.alg->name, fault_names[it->f],
+			len, sh.n_cuts + 1, what[0] ? what : "same");
+	if (!what[0])
+		return 0;
+	out->divergent++;
+	snprintf(sig, sizeof(sig), "%s %s: %s", it->send ? "send" : "receive", dom, what);
+	if (it->c.p.mode == VM_TOT)
+		snprintf(algs, sizeof(algs), "%s over %s", it->c.p.alg->name, it->c.p.alg2->name);
+	else
+		snprintf(algs, sizeof(algs), "%s", it->c.p.alg->name);
+	snprintf(ex, sizeof(ex), "item %u (ipoc diff --seed %llu --item %u): %s, %s%s, IPv%d%s, "
+		 "%u bytes, %u MDL%s", index, (unsigned long long)seed, index, algs,
+		 it->send ? "sent" : "received ", it->send ? "" : fault_names[it->f],
+		 it->c.p.family, it->c.p.opts ? " with options" : "", len, sh.n_cuts + 1,
+		 sh.n_cuts ? "s" : "");
+	describe(it->send, &oa, wa, sizeof(wa));
+	describe(it->send, &ob, wb, sizeof(wb));
+	snprintf(det, sizeof(det), "A: %.300s; B: %.300s", wa, wb);
+	return dresult_add(out, sig, algs, it->send ? NULL : fault_names[it->f], ex, len, det);
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int diff_traffic(struct dside *a, struct dside *b, struct eh *ref, const struct dopts *o,
+		 struct dresult *out, FILE *log, bool progress)
+{
+	struct vopts vo = { 1000000, NULL, o->verbose, 0 };
+	static struct item it;
+	double last = now_s();
+	bool tty = isatty(2);
+	unsigned first = o->item >= 0 ? (unsigned)o->item : 0;
+	unsigned end = o->item >= 0 ? first + 1 : o->count;
+
+	for (unsigned i = first; i < end; i++) {
+		out->items++;
+		if (!gen_item(o, i, a, b, &it)) {
+			out->excluded++;
+			continue;
+		}
+		if (run_item(a, b, ref, &it, o->seed, i, &vo, out, log,
+			     o->verbose || o->item >= 0) != 0)
+			return -1;
+		if (progress && now_s() - last > (tty ? 1.0 : 10.0)) {
+			last = now_s();
+			fprintf(stderr, "%sdiff: %u/%u items, %u divergent%s", tty ? "\r" : "",
+				i + 1 - first, end - first, out->divergent, tty ? "" : "\n");
+		}
+	}
+	if (progress && tty)
+		fprintf(stderr, "\r%-60s\r", "");
+	return 0;
+}

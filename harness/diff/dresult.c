@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* dresult.c - see diff.h: the divergence classes of a run. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+
+void dresult_free(struct dresult *r)
+{
+	free(r->sigs);
+	memset(r, 0, sizeof(*r));
+}
+
+static void tally(struct dtally *t, unsigned cap, unsigned *n, unsigned *more, const char *name)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if (strcmp(t[i].name, name) == 0) {
+			t[i].n++;
+			return;
+		}
+	if (*n == cap) {
+		if (more)
+			(*more)++;
+		return;
+	}
+	snprintf(t[*n].name, sizeof(t[*n].name), "%s", name);
+	t[(*n)++].n = 1;
+}
+
+int dresult_add(struct dresult *r, const char *sig, const char *alg, const char *fault,
+		const char *example, uint32_t len, const char *detail)
+{
+	struct dsig *s = NULL;
+
+	for (unsigned i = 0; i < r->n_sigs && !s; i++)
+		if (strcmp(r->sigs[i].sig, sig) == 0)
+			s = &r->sigs[i];
+	if (!s) {
+		if (r->n_sigs == r->cap_sigs) {
+			unsigned cap = r->cap_sigs ? 2 * r->cap_sigs : 16;
+			struct dsig *n = realloc(r->sigs, cap * sizeof(*n));
+
+			if (!n)
+				return -1;
+			r->sigs = n;
+			r->cap_sigs = cap;
+		}
+		s = &r->sigs[r->n_sigs++];
+		memset(s, 0, sizeof(*s));
+		snprintf(s->sig, sizeof(s->sig), "%s", sig);
+		s->example_len = UINT32_MAX;
+	}
+	s->count++;
+	if (alg)
+		tally(s->algs, DSIG_TALLY, &s->n_algs, &s->more_algs, alg);
+	if (fault)
+		tally(s->faults, 8, &s->n_faults, NULL, fault);
+	if (len < s->example_len) {
+		s->example_len = len;
+		snprintf(s->example, sizeof(s->example), "%s", example);
+		snprintf(s->detail, sizeof(s->detail), "%s", detail);
+	}
+	return 0;
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const struct dsig *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->sig, y->sig);
+}
+
+static void print_tally(FILE *out, const char *what, const struct dtally *t, unsigned n,
+			unsigned more)
+{
+	if (!n)
+		return;
+	fprintf(out, "        %s:", what);
+	for (unsigned i = 0; i < n; i++)
+		fprintf(out, "%s %s (%u)", i ? "," : "", t[i].name, t[i].n);
+	if (more)
+		fprintf(out, ", %u more", more);
+	fputc('\n', out);
+}
+
+void dresult_print(const struct dresult *r, FILE *out)
+{
+	struct dsig *s = malloc((r->n_sigs ? r->n_sigs : 1) * sizeof(*s));
+
+	if (!s)
+		return;
+	memcpy(s, r->sigs, r->n_sigs * sizeof(*s));
+	qsort(s, r->n_sigs, sizeof(*s), by_count);
+	for (unsigned i = 0; i < r->n_sigs; i++) {
+		fprintf(out, "%6u  %s\n", s[i].count, s[i].sig);
+		print_tally(out, "with", s[i].algs, s[i].n_algs, s[i].more_algs);
+		print_tally(out, "faults put in", s[i].faults, s[i].n_faults, 0);
+		fprintf(out, "        smallest: %s\n", s[i].example);
+		if (s[i].detail[0])
+			fprintf(out, "        %s\n", s[i].detail);
+	}
+	free(s);
+}
