@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "engine_arg.h"
@@ -20,7 +21,7 @@ static void validate_usage(FILE *f)
 	fprintf(f, "usage: ipoc validate [--engine PATH] [--in-process|--host-process] [--timeout S]\n"
 		"                     [--max-faults N] [--case GLOB]... [--area NAME]... [--list]\n"
 		"                     [--json FILE] [--repro-dir DIR | --no-repro] [--verbose]\n"
-		"                     [--quiet]\n"
+		"                     [--quiet] [--jobs N] [--shard I/N]\n"
 		ENGINE_ARG_USAGE
 		"  --case GLOB        run the cases whose id matches (fnmatch; repeatable)\n"
 		"  --area NAME        run the cases of an area (repeatable); `timing` runs only\n"
@@ -31,9 +32,20 @@ static void validate_usage(FILE *f)
 		"                     (default ipoc-repro; `ipoc repro FILE` replays one)\n"
 		"  --no-repro         write no reproducer\n"
 		"  --timing-runs N    receive calls per class for --area timing (default 50000)\n"
+		"  --jobs N           run the cases in N engine host processes at once (default:\n"
+		"                     the number of cores; the timing area runs in one); the\n"
+		"                     results and their order are those of one\n"
+		"  --shard I/N        run shard I of N (1 <= I <= N): a stable slice of the cases,\n"
+		"                     for CI jobs whose --json reports `ipoc report merge` joins\n"
 		"  --verbose          a line for every case, not only for those that did not pass\n"
 		"  --quiet            no progress line\n"
 		"areas: caps sa send receive class udp esn lso v1 shapes own timing\n");
+}
+
+/* A job's own engine host (vrun_cases_jobs). */
+static int reload(void *ctx, struct eh **eh)
+{
+	return engine_arg_load(ctx, -1, eh, "validate") == CLI_OK ? 0 : -1;
 }
 
 int cmd_validate_main(int argc, char **argv)
@@ -47,6 +59,8 @@ int cmd_validate_main(int argc, char **argv)
 		{ "repro-dir", required_argument, NULL, 'r' },
 		{ "no-repro", no_argument, NULL, 'n' },
 		{ "timing-runs", required_argument, NULL, 't' },
+		{ "jobs", required_argument, NULL, 'J' },
+		{ "shard", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -58,13 +72,13 @@ int cmd_validate_main(int argc, char **argv)
 	struct vselect sel = { NULL, NULL };
 	const char *json = NULL, *repro = "ipoc-repro";
 	bool list = false, verbose = false, quiet = false, timing_set = false;
-	unsigned timing = 50000;
+	unsigned timing = 50000, jobs = 0, shard_i = 0, shard_n = 0;
 	struct vrun r;
 	char err[512], *end;
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "c:a:lj:r:nt:vqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "c:a:lj:r:nt:J:D:vqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 		case 'a':
@@ -91,6 +105,24 @@ int cmd_validate_main(int argc, char **argv)
 			}
 			timing_set = true;
 			break;
+		case 'J':
+			jobs = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || jobs < 1 || jobs > 64) {
+				fprintf(stderr, "ipoc validate: --jobs %s: want 1 to 64\n", optarg);
+				return CLI_USAGE;
+			}
+			break;
+		case 'D': {
+			char extra;
+
+			if (sscanf(optarg, "%u/%u%c", &shard_i, &shard_n, &extra) != 2 ||
+			    shard_n < 1 || shard_i < 1 || shard_i > shard_n || shard_n > 10000) {
+				fprintf(stderr, "ipoc validate: --shard %s: want I/N, 1 <= I <= N\n",
+					optarg);
+				return CLI_USAGE;
+			}
+			break;
+		}
 		case 'v': verbose = true; break;
 		case 'q': quiet = true; break;
 		case 'h': validate_usage(stdout); return CLI_OK;
@@ -112,6 +144,8 @@ int cmd_validate_main(int argc, char **argv)
 	sel.cases = n_cases ? cases : NULL;
 	sel.areas = n_areas ? areas : NULL;
 	chosen = vrun_select(&r, &sel);
+	if (shard_n && chosen)
+		chosen = vrun_shard(&r, shard_i, shard_n);
 	if (chosen == 0) {
 		fprintf(stderr, "ipoc validate: no case matches the --case / --area given "
 			"(ipoc validate --list shows them)\n");
@@ -151,7 +185,23 @@ int cmd_validate_main(int argc, char **argv)
 	printf("validate: engine %s %s (%s), %u cases\n", eh_info(r.eh)->name,
 	       eh_info(r.eh)->version, eh_mode(r.eh) == EH_CHILD ? "engine host process"
 	       : "in process", chosen);
-	vrun_cases(&r, stdout, !quiet);
+	if (!jobs) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+		jobs = cores < 1 ? 1 : cores > 64 ? 64 : (unsigned)cores;
+	}
+	for (unsigned i = 0; jobs > 1 && i < r.n_cases; i++)
+		if (r.selected[i] && strcmp(r.cases[i].area, "timing") == 0)
+			jobs = 1;   /* timing wants the machine to itself */
+	if (jobs > chosen)
+		jobs = chosen;
+	if (jobs > 1) {
+		if (vrun_cases_jobs(&r, jobs, reload, &ea, stdout, !quiet) != 0)
+			fprintf(stderr, "ipoc validate: a job did not finish: its cases count as "
+				"skipped\n");
+	} else {
+		vrun_cases(&r, stdout, !quiet);
+	}
 	vrun_summary(&r, stdout);
 	if (json && vrun_json(&r, json, err, sizeof(err)) != 0) {
 		fprintf(stderr, "ipoc validate: --json: %s\n", err);

@@ -475,6 +475,23 @@ int eh_load(const char *path, const struct eh_opts *o, struct eh **out, char *er
 	return 0;
 }
 
+void eh_abandon(struct eh *eh)
+{
+	if (!eh || eh->hs)
+		return;
+	if (!eh->down && eh->pid > 0) {
+		close(eh->sock);
+		close(eh->errfd);
+	}
+	mb_free(&eh->req);
+	mb_free(&eh->rep);
+	mb_free(&eh->repro);
+	free(eh->nbls);
+	free(eh->nbs);
+	free(eh->tx);
+	free(eh);
+}
+
 void eh_free(struct eh *eh)
 {
 	if (!eh)

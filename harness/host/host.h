@@ -100,6 +100,11 @@ struct eh;
 int eh_load(const char *path, const struct eh_opts *o, struct eh **out, char *err,
 	    size_t errlen);
 void eh_free(struct eh *eh);
+/* In a process forked from the one that loaded eh: let go of this copy of
+ * an engine host child without touching the child (the process it belongs
+ * to goes on using it). An engine in process is kept: the fork has its own
+ * copy, which the caller may go on using; nothing happens then. */
+void eh_abandon(struct eh *eh);
 
 const struct eh_info *eh_info(const struct eh *eh);
 enum eh_mode eh_mode(const struct eh *eh);

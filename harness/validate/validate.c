@@ -165,7 +165,7 @@ static void run_one(struct vrun *r, unsigned i, FILE *out)
 	}
 }
 
-static void print_case(const struct vrun *r, unsigned i, FILE *out)
+void vrun_print_case(const struct vrun *r, unsigned i, FILE *out)
 {
 	const struct vcase *c = &r->cases[i];
 	const struct vresult *res = &r->res[i];
@@ -209,7 +209,7 @@ void vrun_cases(struct vrun *r, FILE *out, bool progress)
 			continue;
 		run_one(r, i, out);
 		r->total.n[r->res[i].v]++;
-		print_case(r, i, out);
+		vrun_print_case(r, i, out);
 		not_run += r->res[i].not_run;
 		done++;
 		if (progress && now() - last > (tty ? 1.0 : 10.0)) {

@@ -51,6 +51,26 @@ void vrun_list(const struct vrun *r, FILE *out);
  * case that did not pass (every case with o.verbose) to out. */
 void vrun_cases(struct vrun *r, FILE *out, bool progress);
 
+/* The lines of case i (none for a pass unless o.verbose). */
+void vrun_print_case(const struct vrun *r, unsigned i, FILE *out);
+
+/* Keep the selected cases of shard index (1..count): a case's shard comes
+ * from a hash of its id, so it stays put when other cases come and go.
+ * Returns how many remain. */
+unsigned vrun_shard(struct vrun *r, unsigned index, unsigned count);
+
+/* Load the engine again, for a job (vrun_cases_jobs). 0, or -1. */
+typedef int (*vload_fn)(void *ctx, struct eh **eh);
+
+/* vrun_cases over jobs processes, each with an engine host of its own
+ * (loaded through load; an engine in process is each fork's own copy):
+ * the same results, printed in the same order. --max-faults counts over
+ * all jobs (a fault or two in flight may pass it). 0, or -1 when a job
+ * could not start or ended without all its results (those cases are
+ * skipped, "not run"). */
+int vrun_cases_jobs(struct vrun *r, unsigned jobs, vload_fn load, void *ctx, FILE *out,
+		    bool progress);
+
 /* The closing report: per area, then `validate: ...`. */
 void vrun_summary(const struct vrun *r, FILE *out);
 

@@ -192,7 +192,7 @@ for name, verdict, text, in_repro in [
         ("read_past", "crashed", r"1 byte\(s\) past the end of an MDL buffer", "guard page"),
         ("write_past", "crashed", r"1 byte\(s\) past the end of an MDL buffer", "guard page"),
 ]:
-    rc, out, err, doc = validate(fault(name))
+    rc, out, err, doc = validate(fault(name), "--jobs", "1")
     got = [c for c in (doc or {}).get("cases", []) if c["verdict"] == verdict]
     check(f"validate {name}: exit 1, 3 cases {verdict}, the run stopped",
           rc == 1 and doc is not None and len(got) == 3 and doc["stopped"] and
@@ -208,6 +208,13 @@ for name, verdict, text, in_repro in [
             rc2, out2, err2 = ipoc("repro", rp, "--timeout", "0.5")
             check(f"repro {name}: the same fault, exit 1", rc2 == 1 and in_repro in out2 + err2,
                   f"exit {rc2}; {out2[-400:]} {err2[-300:]}")
+
+# In two jobs the limit holds over both (a fault in flight may pass it).
+rc, out, err, doc = validate(fault("crash"), "--jobs", "2")
+n = sum(1 for c in (doc or {}).get("cases", []) if c["verdict"] == "crashed")
+check("validate crash --jobs 2: the run stops at --max-faults over both jobs",
+      rc == 1 and doc and doc["stopped"] and 3 <= n <= 4 and
+      "the run stopped: the engine faulted" in out, f"exit {rc}, {n} crashed; {out[-300:]}")
 
 for name, text in [("write_before", "guard before the buffer corrupted at byte -1"),
                    ("trim", "DataLength changed"),
