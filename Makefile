@@ -1,11 +1,14 @@
 # ipoc: thin wrapper over Meson. Every target first installs what is missing
 # (ci/install-deps, apt-get) and configures the build folder if needed.
 #   make run    build, then the main job on the bundled reference engine:
-#               every known-answer vector and the whole capture corpus
+#               the conformance suite, every known-answer vector and the
+#               whole capture corpus; `make run ENGINE=./libvendor.so` on
+#               another engine
 #   make check  build, then every test suite, plain and under ASan+UBSan
 #   make clean  remove the build folders
 
 BUILD ?= build
+ENGINE ?=
 ASAN_BUILD ?= build-asan
 MESON ?= meson
 SAN_ENV = ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
@@ -28,7 +31,7 @@ build-asan: deps
 	$(MESON) compile -C $(ASAN_BUILD)
 
 run: build
-	@/usr/bin/python3 ci/main_job.py $(BUILD)
+	@/usr/bin/python3 ci/main_job.py $(BUILD) $(if $(ENGINE),--engine $(ENGINE))
 
 # Throughput beside raw OpenSSL EVP; a benchmark, not part of check.
 bench: build

@@ -5,7 +5,10 @@ engine runs), every known-answer vector file, and replay the whole capture
 corpus, then print a summary (cases per area, frames per outcome, per
 algorithm) and where the reports are.
 
-usage: ci/main_job.py BUILD_DIR
+usage: ci/main_job.py BUILD_DIR [--engine PATH]
+
+--engine: the engine to judge instead of the bundled reference (`make run
+ENGINE=./libvendor.so`); it runs in the engine host process.
 
 Reports: BUILD_DIR/reports/validate.txt and validate.json, vectors.txt and
 one replay-NAME.txt per capture.
@@ -102,14 +105,19 @@ def replays(ipoc, engine, root, reports):
 
 
 def main(argv):
-    if len(argv) != 2:
+    if len(argv) not in (2, 4) or (len(argv) == 4 and argv[2] != "--engine"):
         sys.exit(__doc__)
     build = argv[1]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ipoc = os.path.join(build, "harness", "ipoc")
     engine = os.path.join(build, "engine", "ref", "libipoc_ref.so")
-    if not (os.path.exists(ipoc) and os.path.exists(engine)):
-        print(f"main job: {ipoc} or {engine} missing: build first", file=sys.stderr)
+    if len(argv) == 4:
+        engine = argv[3]
+    if not os.path.exists(ipoc):
+        print(f"main job: {ipoc} missing: build first", file=sys.stderr)
+        return 2
+    if not os.path.exists(engine):
+        print(f"main job: engine {engine}: no such file", file=sys.stderr)
         return 2
     reports = os.path.join(build, "reports")
     os.makedirs(reports, exist_ok=True)
