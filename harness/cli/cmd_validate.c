@@ -8,13 +8,83 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "engine_arg.h"
 #include "validate.h"
+#include "vrepro.h"
+
+#ifndef IPOC_VERSION
+#define IPOC_VERSION "0.0.0"
+#endif
 
 #define MAX_FILTERS 64
+
+/* The --case FILE arguments (a case file `ipoc validate` wrote beside a
+ * reproducer): the file, what it holds, and its id as a pattern that
+ * matches that id alone. */
+struct case_files {
+	struct vr_case_file f[MAX_FILTERS];
+	const char *path[MAX_FILTERS];
+	char pattern[MAX_FILTERS][2 * sizeof(((struct vr_case_file *)0)->id)];
+	unsigned n;
+};
+
+/* --case ARG: when ARG names an existing file, read the case from it into
+ * cf and give the pattern to select it by; else ARG itself (a pattern).
+ * NULL after a message: the file is unreadable or not a case file. */
+static const char *case_arg(const char *arg, struct case_files *cf)
+{
+	struct vr_case_file *f = &cf->f[cf->n];
+	struct stat st;
+	char err[600], *p;
+
+	if (stat(arg, &st) != 0)
+		return arg;
+	if (S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "ipoc validate: --case %s: a folder, not a case file\n", arg);
+		return NULL;
+	}
+	if (vrepro_case_read(arg, f, err, sizeof(err)) != 0) {
+		fprintf(stderr, "ipoc validate: --case %s\n", err);
+		return NULL;
+	}
+	if (strcmp(f->version, IPOC_VERSION) != 0)
+		fprintf(stderr, "ipoc validate: warning: %s was written by ipoc %s, this is ipoc %s: "
+			"the case's keys, SPIs and frames may differ from the run it records\n", arg,
+			f->version, IPOC_VERSION);
+	/* The id as an fnmatch pattern matching itself alone. */
+	p = cf->pattern[cf->n];
+	for (const char *s = f->id; *s; s++) {
+		if (strchr("*?[]\\", *s))
+			*p++ = '\\';
+		*p++ = *s;
+	}
+	*p = '\0';
+	cf->path[cf->n] = arg;
+	return cf->pattern[cf->n++];
+}
+
+/* Every case file's id must be a case of this suite: a usage error naming
+ * the file otherwise. */
+static bool case_files_known(const struct vrun *r, const struct case_files *cf)
+{
+	for (unsigned k = 0; k < cf->n; k++) {
+		bool found = false;
+
+		for (unsigned i = 0; i < r->n_cases && !found; i++)
+			found = strcmp(r->cases[i].id, cf->f[k].id) == 0;
+		if (!found) {
+			fprintf(stderr, "ipoc validate: --case %s: case %s is not in the suite of ipoc "
+				"%s (the file was written by ipoc %s)\n", cf->path[k], cf->f[k].id,
+				IPOC_VERSION, cf->f[k].version);
+			return false;
+		}
+	}
+	return true;
+}
 
 static void validate_usage(FILE *f)
 {
@@ -24,6 +94,8 @@ static void validate_usage(FILE *f)
 		"                     [--quiet] [--jobs N] [--shard I/N]\n"
 		ENGINE_ARG_USAGE
 		"  --case GLOB        run the cases whose id matches (fnmatch; repeatable)\n"
+		"  --case FILE        run the case a case file holds (NAME.case, written beside\n"
+		"                     a reproducer); without --engine, on the engine it names\n"
 		"  --area NAME        run the cases of an area (repeatable); `timing` runs only\n"
 		"                     when named\n"
 		"  --list             print the cases chosen (id, area, rule, title) and exit\n"
@@ -76,7 +148,9 @@ int cmd_validate_main(int argc, char **argv)
 	struct vrun r;
 	char err[512], *end;
 	int c, rc;
+	static struct case_files cf;   /* large: not on the stack */
 
+	memset(&cf, 0, sizeof(cf));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "c:a:lj:r:nt:J:D:vqh", opts, NULL)) != -1) {
 		switch (c) {
@@ -87,9 +161,9 @@ int cmd_validate_main(int argc, char **argv)
 					c == 'c' ? "case" : "area");
 				return CLI_USAGE;
 			}
-			if (c == 'c')
-				cases[n_cases++] = optarg;
-			else
+			if (c == 'c' && !(cases[n_cases++] = case_arg(optarg, &cf)))
+				return CLI_USAGE;
+			if (c == 'a')
 				areas[n_areas++] = optarg;
 			break;
 		case 'l': list = true; break;
@@ -137,9 +211,15 @@ int cmd_validate_main(int argc, char **argv)
 		validate_usage(stderr);
 		return CLI_USAGE;
 	}
+	if (!ea.path && cf.n && cf.f[0].engine[0])
+		ea.path = cf.f[0].engine;   /* the engine the case ran on */
 	if (vrun_init(&r) != 0) {
 		fprintf(stderr, "ipoc validate: out of memory\n");
 		return CLI_FAILURES;
+	}
+	if (!case_files_known(&r, &cf)) {
+		vrun_fini(&r);
+		return CLI_USAGE;
 	}
 	sel.cases = n_cases ? cases : NULL;
 	sel.areas = n_areas ? areas : NULL;
@@ -170,7 +250,7 @@ int cmd_validate_main(int argc, char **argv)
 		vrun_fini(&r);
 		return CLI_OK;
 	}
-	r.o = (struct vopts){ ea.max_faults, repro, verbose, timing };
+	r.o = (struct vopts){ ea.max_faults, repro, verbose, timing, IPOC_VERSION };
 	rc = engine_arg_load(&ea, -1, &r.eh, "validate");
 	if (rc == CLI_OK) {
 		struct engine_arg refa = ENGINE_ARG_INIT;

@@ -15,11 +15,13 @@
 #include "vec_run.h"
 #include "vec_sent.h"
 #include "vectors.h"
+#include "vrepro.h"
 
 static void vectors_usage(FILE *f)
 {
 	fprintf(f, "usage: ipoc vectors [--engine PATH] [--in-process|--host-process] [--timeout S]\n"
-		"                    [--shapes N] [--verbose] [--write-sent OUT.pcapng] FILE...\n"
+		"                    [--shapes N] [--verbose] [--write-sent OUT.pcapng]\n"
+		"                    [--repro-dir DIR] FILE...\n"
 		ENGINE_ARG_USAGE
 		"  --shapes N         MDL shapes per case and direction, 1-4 (default 4: one MDL,\n"
 		"                     split after the IP header, 3 random MDLs, 1-byte MDLs)\n"
@@ -28,7 +30,10 @@ static void vectors_usage(FILE *f)
 		"                     write the frames of the passing sends in shape 0 to\n"
 		"                     OUT.pcapng (Ethernet) and their SAs to OUT.esp_sa (Wireshark\n"
 		"                     4.0), for those tshark can check: not AH, AES-GMAC, ESN or\n"
-		"                     transport over tunnel\n");
+		"                     transport over tunnel\n"
+		"  --repro-dir DIR    for each case, direction and shape that does not pass, write\n"
+		"                     DIR/NAME.pcapng (the input frame, the engine's, the expected\n"
+		"                     one, commented) and DIR/NAME.esp_sa (default: none)\n");
 }
 
 static int run_files(char **files, int n, const struct vrun_opts *o)
@@ -83,6 +88,7 @@ int cmd_vectors_main(int argc, char **argv)
 		{ "shapes", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "write-sent", required_argument, NULL, 'w' },
+		{ "repro-dir", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -90,12 +96,13 @@ int cmd_vectors_main(int argc, char **argv)
 	struct engine_arg ea = ENGINE_ARG_INIT;
 	char err[LOADER_ERRBUF_SIZE], *end;
 	const char *sent = NULL;
+	struct vrepro_vec rd = { NULL, stdout, 0, 0 };
 	struct eh *eh = NULL;
 	NDIS_OFFLOAD caps;
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "s:vw:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "s:vw:r:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			o.shapes = (unsigned)strtoul(optarg, &end, 10);
@@ -106,6 +113,7 @@ int cmd_vectors_main(int argc, char **argv)
 			break;
 		case 'v': o.verbose = true; break;
 		case 'w': sent = optarg; break;
+		case 'r': rd.dir = optarg; break;
 		case 'h': vectors_usage(stdout); return CLI_OK;
 		case '?': vectors_usage(stderr); return CLI_USAGE;
 		default:
@@ -128,6 +136,10 @@ int cmd_vectors_main(int argc, char **argv)
 	o.eh = eh;
 	o.caps = &caps;
 	o.max_faults = ea.max_faults;
+	if (rd.dir) {
+		o.repro = vrepro_vector;
+		o.repro_arg = &rd;
+	}
 	if (sent && !(o.sent = vec_sent_open(sent, err, sizeof(err)))) {
 		fprintf(stderr, "ipoc vectors: --write-sent: %s\n", err);
 		eh_free(eh);

@@ -19,6 +19,7 @@
 
 #include "caps_print.h"
 #include "validate.h"
+#include "vrepro.h"
 
 int vrun_init(struct vrun *r)
 {
@@ -110,6 +111,26 @@ static void close_all(struct vctx *x)
 		eh_close(x->eh, x->inst[--x->n_inst]);
 }
 
+/* Beside the reproducer path (NAME.repro): NAME.pcapng, NAME.esp_sa and
+ * NAME.case (vrepro.h). */
+static void write_case_files(const struct vrun *r, const struct vctx *x,
+			     const struct vresult *res, const char *path, FILE *out)
+{
+	char stem[600], err[512];
+	size_t n = strlen(path);
+	struct vr_where w = { stem, res->repro[0] ? res->repro : NULL, r->o.version,
+			      eh_info(r->eh) };
+
+	if (!x->log) {
+		if (out)
+			fprintf(out, "  (case files not written: out of memory)\n");
+		return;
+	}
+	snprintf(stem, sizeof(stem), "%.*s", (int)(n > 6 ? n - 6 : n), path);
+	if (vrepro_write(x, x->log, x->c, res, &w, err, sizeof(err)) != 0 && out)
+		fprintf(out, "  (case files not written: %s)\n", err);
+}
+
 static void run_one(struct vrun *r, unsigned i, FILE *out)
 {
 	const struct vcase *c = &r->cases[i];
@@ -139,6 +160,7 @@ static void run_one(struct vrun *r, unsigned i, FILE *out)
 	x.c = c;
 	x.rng = seed_of(c->id);
 	x.next_spi = 0x100 + (vx_rand(&x) & 0x00FFFF00u);
+	x.log = r->o.repro_dir ? vr_log_new() : NULL;
 	eh_mark(r->eh);
 	c->body(&x, c);
 	close_all(&x);
@@ -152,7 +174,9 @@ static void run_one(struct vrun *r, unsigned i, FILE *out)
 			snprintf(res->repro, sizeof(res->repro), "%s", path);
 		else if (out)
 			fprintf(out, "  (reproducer not written: %s)\n", err);
+		write_case_files(r, &x, res, path, out);
 	}
+	vr_log_free(x.log);
 	if (res->v >= V_CRASHED) {
 		r->faults++;
 		if (r->faults >= r->o.max_faults)

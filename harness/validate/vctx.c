@@ -15,6 +15,7 @@
 
 #include "session.h"
 #include "vctx.h"
+#include "vrepro.h"
 #include "wipe.h"
 
 static uint64_t splitmix(uint64_t *s)
@@ -50,6 +51,7 @@ static bool set(struct vctx *x, enum verdict v, const char *fmt, va_list ap)
 		return false;
 	x->r.v = v;
 	vsnprintf(x->r.why, sizeof(x->r.why), fmt, ap);
+	vr_note_verdict(x->log);
 	return false;
 }
 
@@ -83,6 +85,7 @@ bool vx_fault(struct vctx *x, enum eh_rc rc)
 		return vx_fail(x, "harness: %s", eh_error(x->eh));
 	x->r.v = verdict_of_rc(rc);
 	snprintf(x->r.why, sizeof(x->r.why), "%s", eh_fault_text(x->eh, f, sizeof(f)));
+	vr_note_verdict(x->log);
 	x->n_inst = 0;   /* they went with the process */
 	return false;
 }
@@ -225,6 +228,7 @@ IPSEC_OFFLOAD_V2_ADD_SA *vx_add_buf(struct vctx *x, struct sa_buf *b, const stru
 {
 	IPSEC_OFFLOAD_V2_ADD_SA *a = sa_build_add(b, sp, len);
 
+	vr_note_sa(x->log, sp, key);
 	for (ULONG i = 0; i < sp->num && i < 2; i++) {
 		const IPSEC_OFFLOAD_V2_ALGORITHM_INFO *e = &a->SecAssoc[i].EncryptionAlgorithm;
 		const IPSEC_OFFLOAD_V2_ALGORITHM_INFO *u = &a->SecAssoc[i].AuthenticationAlgorithm;
@@ -483,7 +487,7 @@ static const struct eh_io_out *io1(struct vctx *x, struct eh *eh, uint32_t inst,
 	struct eh_nb_in nb = { frame, len, { NULL, 0, 0, 0, 0 } };
 	struct eh_nbl_in nbl = { &nb, 1, { 0 } };
 	struct eh_io_in in = { &nbl, 1, guard, receive ? EH_RECV_WRITABLE : EH_SEND_WRITABLE, 0, 0 };
-	const struct eh_io_out *o;
+	const struct eh_io_out *o = NULL;
 	enum eh_rc rc;
 
 	if (shape)
@@ -500,7 +504,11 @@ static const struct eh_io_out *io1(struct vctx *x, struct eh *eh, uint32_t inst,
 		nbl.slots[IPsecOffloadV2TunnelNetBufferListInfo] = 0xA5A5A5A5u;
 		nbl.slots[IPsecOffloadV2HeaderNetBufferListInfo] = 0xA5A5A5A5u;
 	}
+	if (eh == x->eh)
+		vr_note_in(x->log, receive, &in);
 	rc = receive ? eh_receive(eh, inst, &in, &o) : eh_send(eh, inst, &in, &o);
+	if (eh == x->eh)
+		vr_note_out(x->log, receive, rc, o);
 	if (rc != EH_OK) {
 		if (eh == x->eh)
 			vx_fault(x, rc);
@@ -536,12 +544,14 @@ bool vx_contract(struct vctx *x, const struct eh_io_out *o, uint32_t i, const ch
 const struct eh_io_out *vx_io(struct vctx *x, uint32_t inst, bool receive,
 			      const struct eh_io_in *in)
 {
-	const struct eh_io_out *o;
+	const struct eh_io_out *o = NULL;
 	enum eh_rc rc;
 
 	if (!vx_ok(x))
 		return NULL;
+	vr_note_in(x->log, receive, in);
 	rc = receive ? eh_receive(x->eh, inst, in, &o) : eh_send(x->eh, inst, in, &o);
+	vr_note_out(x->log, receive, rc, o);
 	if (rc != EH_OK) {
 		vx_fault(x, rc);
 		return NULL;

@@ -28,6 +28,8 @@
 #include "vcase.h"
 #include "verdict.h"
 
+struct vr_log;
+
 #define VX_MAX_INST 8u
 
 struct vopts {
@@ -35,6 +37,7 @@ struct vopts {
 	const char *repro_dir;      /* where reproducers go; NULL: none */
 	bool verbose;
 	unsigned timing_runs;       /* --area timing: receive calls per class */
+	const char *version;        /* this ipoc's version, for the case files */
 };
 
 struct vresult {
@@ -56,6 +59,9 @@ struct vctx {
 	uint32_t next_spi;
 	uint32_t inst[VX_MAX_INST], rinst[VX_MAX_INST];
 	unsigned n_inst, n_rinst;
+	/* The case's exchanges with the engine and its SAs, for the files a
+	 * case that does not pass leaves (vrepro.h); NULL: not kept. */
+	struct vr_log *log;
 };
 
 /* ---- verdicts ---- */

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ipoc_nbl.h"
 #include "sa_offload.h"
@@ -164,6 +165,9 @@ struct run {
 	bool open;
 	enum eh_rc rc;           /* how the last engine operation went */
 	char why[1024];
+	const struct vec_file *file;
+	struct vec_failure fl;   /* this direction's frames, kept when o->repro is set */
+	uint8_t *kept[3];        /* the copies fl points into */
 };
 
 static enum verdict fail(struct run *r, enum verdict v, const char *what)
@@ -327,6 +331,83 @@ static enum verdict send_checks(struct run *r, const struct eh_io_out *o, const 
 	return V_PASSED;
 }
 
+/* ---- frames kept for a reproducer (o->repro) ---- */
+
+static uint64_t wall_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static const uint8_t *keep_copy(struct run *r, int i, const uint8_t *b, uint32_t len)
+{
+	free(r->kept[i]);
+	r->kept[i] = b && len ? malloc(len) : NULL;
+	if (r->kept[i])
+		memcpy(r->kept[i], b, len);
+	return r->kept[i];
+}
+
+/* Keep what went in (at t0), what came back of it (o, NULL after a fault)
+ * and what was expected (want, NULL: no bytes are). */
+static void keep(struct run *r, const uint8_t *in, uint32_t in_len, uint64_t t0,
+		 const struct eh_io_out *o, bool receive, const uint8_t *want, uint32_t want_len)
+{
+	struct vec_failure *fl = &r->fl;
+	const struct eh_nbl_out *n = o && o->n_nbl ? &o->nbls[0] : NULL;
+	char st[48];
+
+	if (!r->o->repro)
+		return;
+	fl->got_ns = wall_ns();
+	fl->in_ns = t0;
+	fl->in = keep_copy(r, 0, in, in_len);
+	fl->in_len = fl->in ? in_len : 0;
+	fl->want = keep_copy(r, 2, want, want_len);
+	fl->want_len = fl->want ? want_len : 0;
+	fl->got = NULL;
+	fl->got_note[0] = '\0';
+	if (!n)
+		return;
+	if (receive && n->n_nb && n->nbs[0].bytes) {
+		uint32_t w = (uint32_t)n->slots[IPsecOffloadV2NetBufferListInfo];
+
+		fl->got = keep_copy(r, 1, n->nbs[0].bytes, n->nbs[0].len);
+		snprintf(fl->got_note, sizeof(fl->got_note), "slot 1 0x%x: CryptoDone %u, "
+			 "NextCryptoDone %u, CryptoStatus %s; slot 12 0x%lx", w,
+			 !!(w & IPSEC_RX_CRYPTO_DONE), !!(w & IPSEC_RX_NEXT_CRYPTO_DONE),
+			 vec_crypto_status_name((int)IPSEC_RX_CRYPTO_STATUS(w)), (unsigned long)
+			 n->slots[IPsecOffloadV2HeaderNetBufferListInfo]);
+	} else if (!receive && o->n_tx && o->tx[0].bytes) {
+		fl->got = keep_copy(r, 1, o->tx[0].bytes, o->tx[0].len);
+		snprintf(fl->got_note, sizeof(fl->got_note), "NBL completed with %s; %u frame%s "
+			 "transmitted", ndis_status_name(n->status, st, sizeof(st)), o->n_tx,
+			 o->n_tx == 1 ? "" : "s");
+	}
+	fl->got_len = fl->got ? (receive ? n->nbs[0].len : o->tx[0].len) : 0;
+}
+
+/* Hand a direction that did not pass to o->repro; drop what was kept. */
+static void repro(struct run *r, const char *dir, unsigned k, enum verdict v)
+{
+	if (r->o->repro && (v == V_FAILED || v >= V_CRASHED)) {
+		r->fl.file = r->file;
+		r->fl.c = r->c;
+		r->fl.dir = dir;
+		r->fl.shape = k;
+		r->fl.v = v;
+		r->fl.why = r->why;
+		r->o->repro(r->o->repro_arg, &r->fl);
+	}
+	for (int i = 0; i < 3; i++) {
+		free(r->kept[i]);
+		r->kept[i] = NULL;
+	}
+	memset(&r->fl, 0, sizeof(r->fl));
+}
+
 static enum verdict run_send(struct run *r, unsigned k)
 {
 	const struct vec_case *c = r->c;
@@ -340,6 +421,7 @@ static enum verdict run_send(struct run *r, unsigned k)
 	const struct eh_io_out *o;
 	enum eh_rc rc;
 	enum verdict v;
+	uint64_t t0;
 
 	if (!eh_info(r->o->eh)->has_tx_iv && (c->sa.esp.iv.len || c->sa.ah.iv.len || c->tun.esp.iv.len))
 		return fail(r, V_SKIPPED, "the engine has no IV hook (test_set_tx_iv): the case's "
@@ -366,7 +448,10 @@ static enum verdict run_send(struct run *r, unsigned k)
 	nbl.slots[IPsecOffloadV2NetBufferListInfo] = (uintptr_t)h;
 	nbl.slots[IPsecOffloadV2TunnelNetBufferListInfo] = (uintptr_t)th;
 	nbl.slots[IPsecOffloadV2HeaderNetBufferListInfo] = header_info(c, &outer);
+	t0 = wall_ns();
 	rc = eh_send(r->o->eh, r->inst, &in, &o);
+	keep(r, f, flen, t0, rc == EH_OK ? o : NULL, false,
+	     c->expect.send_status == NDIS_STATUS_SUCCESS ? want : NULL, wlen);
 	if (rc != EH_OK) {
 		v = fault(r, rc);
 		goto out;
@@ -456,6 +541,7 @@ static enum verdict run_recv(struct run *r, unsigned k)
 	struct eh_io_in in = { &nbl, 1, guard_of(k), EH_RECV_WRITABLE, 0, 0 };
 	const struct eh_io_out *o;
 	enum eh_rc rc;
+	uint64_t t0;
 	enum verdict v = open_sas(r, true, &h, &th);
 
 	if (v != V_PASSED)
@@ -469,7 +555,11 @@ static enum verdict run_recv(struct run *r, unsigned k)
 		goto out;
 	}
 	one_nbl(r, f, flen, k, cuts, &nb, &nbl);
+	t0 = wall_ns();
 	rc = eh_receive(r->o->eh, r->inst, &in, &o);
+	keep(r, f, flen, t0, rc == EH_OK ? o : NULL, true,
+	     e.status == VEC_CRYPTO_SUCCESS && e.crypto_done == 1 && plen == flen ? plain :
+	     e.crypto_done == 0 ? f : NULL, flen);
 	if (rc != EH_OK) {
 		v = fault(r, rc);
 		goto out;
@@ -528,7 +618,7 @@ int vrun_file(const struct vec_file *f, const struct vrun_opts *o, struct vrun_s
 
 	st->prims += (unsigned)f->nprims;
 	for (size_t i = 0; i < f->ncases && !st->dead; i++) {
-		struct run r = { .o = o, .c = &f->cases[i] };
+		struct run r = { .o = o, .c = &f->cases[i], .file = f };
 		const char *why = case_unsupported(&o->caps->IPsecV2, r.c);
 
 		for (unsigned k = 0; k < shapes && !st->dead; k++) {
@@ -538,11 +628,19 @@ int vrun_file(const struct vec_file *f, const struct vrun_opts *o, struct vrun_s
 				break;
 			}
 			r.why[0] = '\0';
-			if (r.c->direction & VEC_DIR_SEND)
-				report(&r, "send", k, run_send(&r, k), st);
+			if (r.c->direction & VEC_DIR_SEND) {
+				enum verdict v = run_send(&r, k);
+
+				report(&r, "send", k, v, st);
+				repro(&r, "send", k, v);
+			}
 			r.why[0] = '\0';
-			if (!st->dead && (r.c->direction & VEC_DIR_RECEIVE))
-				report(&r, "receive", k, run_recv(&r, k), st);
+			if (!st->dead && (r.c->direction & VEC_DIR_RECEIVE)) {
+				enum verdict v = run_recv(&r, k);
+
+				report(&r, "receive", k, v, st);
+				repro(&r, "receive", k, v);
+			}
 		}
 	}
 	return verdict_bad(&st->v) ? -1 : 0;

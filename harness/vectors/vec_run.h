@@ -31,6 +31,30 @@
 #include "vectors.h"
 #include "verdict.h"
 
+/* A case x direction x shape that did not pass, for a reproducer: the
+ * frame handed to the engine, what came back, and the frame expected, with
+ * the times (ns since the epoch) the harness handed it over and got it
+ * back. Valid during the vec_repro_fn call. */
+struct vec_failure {
+	const struct vec_file *file;
+	const struct vec_case *c;
+	const char *dir;            /* "send" or "receive" */
+	unsigned shape;
+	enum verdict v;
+	const char *why;
+	const uint8_t *in;          /* NULL: nothing was handed over */
+	uint32_t in_len;
+	uint64_t in_ns;
+	const uint8_t *got;         /* transmitted / indicated; NULL: nothing came back */
+	uint32_t got_len;
+	uint64_t got_ns;
+	char got_note[256];         /* its status and OOB slots */
+	const uint8_t *want;        /* NULL: no bytes expected (an outcome that leaves
+	                               them unspecified) */
+	uint32_t want_len;
+};
+typedef void (*vec_repro_fn)(void *arg, const struct vec_failure *f);
+
 struct vrun_opts {
 	struct eh *eh;          /* the engine */
 	const NDIS_OFFLOAD *caps;   /* its capability report, read up front */
@@ -39,6 +63,9 @@ struct vrun_opts {
 	FILE *out;
 	struct vec_sent *sent;  /* NULL, or where the frames of passing shape-0 sends go */
 	unsigned max_faults;    /* crashes, hangs and exits before the run stops */
+	vec_repro_fn repro;     /* NULL, or called for each case x direction x shape
+	                           that did not pass (ipoc vectors --repro-dir) */
+	void *repro_arg;
 };
 
 struct vrun_stats {
