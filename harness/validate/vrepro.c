@@ -140,8 +140,12 @@ void vr_note_in(struct vr_log *l, bool receive, const struct eh_io_in *in)
 			struct vr_frame *f = add(l, receive ? "received" : "send in", nbl->nbs[j].data,
 						 nbl->nbs[j].len, t, i, true);
 
+			const struct ipoc_mdl_shape *sh = &nbl->nbs[j].shape;
+
 			if (in->n_nbl > 1 || nbl->n_nb > 1)
 				note_add(f, "NBL %u NB %u", i, j);
+			if (sh->n_cuts || sh->lead)
+				note_add(f, "in %u MDLs", sh->n_cuts + 1 + (sh->lead ? 1 : 0));
 			if (!receive)
 				note_add(f, "the packet as TCP/IP hands it over, not yet sealed");
 		}
