@@ -13,6 +13,7 @@
  * its keys are drawn again (vx_key) when the key file is written.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,7 +344,7 @@ static int write_case(const char *path, const struct vcase *c, const struct vres
 		      const char *keys)
 {
 	FILE *f = fopen(path, "w");
-	char seen[sizeof(res->why) + 32], title[512];
+	char seen[sizeof(res->why) + 32], title[512], real[PATH_MAX];
 
 	if (!f)
 		return -1;
@@ -363,7 +364,8 @@ static int write_case(const char *path, const struct vcase *c, const struct vres
 	fprintf(f, "ipoc-case 1\n");
 	fprintf(f, "id %s\n", c->id);
 	fprintf(f, "ipoc-version %s\n", wh->version ? wh->version : "unknown");
-	fprintf(f, "engine %s\n", wh->engine->path);
+	/* Absolute, so that the file runs from any folder. */
+	fprintf(f, "engine %s\n", realpath(wh->engine->path, real) ? real : wh->engine->path);
 	fprintf(f, "engine-name %s %s\n", wh->engine->name, wh->engine->version);
 	fprintf(f, "area %s\n", c->area);
 	fprintf(f, "rule %s\n", c->rule);
