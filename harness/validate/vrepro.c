@@ -292,12 +292,12 @@ static int write_capture(const char *path, const struct vr_log *l, const struct 
 		if (!f)
 			continue;
 		if (k == tail_from && tail_from > VR_HEAD)
-			snprintf(gap, sizeof(gap), "(%llu frames of the case left out before this "
-				 "one) ", (unsigned long long)(tail_from - VR_HEAD));
-		snprintf(comment, sizeof(comment), "%s%s: %s%s%s%s; exchange %u of %u%s; case %s: %s",
-			 gap, c->id, f->step, f->note[0] ? " (" : "", f->note, f->note[0] ? ")" : "",
+			snprintf(gap, sizeof(gap), " (%llu frames of the case left out before "
+				 "this one)", (unsigned long long)(tail_from - VR_HEAD));
+		snprintf(comment, sizeof(comment), "%s: %s%s%s%s; exchange %u of %u%s%s; case %s: %s",
+			 c->id, f->step, f->note[0] ? " (" : "", f->note, f->note[0] ? ")" : "",
 			 f->exchange, l->exchange, f->exchange == l->verdict_exchange ?
-			 ", the last before the verdict" : "", verdict_name(res->v),
+			 ", the last before the verdict" : "", gap, verdict_name(res->v),
 			 res->why[0] ? res->why : "(no reason given)");
 		one_line(comment);
 		if (pcapng_out_frame_ex(w, f->b ? f->b : (const uint8_t *)"", f->len, f->ns,
