@@ -344,7 +344,8 @@ const char *keyfile_format_name(enum keyfile_format f)
 }
 
 /* The format from the first line that is not blank or a comment: a double
- * quote opens a Wireshark UAT record, `src ` opens an `ip xfrm state` block. */
+ * quote opens a Wireshark UAT record, `src ` opens an `ip xfrm state` block.
+ * A file of blank and comment lines only holds no SA: *f stays AUTO. */
 static int detect(struct kf_parser *p, enum keyfile_format *f)
 {
 	const char *s;
@@ -372,8 +373,9 @@ static int detect(struct kf_parser *p, enum keyfile_format *f)
 	}
 	if (r < 0)
 		return -1;
-	return kf_fail(p, p->lineno ? p->lineno : 1,
-		       "cannot tell the key-file format: no SA in the file");
+	p->pos = 0;
+	p->lineno = 0;
+	return 0;
 }
 
 /* see keyfile.h */
@@ -404,12 +406,9 @@ int keyfile_parse_buf(const char *name, const char *text, size_t len, enum keyfi
 		goto out;
 	}
 	p.kf->format = format;
-	if ((format == KEYFILE_ESP_SA ? kf_parse_esp_sa(&p) : kf_parse_xfrm(&p)) < 0)
+	/* A file with no SA is read by either reader: only blanks and comments. */
+	if ((format == KEYFILE_XFRM ? kf_parse_xfrm(&p) : kf_parse_esp_sa(&p)) < 0)
 		goto out;
-	if (p.kf->n == 0) {
-		rc = kf_fail(&p, p.lineno ? p.lineno : 1, "no SA in the file");
-		goto out;
-	}
 	*out = p.kf;
 	p.kf = NULL;
 	rc = 0;

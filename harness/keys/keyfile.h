@@ -42,6 +42,9 @@ struct key_sa {
 	unsigned icv_len;       /* bytes: 12 or 16 (HMAC), 8/12/16 (GCM), 16 (ESP GMAC),
 				 * 24 (AH GMAC: the ICV field holds IV and tag), 0 (none) */
 	bool esn;               /* esp_sa: SN 64-bit; xfrm: flag esn */
+	uint32_t esn_hi;        /* the ESN high half the SA is at (SequenceNumberHighOrder):
+				 * esp_sa: ESN High Bits; xfrm: the esn context's seq-hi
+				 * (oseq-hi for a state that only sent); 0 without ESN */
 	enum vec_mode mode;     /* VEC_MODE_NONE when the file does not say (esp_sa) */
 	bool udp_encap;         /* ESP in UDP (RFC 3948), port in encap_sport/dport */
 	uint16_t encap_sport, encap_dport;
@@ -55,10 +58,13 @@ struct key_file {
 	size_t n;
 };
 
-/* Read path (format AUTO detects it). Returns 0 and *out (at least one
- * SA; free it with keyfile_free), or -1 with *out NULL and one line
- * "path:line: message" in err (512 bytes hold any message about a path
- * of up to 256 bytes). */
+/* Read path (format AUTO detects it). Returns 0 and *out (free it with
+ * keyfile_free), or -1 with *out NULL and one line "path:line: message" in
+ * err (512 bytes hold any message about a path of up to 256 bytes). A file
+ * with no SA (empty, or only comments: what Wireshark saves for an empty
+ * table and `ip xfrm state` prints with no state) gives a key_file with n 0,
+ * for a capture without IPsec; its format is then KEYFILE_AUTO when nothing
+ * in it told the format apart. */
 int keyfile_read(const char *path, enum keyfile_format format, struct key_file **out,
 		 char *err, size_t errlen);
 /* The same over a buffer (len bytes, need not be NUL-terminated; a NUL

@@ -432,7 +432,9 @@ static int parse_auth(struct kf_parser *p, const struct rec *r, struct key_sa *s
 	return key_len_fail(p, F_AUTH_KEY, len, a->name, need ? buf : "none");
 }
 
-/* SN and ESN High Bits (after 4.0): esp_sn_length_vals, a hex number. */
+/* SN and ESN High Bits (after 4.0; Wireshark 4.0, which the project's
+ * tshark is, has neither): esp_sn_length_vals, and a hex number Wireshark
+ * takes as the high 32 bits of every sequence number of the SA. */
 static int parse_sn(struct kf_parser *p, const struct rec *r, struct key_sa *sa)
 {
 	const struct value *hi = &r->v[F_SN_UPPER];
@@ -454,10 +456,12 @@ static int parse_sn(struct kf_parser *p, const struct rec *r, struct key_sa *sa)
 	if (x > UINT32_MAX)
 		return kf_fail(p, p->lineno, "ESN High Bits: `%.*s` is larger than 32 bits",
 			       SHOW(r, F_SN_UPPER));
-	if (x)
-		return kf_fail(p, p->lineno, "ESN High Bits: `%.*s`: ipoc replay starts every "
-			       "SA's ESN high half at 0 and cannot take another start",
-			       SHOW(r, F_SN_UPPER));
+	/* Wireshark appends these bits to the ICV input of a 64-bit SA: the
+	 * high half the capture's packets carry, the SA's SequenceNumberHighOrder. */
+	if (x && !sa->esn)
+		return kf_fail(p, p->lineno, "ESN High Bits: `%.*s` with SN 32-bit: a high half "
+			       "needs SN 64-bit (ESN)", SHOW(r, F_SN_UPPER));
+	sa->esn_hi = (uint32_t)x;
 	return 0;
 }
 

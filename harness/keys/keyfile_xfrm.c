@@ -24,8 +24,8 @@
  *
  * The parts in brackets come with -s. Only the lines that say what the
  * engine needs are read (proto, replay-window, auth, auth-trunc, aead, enc,
- * encap, the ESN window); the others are recognised and skipped, and any
- * other line is an error. Linux (net/xfrm/xfrm_user.c) dumps an integrity
+ * encap, the ESN counters and window); the others are recognised and
+ * skipped, and any other line is an error. Linux (net/xfrm/xfrm_user.c) dumps an integrity
  * algorithm both as AUTH and AUTH_TRUNC, so ip prints `auth-trunc`; a bare
  * `auth` line means the algorithm's default truncation (net/xfrm/xfrm_algo.c
  * icv_truncbits: 96 bits for hmac(md5), hmac(sha1) and also hmac(sha256)).
@@ -55,6 +55,8 @@ struct blk {
 	unsigned proto_line, rw_line, enc_line, auth_line, trunc_line, aead_line, encap_line;
 	unsigned prev;                  /* line of the last line taken */
 	bool gmac;                      /* aead rfc4543 */
+	unsigned esn_line;              /* of the esn context's seq-hi line */
+	uint32_t seq_hi, seq, oseq_hi, oseq;    /* its numbers */
 	enum sub sub;
 	struct key_sa sa;
 };
@@ -623,6 +625,32 @@ static int line_anti_replay(struct xp *x)
 	return kf_fail(x->p, x->p->lineno, "anti-replay: expected `context:` or `esn context:`");
 }
 
+/* " seq-hi 0x%x, seq 0x%x, oseq-hi 0x%x, oseq 0x%x" (ipxfrm.c, the
+ * XFRMA_REPLAY_ESN_VAL context): the receive and send counters, each a high
+ * and a low half. */
+static int line_esn_counters(struct xp *x)
+{
+	static const char *const names[4] = { "seq-hi", "seq", "oseq-hi", "oseq" };
+	uint32_t *v[4] = { &x->b.seq_hi, &x->b.seq, &x->b.oseq_hi, &x->b.oseq };
+	size_t i;
+
+	if (x->b.esn_line)
+		return kf_fail(x->p, x->p->lineno, "seq-hi: a second esn context in this state");
+	x->b.esn_line = x->p->lineno;
+	if (x->nt != 8)
+		return kf_fail(x->p, x->p->lineno, "seq-hi: expected `seq-hi 0xN, seq 0xN, oseq-hi "
+			       "0xN, oseq 0xN`");
+	for (i = 0; i < 4; i++) {
+		const struct tok *n = &x->t[2 * i], *t = &x->t[2 * i + 1];
+		size_t len = t->n - (i < 3 && t->n && t->s[t->n - 1] == ',' ? 1 : 0);
+
+		if (!tok_is(n, names[i]) || (i < 3 && len == t->n) || !hex32(t->s, len, v[i]))
+			return kf_fail(x->p, x->p->lineno, "%s: expected `%s 0xN%s`, not `%.*s %.*s`",
+				       names[i], names[i], i < 3 ? "," : "", SHOW(n), SHOW(t));
+	}
+	return 0;
+}
+
 /* " replay_window N, bitmap-length M" */
 static int line_esn_window(struct xp *x)
 {
@@ -670,7 +698,7 @@ static int sub_line(struct xp *x)
 		       tok_is(&x->t[4], "failed");
 	case SUB_ESN:
 		if (tok_is(t, "seq-hi"))
-			return 1;
+			return line_esn_counters(x) < 0 ? -1 : 1;
 		return tok_is(t, "replay_window") ? (line_esn_window(x) < 0 ? -1 : 1) : 0;
 	case SUB_ESN_BITMAP:
 		for (i = 0; i < x->nt; i++)
@@ -792,6 +820,15 @@ static int finish_checks(struct xp *x)
 	}
 	if (!auth_line && !b->gmac)
 		b->sa.auth = VEC_AUTH_NONE;
+	/* The ESN high half the SA is at: the receive counter's, unless the
+	 * state only ever sent (its receive counter all zero, its send counter
+	 * not): then the send counter's. Without ESN the kernel keeps both 0. */
+	if (b->esn_line && !b->sa.esn && (b->seq_hi || b->oseq_hi))
+		return kf_fail(p, b->esn_line, "seq-hi: a high half (0x%x, oseq-hi 0x%x) without "
+			       "`flag esn` on the replay-window line", b->seq_hi, b->oseq_hi);
+	if (b->sa.esn)
+		b->sa.esn_hi = !b->seq_hi && !b->seq && (b->oseq_hi || b->oseq) ? b->oseq_hi
+										 : b->seq_hi;
 	if ((!b->sa.enc_key.data && kf_bytes_copy(&b->sa.enc_key, "", 0) < 0) ||
 	    (!b->sa.auth_key.data && kf_bytes_copy(&b->sa.auth_key, "", 0) < 0))
 		return kf_nomem(p);
