@@ -208,6 +208,9 @@ class Sa:
         # AH ICV field: GMAC has the 8-byte IV in front of its tag (RFC 4543 s4)
         self.field = 8 + 16 if self.akind == 'gmac' else self.icv
         self.seq = rng.int(1, 0x40000000)
+        # The ESN high half the SA is at (`seq-hi` of its xfrm state): the
+        # epoch its packets are sealed in. 0 unless a capture moves it on.
+        self.hi0 = 0
 
     def next_seq(self):
         self.seq += 1
@@ -302,10 +305,12 @@ def inner_packet(rng, fam, kind):
     return ip_packet(fam, src, dst, proto, seg, ttl=63, ident=rng.int(1, 0xffff))
 
 
-def esp_bytes(sa, rng, seq, payload, nh, seq_hi=0, extra_pad=0, pad_field=None, tail=b''):
-    """The ESP packet (header .. ICV) of sa around payload; returns (bytes,
-    pad length). pad_field overrides the pad length byte; tail makes the
-    payload not a block multiple (see Sa.seal)."""
+def esp_bytes(sa, rng, seq, payload, nh, seq_hi=None, extra_pad=0, pad_field=None, tail=b''):
+    """The ESP packet (header .. ICV) of sa around payload, sealed with ESN
+    high half seq_hi (default: the SA's, hi0); returns (bytes, pad length).
+    pad_field overrides the pad length byte; tail makes the payload not a
+    block multiple (see Sa.seal)."""
+    seq_hi = sa.hi0 if seq_hi is None else seq_hi
     iv = rng.bytes(sa.ivlen)
     padlen = (-(len(payload) + 2)) % sa.block + extra_pad
     trailer = bytes(range(1, padlen + 1)) + bytes([padlen if pad_field is None else pad_field, nh])
@@ -341,10 +346,11 @@ def zero_mutable(m, hl):
         m[7] = 0            # hop limit
 
 
-def ah_frame(sa, rng, seq, nh, body, seq_hi=0, ah_len=None, **kw):
+def ah_frame(sa, rng, seq, nh, body, seq_hi=None, ah_len=None, **kw):
     """The IP packet of sa with AH (next header nh) in front of body.
     ah_len frames the AH header with another length (its length field
     follows it)."""
+    seq_hi = sa.hi0 if seq_hi is None else seq_hi
     n = sa.ah_len() if ah_len is None else ah_len
     ah0 = bytearray(bytes([nh, n // 4 - 2, 0, 0]) + struct.pack('!II', sa.spi, seq) + bytes(n - 12))
     iv = rng.bytes(8) if sa.akind == 'gmac' else b''
@@ -467,10 +473,12 @@ def auth_failed(sa):
     return 'CRYPTO_%s_%s_AUTH_FAILED' % (kind, sa.proto.upper())
 
 
-def esp_good(sa, rng, kind, inner_fam=None, seq=None, seq_hi=0, extra_pad=0):
+def esp_good(sa, rng, kind, inner_fam=None, seq=None, seq_hi=None, extra_pad=0):
     """A good ESP frame of sa: transport (kind = tcp/udp/icmp) or tunnel
     (an IPv(inner_fam) packet carrying kind), sealed with sequence number
-    seq (default: the SA's next) and ESN high half seq_hi."""
+    seq (default: the SA's next) and ESN high half seq_hi (default: the
+    SA's, hi0)."""
+    seq_hi = sa.hi0 if seq_hi is None else seq_hi
     if sa.tunnel():
         ifam = inner_fam or sa.fam
         payload, nh = inner_packet(rng, ifam, kind), NEXT_HDR[ifam]
@@ -504,18 +512,26 @@ def esp_sa_frames(sa, rng, idx):
     out.append(Frame(flip(base.ip, -1, 0x80), auth_failed(sa),
                      'last ICV byte flipped: %s' % sa.label(), sa))
     if sa.esn:
-        f = esp_good(sa, rng, 'tcp', seq=rng.int(1, 0x7fffffff), seq_hi=1)
-        f.note = ('good: %s, ESN high half 1 with the low half below 2^31: the receiver\'s '
-                  'next-epoch try (PROFILE.md item 15)' % sa.label())
+        f = esp_good(sa, rng, 'tcp', seq=rng.int(1, 0x7fffffff), seq_hi=sa.hi0 + 1)
+        f.note = ('good: %s, ESN high half %s with the low half below 2^31: the receiver\'s '
+                  'next-epoch try (PROFILE.md item 15)' % (sa.label(), epoch_word(sa, 1)))
         out.append(f)
-        f = esp_good(sa, rng, 'udp', seq=rng.int(0x80000000, 0xffffffff), seq_hi=1)
-        out.append(Frame(f.ip, auth_failed(sa), 'ESN high half 1 with the low half >= 2^31: no '
-                         'next-epoch try, ICV fails (PROFILE.md item 15): %s' % sa.label(), sa))
+        f = esp_good(sa, rng, 'udp', seq=rng.int(0x80000000, 0xffffffff), seq_hi=sa.hi0 + 1)
+        out.append(Frame(f.ip, auth_failed(sa), 'ESN high half %s with the low half >= 2^31: no '
+                         'next-epoch try, ICV fails (PROFILE.md item 15): %s'
+                         % (epoch_word(sa, 1), sa.label()), sa))
     return out
 
 
-def ah_good(sa, rng, kind, inner_fam=None, seq=None, seq_hi=0, **kw):
+def epoch_word(sa, k):
+    """The ESN high half hi0 + k in comments: `1` for the SAs that start at
+    0 (the words the corpus has always had), else its value."""
+    return '%d' % k if sa.hi0 == 0 else '0x%x (the SA\'s + %d)' % (sa.hi0 + k, k)
+
+
+def ah_good(sa, rng, kind, inner_fam=None, seq=None, seq_hi=None, **kw):
     """A good AH frame of sa, as esp_good; kw goes to the IP header."""
+    seq_hi = sa.hi0 if seq_hi is None else seq_hi
     if sa.tunnel():
         ifam = inner_fam or sa.fam
         body, nh = inner_packet(rng, ifam, kind), NEXT_HDR[ifam]
@@ -548,11 +564,11 @@ def ah_sa_frames(sa, rng, idx):
     at = ip_hl(sa.fam) + 12 + sa.field - 1
     out.append(Frame(flip(base.ip, at, 0x01), auth_failed(sa), 'last ICV byte flipped: %s' % sa.label(), sa))
     if sa.esn:
-        f = ah_good(sa, rng, 'icmp', seq=rng.int(1, 0x7fffffff), seq_hi=1)
+        f = ah_good(sa, rng, 'icmp', seq=rng.int(1, 0x7fffffff), seq_hi=sa.hi0 + 1)
         f.note = ('good: %s, ESN high half 1 with the low half below 2^31: the receiver\'s '
                   'next-epoch try (PROFILE.md item 15)' % sa.label())
         out.append(f)
-        f = ah_good(sa, rng, 'tcp', seq=rng.int(0x80000000, 0xffffffff), seq_hi=1)
+        f = ah_good(sa, rng, 'tcp', seq=rng.int(0x80000000, 0xffffffff), seq_hi=sa.hi0 + 1)
         out.append(Frame(f.ip, auth_failed(sa), 'ESN high half 1 with the low half >= 2^31: no '
                          'next-epoch try, ICV fails (PROFILE.md item 15): %s' % sa.label(), sa))
     return out
@@ -568,9 +584,13 @@ def pick(rng, sas, pred=lambda s: True):
     return rng.choice(c) if c else None
 
 
-def esp_broken(rng, sas, helpers):
+def esp_broken(rng, sas, helpers, opts=()):
     """ESP frames broken in each further way (PROFILE.md items 6, 11, 19,
-    27, P-8), each on an SA of the capture."""
+    27, P-8), each on an SA of the capture. opts: 'nat-t' (an esp_sa key
+    file, which says nothing of UDP encapsulation: no plain ESP of a
+    UDP-encapsulated SA, since what that SA is comes from its frames; an
+    ESP packet one byte short, whose outcome has alternatives), 'epoch'
+    (ESN SAs past their first epoch: a frame sealed with high half 0)."""
     out = []
     esp = [s for s in sas if s.proto == 'esp']
     fams = sorted({s.fam for s in esp})
@@ -618,12 +638,29 @@ def esp_broken(rng, sas, helpers):
         out.append(Frame(esp_frame(sa, e, udp=True), 'CRYPTO_INVALID_PROTOCOL',
                          'UDP-encapsulated ESP (port 4500) of an SA without UDP encapsulation: %s'
                          % sa.label(), sa))
-    sa = pick(rng, esp, lambda s: s.udp)
+    sa = pick(rng, esp, lambda s: s.udp) if 'nat-t' not in opts else None
     if sa:
         f = esp_good(sa, rng, 'tcp')
         e = f.ip[esp_off(sa):]
         out.append(Frame(esp_frame(sa, e, udp=False), 'CRYPTO_INVALID_PROTOCOL',
                          'plain ESP (protocol 50) of a UDP-encapsulated SA: %s' % sa.label(), sa))
+    if 'nat-t' in opts:
+        # One byte short: the ciphertext is off the block and the ICV cannot
+        # hold. CRYPTO_INVALID_PACKET_SYNTAX, or the ICV failure of an
+        # engine that verifies first (PROFILE.md P-8, as validate's class
+        # cases accept it).
+        sa = pick(rng, esp, lambda s: s.udp and s.ekind != 'gcm')
+        f = esp_good(sa, rng, 'udp')
+        e = f.ip[esp_off(sa):][:-1]
+        out.append(Frame(esp_frame(sa, e), 'CRYPTO_INVALID_PACKET_SYNTAX|' + auth_failed(sa),
+                         'UDP-encapsulated ESP one byte short (ciphertext off the %d-byte block, '
+                         'ICV gone): %s' % (sa.block, sa.label()), sa))
+    if 'epoch' in opts:
+        sa = pick(rng, esp, lambda s: s.esn and s.hi0 > 1)
+        f = esp_good(sa, rng, 'tcp', seq_hi=0)
+        out.append(Frame(f.ip, auth_failed(sa), 'sealed with ESN high half 0 where the SA is at '
+                         '0x%x (its xfrm seq-hi): a replayer that offloads 0 takes it, ipoc '
+                         'must not: %s' % (sa.hi0, sa.label()), sa))
     out += cross_protocol(rng, sas, helpers)
     out += no_offload(rng, esp)
     return out
@@ -756,13 +793,16 @@ def ah_broken(rng, sas, helpers):
         f = ah_good(sa, rng, 'tcp')
         ip = bytearray(f.ip)
         ip[ip_hl(fam) + 1] = 255
-        out.append(Frame(bytes(ip), 'CRYPTO_INVALID_PACKET_SYNTAX',
+        # A length that lies: malformed, or the ICV failure of an engine that
+        # checks the ICV over what the length gives (PROFILE.md P-8; the
+        # alternative validate's class cases accept too).
+        out.append(Frame(bytes(ip), 'CRYPTO_INVALID_PACKET_SYNTAX|' + auth_failed(sa),
                          'AH length field 255 (1028 bytes), beyond the packet: %s' % sa.label(), sa))
         sa = pick(rng, sas, lambda s: s.fam == fam)
         f = ah_good(sa, rng, 'udp')
         ip = bytearray(f.ip)
         ip[ip_hl(fam) + 1] = 1
-        out.append(Frame(bytes(ip), 'CRYPTO_INVALID_PACKET_SYNTAX',
+        out.append(Frame(bytes(ip), 'CRYPTO_INVALID_PACKET_SYNTAX|' + auth_failed(sa),
                          'AH length field 1 (12 bytes), too short for the ICV: %s' % sa.label(), sa))
     sa = pick(rng, sas, lambda s: s.fam == 6)
     if sa:
@@ -965,7 +1005,7 @@ def xfrm_block(sa, reqid):
                      % ('0.0.0.0' if sa.fam == 4 else '::'))
     if sa.esn:
         lines += ['\tanti-replay esn context:',
-                  '\t seq-hi 0x0, seq 0x0, oseq-hi 0x0, oseq 0x0',
+                  '\t seq-hi 0x%x, seq 0x0, oseq-hi 0x0, oseq 0x0' % sa.hi0,
                   '\t replay_window 128, bitmap-length 4',
                   '\t 00000000 00000000 00000000 00000000 ']
     else:
@@ -985,9 +1025,11 @@ EVERY = PLAIN + EXTENDED
 class Spec:
     """One capture: its name, SA cells, combinations, link type and file format."""
 
-    def __init__(self, name, proto, cells, encaps, link, fmt, fams=(4, 6), keys='xfrm', what=''):
+    def __init__(self, name, proto, cells, encaps, link, fmt, fams=(4, 6), keys='xfrm', what='',
+                 opts=()):
         self.name, self.proto, self.cells, self.encaps = name, proto, cells, encaps
         self.link, self.fmt, self.fams, self.keys, self.what = link, fmt, fams, keys, what
+        self.opts = opts      # esp_broken's options: 'nat-t', 'epoch'
 
     def file(self):
         return self.name + ('.pcapng' if self.fmt[0] == 'pcapng' else '.pcap')
@@ -1046,6 +1088,17 @@ def specs():
     s.append(Spec('esp-nested', 'nested', None, None, 'ether', N_LE,
                   what='ESP transport over ESP tunnel (NextCryptoDone), with UDP-ESP on either portion '
                   'and ESN'))
+    s.append(Spec('esp-nat-t', 'esp', [('aes-cbc-256', 'hmac-sha256-128', None, 'aes-cbc-256+hmac-sha256-128'),
+                                       ('aes-gcm-128', 'none', 16, 'aes-gcm-128/icv16')],
+                  PLAIN + ((True, False),), 'ether', N_LE, keys='esp_sa', opts=('nat-t',),
+                  what='ESP in UDP port 4500 (NAT-T, RFC 3948) and plain ESP, AES-CBC-256 with '
+                  'HMAC-SHA-256-128 and AES-GCM-128, with a Wireshark esp_sa key file, which does not '
+                  'say which SAs are UDP-encapsulated'))
+    s.append(Spec('esp-esn-epoch', 'esp', [('aes-cbc-128', 'hmac-sha1-96', None, 'aes-cbc-128+hmac-sha1-96'),
+                                           ('null', 'aes-gmac-256', None, 'null+aes-gmac-256')],
+                  EXTENDED[:1] + EXTENDED[2:], 'sll2', N_NS, opts=('epoch',),
+                  what='ESP with ESN past the first 2^32 packets: each SA\'s xfrm state says seq-hi '
+                  '(its ESN high half, not 0), and its frames are sealed in that epoch and the next'))
     return s
 
 
@@ -1112,9 +1165,14 @@ def build(spec):
     if spec.proto == 'nested':
         return build_nested(spec, rng)
     sas = make_sas(spec, rng)
+    if 'epoch' in spec.opts:
+        for sa in sas:
+            if sa.esn:
+                sa.hi0 = rng.int(2, 0xfffffffe)
     helpers = helper_sas(spec, rng, sas)
     per = [(esp_sa_frames if sa.proto == 'esp' else ah_sa_frames)(sa, rng, i) for i, sa in enumerate(sas)]
-    extra = (esp_broken if spec.proto == 'esp' else ah_broken)(rng, sas, helpers)
+    extra = esp_broken(rng, sas, helpers, spec.opts) if spec.proto == 'esp' else \
+        ah_broken(rng, sas, helpers)
     plain = noise(rng, spec.fams, spec.link in ('ether', 'ether-vlan', 'sll', 'sll2'))
     frames = order(rng, per, extra, plain, rng.int(0, len(sas) - 1))
     return frames, sas + helpers

@@ -46,7 +46,9 @@ struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	snprintf(in->path, sizeof(in->path), "%s", path);
-	in->p = pcap_open_offline(path, perr);
+	/* Nanosecond precision: libpcap then scales every file's timestamps to
+	 * ns (tv_usec holds nanoseconds), so none is rounded. */
+	in->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (!in->p) {
 		/* libpcap names the file in some messages, not in others */
 		if (strncmp(perr, path, strlen(path)) == 0)
@@ -152,7 +154,7 @@ static int l3_of(const struct pcap_in *in, const uint8_t *r, uint32_t n, uint32_
 }
 
 enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint32_t *len,
-				 uint64_t *number, uint64_t *ts_usec, char *err, size_t errlen)
+				 uint64_t *number, uint64_t *ts_ns, char *err, size_t errlen)
 {
 	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
 	struct pcap_pkthdr *h;
@@ -170,7 +172,7 @@ enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint
 		return PCAP_IN_ERROR;
 	}
 	*number = ++in->number;
-	*ts_usec = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+	*ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
 	in->rec = r;
 	in->rec_len = h->caplen;
 	if (in->dlt == DLT_EN10MB) {

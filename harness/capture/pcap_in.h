@@ -32,10 +32,12 @@ struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen);
 void pcap_in_close(struct pcap_in *in);
 
 /* The next record as an Ethernet frame (valid until the next call), its
- * 1-based number and capture timestamp. Records whose captured length is
- * shorter than the original (a snap length) are returned as captured. */
+ * 1-based number and capture timestamp in nanoseconds since the epoch (as
+ * the file has it: microsecond captures give multiples of 1000). Records
+ * whose captured length is shorter than the original (a snap length) are
+ * returned as captured. *number and *ts_ns are set for PCAP_IN_SKIP too. */
 enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint32_t *len,
-				 uint64_t *number, uint64_t *ts_usec, char *err, size_t errlen);
+				 uint64_t *number, uint64_t *ts_ns, char *err, size_t errlen);
 
 /* The link type as libpcap names it ("EN10MB", "LINUX_SLL2", ...). */
 const char *pcap_in_linktype(const struct pcap_in *in);

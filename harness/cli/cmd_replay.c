@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_replay.c - `ipoc replay CAPTURE --keys FILE [--engine PATH]
- * [--expect FILE] [--write-failures OUT.pcapng] [--verbose] [--quiet]`.
+ * cmd_replay.c - `ipoc replay CAPTURE [--keys FILE] [--engine PATH]
+ * [--expect FILE | --allow-failures] [--nat-t MODE] [--write-failures
+ * OUT.pcapng] [--reencrypt] [--verbose] [--quiet]`.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,28 +15,37 @@
 
 static void replay_usage(FILE *f)
 {
-	fprintf(f, "usage: ipoc replay CAPTURE --keys FILE [options]\n"
+	fprintf(f, "usage: ipoc replay CAPTURE [--keys FILE] [options]\n"
 		"  --keys FILE            the capture's SAs: a Wireshark esp_sa file or the output\n"
-		"                         of `ip xfrm state` (told apart by content)\n"
+		"                         of `ip xfrm state` (told apart by content); none, or a\n"
+		"                         file without SAs: a capture without IPsec\n"
 		"  --engine PATH          engine to replay through (default: the bundled reference\n"
 		"                         engine); without --expect, a named engine is compared\n"
 		"                         frame by frame with the reference engine\n"
 		"  --in-process, --host-process, --timeout S, --max-faults N\n"
 		"                         where the engine runs, how long a call may take, how\n"
 		"                         many crashes, hangs and exits before it stops\n"
-		"  --expect FILE          per-frame expectations (pcaps/README.md)\n"
-		"  --write-failures OUT   write frames that differ to OUT (pcapng) and the key\n"
-		"                         file beside it as OUT.keys\n"
+		"  --expect FILE          per-frame expectations (pcaps/README.md); without it,\n"
+		"                         every frame an offloaded SA matches must decrypt\n"
+		"  --allow-failures       without --expect: list the frames that do not decrypt\n"
+		"                         (or differ from the reference) instead of failing\n"
+		"  --nat-t MODE           esp_sa SAs seen in UDP port 4500 are offloaded as UDP-ESP\n"
+		"                         `transport` (default) or `tunnel`; `off`: as plain ESP\n"
+		"  --write-failures OUT   write failing frames to OUT (pcapng, with their times\n"
+		"                         and why), the key file as OUT.keys and Wireshark's keys\n"
+		"                         as OUT.esp_sa (OUT without .pcapng)\n"
 		"  --reencrypt            send every frame that decrypted back through the send\n"
 		"                         path (captured IV injected) and expect the captured bytes\n"
-		"  --verbose              a line per frame, not only for those that differ\n"
+		"  --verbose              a line per frame (with the SPI that matched), not only\n"
+		"                         for those that fail\n"
 		"  --quiet                no progress line\n");
 }
 
 struct args {
 	const char *capture, *keys, *expect, *fail_out;
 	struct engine_arg ea;
-	bool verbose, quiet, reencrypt;
+	enum replay_nat_t nat_t;
+	bool verbose, quiet, reencrypt, allow_failures;
 };
 
 static int parse(int argc, char **argv, struct args *a)
@@ -46,6 +56,8 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "write-failures", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' }, { "quiet", no_argument, NULL, 'q' },
 		{ "reencrypt", no_argument, NULL, 'r' },
+		{ "allow-failures", no_argument, NULL, 'a' },
+		{ "nat-t", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -53,8 +65,22 @@ static int parse(int argc, char **argv, struct args *a)
 	memset(a, 0, sizeof(*a));
 	a->ea = (struct engine_arg)ENGINE_ARG_INIT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "k:x:w:vqrh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "k:x:w:vqrhan:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'a': a->allow_failures = true; break;
+		case 'n':
+			if (strcmp(optarg, "transport") == 0)
+				a->nat_t = REPLAY_NAT_T_TRANSPORT;
+			else if (strcmp(optarg, "tunnel") == 0)
+				a->nat_t = REPLAY_NAT_T_TUNNEL;
+			else if (strcmp(optarg, "off") == 0)
+				a->nat_t = REPLAY_NAT_T_OFF;
+			else {
+				fprintf(stderr, "ipoc replay: --nat-t %s: expected transport, tunnel "
+					"or off\n", optarg);
+				return -1;
+			}
+			break;
 		case 'k': a->keys = optarg; break;
 		case 'x': a->expect = optarg; break;
 		case 'w': a->fail_out = optarg; break;
@@ -68,10 +94,14 @@ static int parse(int argc, char **argv, struct args *a)
 				return -1;
 		}
 	}
-	if (optind + 1 != argc || !a->keys) {
-		fprintf(stderr, "ipoc replay: %s\n", !a->keys ? "--keys FILE is required"
-							     : "one CAPTURE is required");
+	if (optind + 1 != argc) {
+		fprintf(stderr, "ipoc replay: one CAPTURE is required\n");
 		replay_usage(stderr);
+		return -1;
+	}
+	if (a->allow_failures && a->expect) {
+		fprintf(stderr, "ipoc replay: --allow-failures is for a replay without --expect "
+			"(the expectations say what may fail)\n");
 		return -1;
 	}
 	a->capture = argv[optind];
@@ -98,10 +128,20 @@ static void summary(const struct replay_stats *st, const struct replay_opts *o)
 	for (unsigned i = 0; i < st->n_algs; i++)
 		fprintf(o->out, "  %-34s %llu\n", st->alg_name[i],
 			(unsigned long long)st->alg_frames[i]);
+	fprintf(o->out, "an offloaded SA matches %llu frames: %llu decrypted, %llu did not%s\n",
+		(unsigned long long)st->matched,
+		(unsigned long long)(st->matched - st->undecrypted),
+		(unsigned long long)st->undecrypted,
+		st->listed ? " (listed: --allow-failures)" : "");
+	if (st->nat_t_inferred)
+		fprintf(o->out, "nat-t: %u esp_sa SA%s offloaded with UDP-ESP %s (seen in UDP port "
+			"4500 in the capture)\n", st->nat_t_inferred,
+			st->nat_t_inferred == 1 ? "" : "s", replay_nat_t_name(o->nat_t));
 	if (o->reencrypt)
-		fprintf(o->out, "re-encrypted: %llu identical, %llu differ, %llu not applicable\n",
+		fprintf(o->out, "re-encrypted: %llu identical, %llu differ, %llu not applicable "
+			"(%llu transport over tunnel)\n",
 			(unsigned long long)st->reenc_same, (unsigned long long)st->reenc_differs,
-			(unsigned long long)st->reenc_na);
+			(unsigned long long)st->reenc_na, (unsigned long long)st->reenc_nested);
 	fprintf(o->out, "%.3f s, %.0f frames/s\n", st->seconds,
 		st->seconds > 0 ? (double)st->frames / st->seconds : 0.0);
 	fprintf(o->out, "replay: %s\n", verdict_summary(&st->v, sum, sizeof(sum)));
@@ -113,10 +153,14 @@ static int run(const struct args *a, struct replay_opts *o)
 	char err[1024];
 	int rc;
 
-	fprintf(o->out, "capture %s, keys %s (%s, %zu SAs), engine %s%s%s%s\n", a->capture,
-		a->keys, keyfile_format_name(o->keys->format), o->keys->n, eh_info(o->eh)->name,
+	fprintf(o->out, "capture %s, keys %s (%s, %zu SAs), engine %s%s%s%s; %s\n", a->capture,
+		a->keys ? a->keys : "none", o->keys->n ? keyfile_format_name(o->keys->format)
+		: "no SA", o->keys->n, eh_info(o->eh)->name,
 		eh_mode(o->eh) == EH_CHILD ? " (engine host process)" : "",
-		o->ref ? ", compared with " : "", o->ref ? eh_info(o->ref)->name : "");
+		o->ref ? ", compared with " : "", o->ref ? eh_info(o->ref)->name : "",
+		o->expect ? "judged by the expectations" : o->allow_failures ? "outcomes listed, "
+		"not judged (--allow-failures)" : o->ref ? "judged by the reference engine"
+		: "every frame an offloaded SA matches must decrypt");
 	rc = replay_run(a->capture, o, &st, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "ipoc replay: %s\n", err);
@@ -146,7 +190,9 @@ int cmd_replay_main(int argc, char **argv)
 
 	if (rc != 0)
 		return rc > 0 ? CLI_OK : CLI_USAGE;
-	if (keyfile_read(a.keys, KEYFILE_AUTO, &keys, err, sizeof(err)) != 0 ||
+	if ((a.keys ? keyfile_read(a.keys, KEYFILE_AUTO, &keys, err, sizeof(err))
+		    : keyfile_parse_buf("(no --keys)", "", 0, KEYFILE_AUTO, &keys, err,
+					sizeof(err))) != 0 ||
 	    (a.expect && exp_read(a.expect, &exp, err, sizeof(err)) != 0)) {
 		fprintf(stderr, "ipoc replay: %s\n", err);
 		keyfile_free(keys);
@@ -168,6 +214,9 @@ int cmd_replay_main(int argc, char **argv)
 	o.keys = keys;
 	o.keys_path = a.keys;
 	o.expect = exp;
+	o.capture_name = a.capture;
+	o.nat_t = a.nat_t;
+	o.allow_failures = a.allow_failures;
 	o.fail_out = a.fail_out;
 	o.verbose = a.verbose;
 	o.reencrypt = a.reencrypt;

@@ -30,6 +30,34 @@ const char *exp_status_name(int value)
 	return value >= 0 && value < 8 ? status_names[value] : value == EXP_PASS ? "pass" : "?";
 }
 
+const char *exp_accept_text(const struct exp_frame *f, char *buf, size_t n)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int v = EXP_PASS; v < 8 && o < n; v++)
+		if (f->accept & EXP_BIT(v))
+			o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? " or " : "",
+					      exp_status_name(v));
+	return buf;
+}
+
+/* One alternative of OUTCOME: `pass`, a CRYPTO_* name, or one without its
+ * `CRYPTO_` prefix. -2 for none. */
+static int outcome_word(const char *w)
+{
+	char full[64];
+
+	if (strcmp(w, "pass") == 0)
+		return EXP_PASS;
+	if (exp_status_value(w) >= 0)
+		return exp_status_value(w);
+	if (strncmp(w, "CRYPTO_", 7) == 0 || strlen(w) > 40)
+		return -2;
+	snprintf(full, sizeof(full), "CRYPTO_%s", w);
+	return exp_status_value(full) >= 0 ? exp_status_value(full) : -2;
+}
+
 struct reader {
 	const char *path;
 	unsigned line;
@@ -109,6 +137,29 @@ static int frame_key(struct reader *r, struct exp_frame *f, char *tok, unsigned 
 	return 0;
 }
 
+/* OUTCOME: [outcome=]A[|B...], each alternative once. */
+static int outcome_list(struct reader *r, struct exp_frame *f, char *tok)
+{
+	char *save = NULL, *w;
+	int v;
+
+	if (strncmp(tok, "outcome=", 8) == 0)
+		tok += 8;
+	if (!*tok || tok[strlen(tok) - 1] == '|' || *tok == '|' || strstr(tok, "||"))
+		return bad(r, "outcome: an empty alternative", tok);
+	f->accept = 0;
+	for (w = strtok_r(tok, "|", &save); w; w = strtok_r(NULL, "|", &save)) {
+		if ((v = outcome_word(w)) == -2)
+			return bad(r, "outcome is neither `pass` nor a CRYPTO_* name", w);
+		if (f->accept & EXP_BIT(v))
+			return bad(r, "outcome listed twice", w);
+		if (!f->accept)
+			f->outcome = v;
+		f->accept |= EXP_BIT(v);
+	}
+	return 0;
+}
+
 static int frame_line(struct reader *r, struct exp_file *e, char *s)
 {
 	char *save = NULL, *tok = strtok_r(s, " \t", &save);
@@ -125,12 +176,10 @@ static int frame_line(struct reader *r, struct exp_file *e, char *s)
 	tok = strtok_r(NULL, " \t", &save);
 	if (!tok)
 		return bad(r, "missing outcome", NULL);
-	if (strcmp(tok, "pass") == 0)
-		f->outcome = EXP_PASS;
-	else if ((f->outcome = exp_status_value(tok)) < 0)
-		return bad(r, "outcome is neither `pass` nor a CRYPTO_* name", tok);
+	if (outcome_list(r, f, tok) != 0)
+		return -1;
 	while ((tok = strtok_r(NULL, " \t", &save))) {
-		if (f->outcome == EXP_PASS)
+		if (f->accept == EXP_BIT(EXP_PASS))
 			return bad(r, "`pass` takes no keys", tok);
 		if (frame_key(r, f, tok, &seen) != 0)
 			return -1;
