@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../keys/esp_sa_write.h"   /* harness/keys: linked into ipoc with it */
+#include "esp_sa_write.h"
 #include "pcapng_out.h"
 #include "vec_sent.h"
 #include "wipe.h"
