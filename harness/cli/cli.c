@@ -13,6 +13,7 @@ static const struct subcommand subcommands[] = {
 	{ "bench", cmd_bench_main, "ESP throughput per algorithm, size and direction, beside raw OpenSSL EVP" },
 	{ "repro", cmd_repro_main, "Replay a reproducer that validate saved, against an engine" },
 	{ "diff", cmd_diff_main, "Two engines side by side: suite verdicts and generated traffic" },
+	{ "report", cmd_report_main, "Merge runs that --json wrote into one report (JSON, JUnit, HTML)" },
 	{ "help", cmd_help_main, "Show this list, or `ipoc help SUBCOMMAND` for one" },
 	{ "version", cmd_version_main, "Print ipoc's version and engine ABI version" },
 };

@@ -9,6 +9,7 @@
  * an error instead of a number, and makes the exit code 1.
  */
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +17,10 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "caps_print.h"
 #include "cli.h"
 #include "engine_arg.h"
 #include "loader.h"
+#include "rpt.h"
 #include "session.h"
 #include "subproc.h"
 
@@ -366,64 +367,60 @@ static void print_text(const struct opts *o, const struct who *le,
 		printf("%zu. %s\n", i + 1, method[i]);
 }
 
-static void json_num(const char *key, double v, bool ok)
+/* A measured number, or null where there is none (a cell that did not
+ * run, a ratio that is not finite). */
+static json_t *num(double v, bool ok)
 {
-	if (ok)
-		printf(",\"%s\":%.6g", key, v);
-	else
-		printf(",\"%s\":null", key);
+	return ok && isfinite(v) ? json_real(v) : json_null();
 }
 
-static void print_json_row(const struct row *w)
+static json_t *opt_str(const char *s)
+{
+	return s ? rpt_json_str(s) : json_null();
+}
+
+static json_t *json_row(const struct row *w)
 {
 	static const char *const st[] = { "ok", "error", "unsupported" };
 	const struct bench_result *r = &w->r;
-	const char *v = verdict(w);
 	bool ok = r->status == BENCH_OK;
 
-	printf("{\"algorithm\":");
-	json_print_str(stdout, w->alg->name);
-	printf(",\"size\":%u,\"ip_bytes\":%u,\"direction\":\"%s\",\"status\":\"%s\"", w->size,
-	       r->ip_bytes, dir_name(w->dir), st[r->status]);
-	json_num("engine_pps", r->engine_pps, ok);
-	json_num("engine_gbps", gbps(r->engine_pps, r->ip_bytes), ok);
-	json_num("raw_pps", r->raw_pps, ok);
-	json_num("raw_gbps", gbps(r->raw_pps, r->ip_bytes), ok);
-	json_num("ratio", r->ratio, ok);
-	json_num("target", w->target ? w->target->min_ratio : 0, w->target != NULL);
-	printf(",\"verdict\":%s%s%s,\"error\":", v ? "\"" : "", v ? v : "null", v ? "\"" : "");
-	if (ok)
-		printf("null");
-	else
-		json_print_str(stdout, r->error);
-	putchar('}');
+	return json_pack("{s:s, s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			 "algorithm", w->alg->name, "size", (json_int_t)w->size,
+			 "ip_bytes", (json_int_t)r->ip_bytes, "direction", dir_name(w->dir),
+			 "status", st[r->status],
+			 "engine_pps", num(r->engine_pps, ok),
+			 "engine_gbps", num(gbps(r->engine_pps, r->ip_bytes), ok),
+			 "raw_pps", num(r->raw_pps, ok),
+			 "raw_gbps", num(gbps(r->raw_pps, r->ip_bytes), ok),
+			 "ratio", num(r->ratio, ok),
+			 "target", num(w->target ? w->target->min_ratio : 0, w->target != NULL),
+			 "verdict", opt_str(verdict(w)),
+			 "error", opt_str(ok ? NULL : r->error));
 }
 
-static void print_json(const struct opts *o, const struct who *le,
+/* The whole report as one JSON object on stdout; false when it could not
+ * be built (out of memory). */
+static bool print_json(const struct opts *o, const struct who *le,
 		       const struct row *rows, size_t n)
 {
-	printf("{\"engine\":{\"name\":");
-	json_print_str(stdout, le->name);
-	printf(",\"version\":");
-	json_print_str(stdout, le->version);
-	printf(",\"path\":");
-	json_print_str(stdout, le->path);
-	printf("},\"baseline\":");
-	json_print_str(stdout, bench_evp_version());
-	printf(",\"seconds\":%g,\"batch\":%d,\"rounds\":%d,\"method\":[", o->seconds, BENCH_BATCH,
-	       BENCH_ROUNDS);
-	for (size_t i = 0; i < N_METHOD; i++) {
-		if (i)
-			putchar(',');
-		json_print_str(stdout, method[i]);
-	}
-	printf("],\"rows\":[");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			putchar(',');
-		print_json_row(&rows[i]);
-	}
-	printf("]}\n");
+	json_t *doc = json_pack("{s:{s:o, s:o, s:o}, s:s, s:f, s:i, s:i, s:[], s:[]}",
+				"engine", "name", rpt_json_str(le->name),
+				"version", rpt_json_str(le->version), "path", rpt_json_str(le->path),
+				"baseline", bench_evp_version(), "seconds", o->seconds,
+				"batch", BENCH_BATCH, "rounds", BENCH_ROUNDS, "method", "rows");
+	json_t *m = json_object_get(doc, "method"), *rw = json_object_get(doc, "rows");
+	bool ok = doc != NULL;
+
+	for (size_t i = 0; ok && i < N_METHOD; i++)
+		ok = json_array_append_new(m, json_string(method[i])) == 0;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = json_array_append_new(rw, json_row(&rows[i])) == 0;
+	ok = ok && json_dumpf(doc, stdout, JSON_COMPACT | JSON_REAL_PRECISION(6)) == 0;
+	json_decref(doc);
+	if (ok)
+		putchar('\n');
+	return ok;
 }
 
 /* ---- main ---- */
@@ -431,9 +428,9 @@ static void print_json(const struct opts *o, const struct who *le,
 static void print_report(const struct opts *o, const struct who *who, const struct row *rows,
 			 size_t n)
 {
-	if (o->json)
-		print_json(o, who, rows, n);
-	else
+	if (o->json && !print_json(o, who, rows, n))
+		fprintf(stderr, "ipoc bench: cannot write the JSON report (out of memory)\n");
+	else if (!o->json)
 		print_text(o, who, rows, n);
 }
 

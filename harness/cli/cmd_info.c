@@ -11,6 +11,7 @@
 #include "caps_print.h"
 #include "cli.h"
 #include "engine_arg.h"
+#include "rpt.h"
 
 static void info_usage(FILE *f)
 {
@@ -19,27 +20,36 @@ static void info_usage(FILE *f)
 		"  --json             one JSON object instead of the table\n");
 }
 
-static void print_head(FILE *f, const struct eh_info *o, bool json)
+static void print_head(FILE *f, const struct eh_info *o)
 {
-	if (json) {
-		fputs("{\"engine\":{\"name\":", f);
-		json_print_str(f, o->name);
-		fputs(",\"version\":", f);
-		json_print_str(f, o->version);
-		fputs(",\"path\":", f);
-		json_print_str(f, o->path);
-		fprintf(f, ",\"abi\":\"%u.%u\",\"host_abi\":\"%d.%d\",\"ops_size\":%u,"
-			"\"test_set_tx_iv\":%s,\"test_set_sequence\":%s},\"current_config\":",
-			o->abi_major, o->abi_minor, IPOC_ENGINE_ABI_MAJOR, IPOC_ENGINE_ABI_MINOR,
-			o->ops_size, o->has_tx_iv ? "true" : "false",
-			o->has_sequence ? "true" : "false");
-		return;
-	}
 	fprintf(f, "engine      %s %s\npath        %s\nABI         %u.%u (host %d.%d), ops "
 		"table %u bytes\ntest hooks  IV injection %s, sequence control %s\n\n", o->name,
 		o->version, o->path, o->abi_major, o->abi_minor, IPOC_ENGINE_ABI_MAJOR,
 		IPOC_ENGINE_ABI_MINOR, o->ops_size, o->has_tx_iv ? "yes" : "no",
 		o->has_sequence ? "yes" : "no");
+}
+
+/* The report as one JSON object: the engine, then current_config named
+ * after the OID it answers. 0, or -1 (out of memory). */
+static int print_json(FILE *f, const struct eh_info *o, const NDIS_OFFLOAD *off)
+{
+	char abi[16], host[16];
+	json_t *doc;
+	int rc;
+
+	snprintf(abi, sizeof(abi), "%u.%u", o->abi_major, o->abi_minor);
+	snprintf(host, sizeof(host), "%d.%d", IPOC_ENGINE_ABI_MAJOR, IPOC_ENGINE_ABI_MINOR);
+	doc = json_pack("{s:{s:o, s:o, s:o, s:s, s:s, s:I, s:b, s:b}, s:o}",
+			"engine", "name", rpt_json_str(o->name), "version",
+			rpt_json_str(o->version), "path", rpt_json_str(o->path),
+			"abi", abi, "host_abi", host, "ops_size", (json_int_t)o->ops_size,
+			"test_set_tx_iv", o->has_tx_iv, "test_set_sequence", o->has_sequence,
+			"current_config", caps_to_json(off));
+	if (!doc)
+		return -1;
+	rc = json_dumpf(doc, f, JSON_COMPACT);
+	json_decref(doc);
+	return rc == 0 && fputc('\n', f) != EOF ? 0 : -1;
 }
 
 int cmd_info_main(int argc, char **argv)
@@ -77,12 +87,13 @@ int cmd_info_main(int argc, char **argv)
 		return rc;
 	rc = engine_caps(eh, &off, NULL, "info");
 	if (rc == CLI_OK) {
-		print_head(stdout, eh_info(eh), json);
-		if (json) {
-			caps_print_json(stdout, &off);
-			fputs("}\n", stdout);
-		} else {
+		if (!json) {
+			print_head(stdout, eh_info(eh));
 			caps_print_text(stdout, &off);
+		} else if (print_json(stdout, eh_info(eh), &off) != 0) {
+			fprintf(stderr, "ipoc info: cannot write the JSON report (out of "
+				"memory)\n");
+			rc = CLI_FAILURES;
 		}
 	}
 	eh_free(eh);

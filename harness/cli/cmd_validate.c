@@ -2,7 +2,8 @@
 /*
  * cmd_validate.c - `ipoc validate [--engine PATH] ...`: the conformance
  * suite against an engine (harness/validate), with a verdict per case, a
- * summary per area, reproducers for what did not pass, and JSON.
+ * summary per area and capability, reproducers for what did not pass, and
+ * the run's report as JSON, JUnit XML and HTML (rpt.h).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -90,8 +91,9 @@ static void validate_usage(FILE *f)
 {
 	fprintf(f, "usage: ipoc validate [--engine PATH] [--in-process|--host-process] [--timeout S]\n"
 		"                     [--max-faults N] [--case GLOB]... [--area NAME]... [--list]\n"
-		"                     [--json FILE] [--repro-dir DIR | --no-repro] [--verbose]\n"
-		"                     [--quiet] [--jobs N] [--shard I/N]\n"
+		"                     [--json FILE] [--junit FILE] [--html FILE]\n"
+		"                     [--repro-dir DIR | --no-repro] [--verbose] [--quiet]\n"
+		"                     [--jobs N] [--shard I/N]\n"
 		ENGINE_ARG_USAGE
 		"  --case GLOB        run the cases whose id matches (fnmatch; repeatable)\n"
 		"  --case FILE        run the case a case file holds (NAME.case, written beside\n"
@@ -99,7 +101,7 @@ static void validate_usage(FILE *f)
 		"  --area NAME        run the cases of an area (repeatable); `timing` runs only\n"
 		"                     when named\n"
 		"  --list             print the cases chosen (id, area, rule, title) and exit\n"
-		"  --json FILE        the whole run as one JSON object\n"
+		RPT_USAGE
 		"  --repro-dir DIR    where reproducers of cases that did not pass go\n"
 		"                     (default ipoc-repro; `ipoc repro FILE` replays one)\n"
 		"  --no-repro         write no reproducer\n"
@@ -127,11 +129,11 @@ int cmd_validate_main(int argc, char **argv)
 		{ "case", required_argument, NULL, 'c' },
 		{ "area", required_argument, NULL, 'a' },
 		{ "list", no_argument, NULL, 'l' },
-		{ "json", required_argument, NULL, 'j' },
+		RPT_OPTIONS,
 		{ "repro-dir", required_argument, NULL, 'r' },
 		{ "no-repro", no_argument, NULL, 'n' },
 		{ "timing-runs", required_argument, NULL, 't' },
-		{ "jobs", required_argument, NULL, 'J' },
+		{ "jobs", required_argument, NULL, 'P' },
 		{ "shard", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -142,7 +144,9 @@ int cmd_validate_main(int argc, char **argv)
 	unsigned n_cases = 0, n_areas = 0, chosen;
 	struct engine_arg ea = ENGINE_ARG_INIT;
 	struct vselect sel = { NULL, NULL };
-	const char *json = NULL, *repro = "ipoc-repro";
+	struct rpt_outputs outs = { NULL, NULL, NULL };
+	struct rpt rep;
+	const char *repro = "ipoc-repro";
 	bool list = false, verbose = false, quiet = false, timing_set = false;
 	unsigned timing = 50000, jobs = 0, shard_i = 0, shard_n = 0;
 	struct vrun r;
@@ -152,7 +156,8 @@ int cmd_validate_main(int argc, char **argv)
 
 	memset(&cf, 0, sizeof(cf));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "c:a:lj:r:nt:J:D:vqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "c:a:lJ:U:W:r:nt:P:D:vqh", opts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'c':
 		case 'a':
@@ -167,7 +172,6 @@ int cmd_validate_main(int argc, char **argv)
 				areas[n_areas++] = optarg;
 			break;
 		case 'l': list = true; break;
-		case 'j': json = optarg; break;
 		case 'r': repro = optarg; break;
 		case 'n': repro = NULL; break;
 		case 't':
@@ -179,7 +183,7 @@ int cmd_validate_main(int argc, char **argv)
 			}
 			timing_set = true;
 			break;
-		case 'J':
+		case 'P':
 			jobs = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || jobs < 1 || jobs > 64) {
 				fprintf(stderr, "ipoc validate: --jobs %s: want 1 to 64\n", optarg);
@@ -202,6 +206,8 @@ int cmd_validate_main(int argc, char **argv)
 		case 'h': validate_usage(stdout); return CLI_OK;
 		case '?': validate_usage(stderr); return CLI_USAGE;
 		default:
+			if (rpt_outputs_take(&outs, c, optarg))
+				break;
 			if (engine_arg_take(&ea, c, optarg, "validate") != 0)
 				return CLI_USAGE;
 		}
@@ -282,12 +288,22 @@ int cmd_validate_main(int argc, char **argv)
 	} else {
 		vrun_cases(&r, stdout, !quiet);
 	}
-	vrun_summary(&r, stdout);
-	if (json && vrun_json(&r, json, err, sizeof(err)) != 0) {
-		fprintf(stderr, "ipoc validate: --json: %s\n", err);
+	if (rpt_init(&rep, "validate") != 0 || vrun_report(&r, &rep) != 0) {
+		fprintf(stderr, "ipoc validate: out of memory\n");
+		rpt_free(&rep);
 		rc = CLI_FAILURES;
 		goto out;
 	}
+	/* Each failure was explained as it came; the summary repeats the first
+	 * few, which a long run has scrolled away. */
+	rpt_summary(&rep, stdout, RPT_SUM_ALL, 5);
+	if (rpt_write_all(&rep, &outs, err, sizeof(err)) != 0) {
+		fprintf(stderr, "ipoc validate: %s\n", err);
+		rpt_free(&rep);
+		rc = CLI_FAILURES;
+		goto out;
+	}
+	rpt_free(&rep);
 	if (verdict_judged(&r.total) == 0) {
 		fprintf(stderr, "ipoc validate: no case was judged (%u unsupported, %u skipped): "
 			"a run that judged nothing is not a pass\n", r.total.n[V_UNSUPPORTED],

@@ -74,27 +74,22 @@ static const struct bit_name offload_flags[] = {
 	{ 0, NULL }
 };
 
-/* Names of the set bits, space (text) or comma-quoted (json) separated;
- * bits without a name are printed as hex. */
-static void bits(FILE *f, uint32_t v, const struct bit_name *t, bool json)
+/* Names of the set bits, space separated; bits without a name as hex. */
+static void bits(FILE *f, uint32_t v, const struct bit_name *t)
 {
 	bool first = true;
 
-	if (json)
-		fputc('[', f);
 	for (; t->name; t++) {
 		if (!(v & t->bit))
 			continue;
-		fprintf(f, json ? "%s\"%s\"" : "%s%s", first ? "" : (json ? "," : " "), t->name);
+		fprintf(f, "%s%s", first ? "" : " ", t->name);
 		first = false;
 		v &= ~t->bit;
 	}
 	if (v)
-		fprintf(f, json ? "%s\"0x%x\"" : "%s0x%x", first ? "" : (json ? "," : " "), v);
-	else if (first && !json)
+		fprintf(f, "%s0x%x", first ? "" : " ", v);
+	else if (first)
 		fputs("-", f);
-	if (json)
-		fputc(']', f);
 }
 
 static const char *yn(unsigned v)
@@ -105,7 +100,7 @@ static const char *yn(unsigned v)
 static void text_v2(FILE *f, const NDIS_IPSEC_OFFLOAD_V2 *v)
 {
 	fputs("IPsecOV2 (NDIS_IPSEC_OFFLOAD_V2)\n  Encapsulation                 ", f);
-	bits(f, v->Encapsulation, encaps, false);
+	bits(f, v->Encapsulation, encaps);
 	fprintf(f, "\n  IPv6Supported                 %s\n", yn(v->IPv6Supported));
 	fprintf(f, "  IPv4Options                   %s\n", yn(v->IPv4Options));
 	fprintf(f, "  IPv6NonIPsecExtensionHeaders  %s\n", yn(v->IPv6NonIPsecExtensionHeaders));
@@ -116,23 +111,23 @@ static void text_v2(FILE *f, const NDIS_IPSEC_OFFLOAD_V2 *v)
 	fprintf(f, "  LsoSupported                  %s\n", yn(v->LsoSupported));
 	fprintf(f, "  ExtendedSequenceNumbers       %s\n", yn(v->ExtendedSequenceNumbers));
 	fputs("  UdpEsp                        ", f);
-	bits(f, v->UdpEsp, udp_bits, false);
+	bits(f, v->UdpEsp, udp_bits);
 	fputs("\n  AuthenticationAlgorithms      ", f);
-	bits(f, v->AuthenticationAlgorithms, auth_bits, false);
+	bits(f, v->AuthenticationAlgorithms, auth_bits);
 	fputs("\n  EncryptionAlgorithms          ", f);
-	bits(f, v->EncryptionAlgorithms, enc_bits, false);
+	bits(f, v->EncryptionAlgorithms, enc_bits);
 	fprintf(f, "\n  SaOffloadCapacity             %u\n", v->SaOffloadCapacity);
 }
 
 static void text_v1(FILE *f, const NDIS_IPSEC_OFFLOAD_V1 *v)
 {
 	fputs("IPsecOV1 (NDIS_IPSEC_OFFLOAD_V1)\n  Encapsulation                 ", f);
-	bits(f, v->Supported.Encapsulation, encaps, false);
+	bits(f, v->Supported.Encapsulation, encaps);
 	fprintf(f, "\n  AhEspCombined                 %s\n", yn(v->Supported.AhEspCombined));
 	fprintf(f, "  TransportTunnelCombined       %s\n", yn(v->Supported.TransportTunnelCombined));
 	fprintf(f, "  IPv4Options                   %s\n", yn(v->Supported.IPv4Options));
 	fputs("  UDP-ESP (Supported.Flags)     ", f);
-	bits(f, v->Supported.Flags, v1_udp_bits, false);
+	bits(f, v->Supported.Flags, v1_udp_bits);
 	fprintf(f, "\n  IPv4AH  Md5 %s  Sha_1 %s  Transport %s  Tunnel %s  Send %s  Receive %s\n",
 		yn(v->IPv4AH.Md5), yn(v->IPv4AH.Sha_1), yn(v->IPv4AH.Transport),
 		yn(v->IPv4AH.Tunnel), yn(v->IPv4AH.Send), yn(v->IPv4AH.Receive));
@@ -148,89 +143,74 @@ void caps_print_text(FILE *f, const NDIS_OFFLOAD *o)
 	text_v2(f, &o->IPsecV2);
 	text_v1(f, &o->IPsecV1);
 	fputs("NDIS_OFFLOAD.Flags               ", f);
-	bits(f, o->Flags, offload_flags, false);
+	bits(f, o->Flags, offload_flags);
 	fputc('\n', f);
 }
 
-static void json_bool(FILE *f, const char *k, unsigned v, bool comma)
+/* Names of the set bits as a JSON array; bits without a name as "0xN". */
+static json_t *bits_json(uint32_t v, const struct bit_name *t)
 {
-	fprintf(f, "\"%s\":%s%s", k, v ? "true" : "false", comma ? "," : "");
-}
+	json_t *a = json_array();
+	char hex[16];
 
-static void json_v2(FILE *f, const NDIS_IPSEC_OFFLOAD_V2 *v)
-{
-	fputs("{\"Encapsulation\":", f);
-	bits(f, v->Encapsulation, encaps, true);
-	fputc(',', f);
-	json_bool(f, "IPv6Supported", v->IPv6Supported, true);
-	json_bool(f, "IPv4Options", v->IPv4Options, true);
-	json_bool(f, "IPv6NonIPsecExtensionHeaders", v->IPv6NonIPsecExtensionHeaders, true);
-	json_bool(f, "Ah", v->Ah, true);
-	json_bool(f, "Esp", v->Esp, true);
-	json_bool(f, "AhEspCombined", v->AhEspCombined, true);
-	json_bool(f, "Transport", v->Transport, true);
-	json_bool(f, "Tunnel", v->Tunnel, true);
-	json_bool(f, "TransportTunnelCombined", v->TransportTunnelCombined, true);
-	json_bool(f, "LsoSupported", v->LsoSupported, true);
-	json_bool(f, "ExtendedSequenceNumbers", v->ExtendedSequenceNumbers, true);
-	fputs("\"UdpEsp\":", f);
-	bits(f, v->UdpEsp, udp_bits, true);
-	fputs(",\"AuthenticationAlgorithms\":", f);
-	bits(f, v->AuthenticationAlgorithms, auth_bits, true);
-	fputs(",\"EncryptionAlgorithms\":", f);
-	bits(f, v->EncryptionAlgorithms, enc_bits, true);
-	fprintf(f, ",\"SaOffloadCapacity\":%u}", v->SaOffloadCapacity);
-}
-
-static void json_v1(FILE *f, const NDIS_IPSEC_OFFLOAD_V1 *v)
-{
-	fputs("{\"Encapsulation\":", f);
-	bits(f, v->Supported.Encapsulation, encaps, true);
-	fputc(',', f);
-	json_bool(f, "AhEspCombined", v->Supported.AhEspCombined, true);
-	json_bool(f, "TransportTunnelCombined", v->Supported.TransportTunnelCombined, true);
-	json_bool(f, "IPv4Options", v->Supported.IPv4Options, true);
-	fputs("\"UdpEsp\":", f);
-	bits(f, v->Supported.Flags, v1_udp_bits, true);
-	fputs(",\"IPv4AH\":{", f);
-	json_bool(f, "Md5", v->IPv4AH.Md5, true);
-	json_bool(f, "Sha_1", v->IPv4AH.Sha_1, true);
-	json_bool(f, "Transport", v->IPv4AH.Transport, true);
-	json_bool(f, "Tunnel", v->IPv4AH.Tunnel, true);
-	json_bool(f, "Send", v->IPv4AH.Send, true);
-	json_bool(f, "Receive", v->IPv4AH.Receive, false);
-	fputs("},\"IPv4ESP\":{", f);
-	json_bool(f, "Des", v->IPv4ESP.Des, true);
-	json_bool(f, "TripleDes", v->IPv4ESP.TripleDes, true);
-	json_bool(f, "NullEsp", v->IPv4ESP.NullEsp, true);
-	json_bool(f, "Transport", v->IPv4ESP.Transport, true);
-	json_bool(f, "Tunnel", v->IPv4ESP.Tunnel, true);
-	json_bool(f, "Send", v->IPv4ESP.Send, true);
-	json_bool(f, "Receive", v->IPv4ESP.Receive, false);
-	fputs("}}", f);
-}
-
-void caps_print_json(FILE *f, const NDIS_OFFLOAD *o)
-{
-	fprintf(f, "{\"Revision\":%u,\"Size\":%u,\"IPsecV2\":", o->Header.Revision, o->Header.Size);
-	json_v2(f, &o->IPsecV2);
-	fputs(",\"IPsecV1\":", f);
-	json_v1(f, &o->IPsecV1);
-	fputs(",\"Flags\":", f);
-	bits(f, o->Flags, offload_flags, true);
-	fputc('}', f);
-}
-
-void json_print_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
+	for (; a && t->name; t++) {
+		if (v & t->bit) {
+			json_array_append_new(a, json_string(t->name));
+			v &= ~t->bit;
+		}
 	}
-	fputc('"', f);
+	if (a && v) {
+		snprintf(hex, sizeof(hex), "0x%x", v);
+		json_array_append_new(a, json_string(hex));
+	}
+	return a;
+}
+
+static json_t *v2_json(const NDIS_IPSEC_OFFLOAD_V2 *v)
+{
+	return json_pack("{s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:o, s:o,"
+			 " s:o, s:I}",
+			 "Encapsulation", bits_json(v->Encapsulation, encaps),
+			 "IPv6Supported", v->IPv6Supported != 0,
+			 "IPv4Options", v->IPv4Options != 0,
+			 "IPv6NonIPsecExtensionHeaders", v->IPv6NonIPsecExtensionHeaders != 0,
+			 "Ah", v->Ah != 0, "Esp", v->Esp != 0, "AhEspCombined", v->AhEspCombined != 0,
+			 "Transport", v->Transport != 0, "Tunnel", v->Tunnel != 0,
+			 "TransportTunnelCombined", v->TransportTunnelCombined != 0,
+			 "LsoSupported", v->LsoSupported != 0,
+			 "ExtendedSequenceNumbers", v->ExtendedSequenceNumbers != 0,
+			 "UdpEsp", bits_json(v->UdpEsp, udp_bits),
+			 "AuthenticationAlgorithms", bits_json(v->AuthenticationAlgorithms, auth_bits),
+			 "EncryptionAlgorithms", bits_json(v->EncryptionAlgorithms, enc_bits),
+			 "SaOffloadCapacity", (json_int_t)v->SaOffloadCapacity);
+}
+
+static json_t *v1_json(const NDIS_IPSEC_OFFLOAD_V1 *v)
+{
+	return json_pack("{s:o, s:b, s:b, s:b, s:o, s:{s:b, s:b, s:b, s:b, s:b, s:b},"
+			 " s:{s:b, s:b, s:b, s:b, s:b, s:b, s:b}}",
+			 "Encapsulation", bits_json(v->Supported.Encapsulation, encaps),
+			 "AhEspCombined", v->Supported.AhEspCombined != 0,
+			 "TransportTunnelCombined", v->Supported.TransportTunnelCombined != 0,
+			 "IPv4Options", v->Supported.IPv4Options != 0,
+			 "UdpEsp", bits_json(v->Supported.Flags, v1_udp_bits),
+			 "IPv4AH", "Md5", v->IPv4AH.Md5 != 0, "Sha_1", v->IPv4AH.Sha_1 != 0,
+			 "Transport", v->IPv4AH.Transport != 0, "Tunnel", v->IPv4AH.Tunnel != 0,
+			 "Send", v->IPv4AH.Send != 0, "Receive", v->IPv4AH.Receive != 0,
+			 "IPv4ESP", "Des", v->IPv4ESP.Des != 0, "TripleDes", v->IPv4ESP.TripleDes != 0,
+			 "NullEsp", v->IPv4ESP.NullEsp != 0, "Transport", v->IPv4ESP.Transport != 0,
+			 "Tunnel", v->IPv4ESP.Tunnel != 0, "Send", v->IPv4ESP.Send != 0,
+			 "Receive", v->IPv4ESP.Receive != 0);
+}
+
+json_t *caps_to_json(const NDIS_OFFLOAD *o)
+{
+	/* json_pack's "o" steals its argument and fails on NULL, so a failed
+	 * allocation anywhere comes back as NULL here. */
+	return json_pack("{s:I, s:I, s:o, s:o, s:o}",
+			 "Revision", (json_int_t)o->Header.Revision,
+			 "Size", (json_int_t)o->Header.Size,
+			 "IPsecV2", v2_json(&o->IPsecV2),
+			 "IPsecV1", v1_json(&o->IPsecV1),
+			 "Flags", bits_json(o->Flags, offload_flags));
 }

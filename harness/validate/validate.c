@@ -9,7 +9,6 @@
  * against the same engine. A crash, hang or exit restarts the engine host
  * before the next case; after --max-faults of them, the rest is skipped.
  */
-#include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "caps_print.h"
 #include "validate.h"
 #include "vrepro.h"
 
@@ -28,7 +26,8 @@ int vrun_init(struct vrun *r)
 		return -1;
 	r->res = calloc(r->n_cases ? r->n_cases : 1, sizeof(*r->res));
 	r->selected = calloc(r->n_cases ? r->n_cases : 1, sizeof(*r->selected));
-	return r->res && r->selected ? 0 : -1;
+	r->secs = calloc(r->n_cases ? r->n_cases : 1, sizeof(*r->secs));
+	return r->res && r->selected && r->secs ? 0 : -1;
 }
 
 void vrun_fini(struct vrun *r)
@@ -36,6 +35,7 @@ void vrun_fini(struct vrun *r)
 	free(r->cases);
 	free(r->res);
 	free(r->selected);
+	free(r->secs);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -91,6 +91,14 @@ static void repro_name(const struct vrun *r, const char *id, char *buf, size_t l
 	snprintf(buf + k, len - (size_t)k, ".repro");
 }
 
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 /* Close what the case left open. */
 static void close_all(struct vctx *x)
 {
@@ -138,8 +146,10 @@ static void run_one(struct vrun *r, unsigned i, FILE *out)
 	struct vctx x;
 	char why[128], err[512];
 	const char *excl = vcase_excluded(c, &r->caps, why, sizeof(why));
+	double start = now();
 
 	memset(res, 0, sizeof(*res));
+	r->secs[i] = 0;
 	if (r->stopped) {
 		res->v = V_SKIPPED;
 		res->not_run = true;
@@ -165,6 +175,7 @@ static void run_one(struct vrun *r, unsigned i, FILE *out)
 	c->body(&x, c);
 	close_all(&x);
 	*res = x.r;
+	r->secs[i] = now() - start;
 	if (res->v != V_PASSED && res->v != V_SKIPPED && r->o.repro_dir) {
 		char path[600];
 
@@ -211,14 +222,6 @@ void vrun_print_case(const struct vrun *r, unsigned i, FILE *out)
 	eh_print_tail(out, "            engine's last output: ", t, 1500);
 }
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 void vrun_cases(struct vrun *r, FILE *out, bool progress)
 {
 	double start = now(), last = start;
@@ -253,88 +256,47 @@ void vrun_cases(struct vrun *r, FILE *out, bool progress)
 	r->seconds = now() - start;
 }
 
-void vrun_summary(const struct vrun *r, FILE *out)
+static const char *mode_name(enum vmode m)
 {
-	const char *areas[32];
-	unsigned n_areas = 0;
-	char sum[256];
-
-	for (unsigned i = 0; i < r->n_cases; i++) {
-		bool seen = false;
-
-		if (!r->selected[i])
-			continue;
-		for (unsigned a = 0; a < n_areas; a++)
-			seen |= strcmp(areas[a], r->cases[i].area) == 0;
-		if (!seen && n_areas < 32)
-			areas[n_areas++] = r->cases[i].area;
-	}
-	for (unsigned a = 0; a < n_areas; a++) {
-		struct verdict_counts c;
-
-		memset(&c, 0, sizeof(c));
-		for (unsigned i = 0; i < r->n_cases; i++)
-			if (r->selected[i] && strcmp(r->cases[i].area, areas[a]) == 0)
-				c.n[r->res[i].v]++;
-		fprintf(out, "  %-9s %s\n", areas[a], verdict_summary(&c, sum, sizeof(sum)));
-	}
-	fprintf(out, "%.1f s, engine %s%s\n", r->seconds, eh_info(r->eh)->name,
-		eh_mode(r->eh) == EH_CHILD ? " in the engine host process" : " in this process");
-	fprintf(out, "validate: %s\n", verdict_summary(&r->total, sum, sizeof(sum)));
+	return m == VM_TRANSPORT ? "transport" : m == VM_TUNNEL ? "tunnel" : "tot";
 }
 
-int vrun_json(const struct vrun *r, const char *path, char *err, size_t errlen)
+static const char *encap_name(enum vudp u)
 {
-	FILE *f = fopen(path, "w");
-	const struct eh_info *in = eh_info(r->eh);
-	bool first = true;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+	switch (u) {
+	case VU_TRANSPORT: return "udp-transport";
+	case VU_TUNNEL: return "udp-tunnel";
+	case VU_TOT_OUTER: return "udp-tot-outer";
+	case VU_TOT_INNER: return "udp-tot-inner";
+	default: return "none";
 	}
-	fputs("{\"engine\":{\"name\":", f);
-	json_print_str(f, in->name);
-	fputs(",\"version\":", f);
-	json_print_str(f, in->version);
-	fputs(",\"path\":", f);
-	json_print_str(f, in->path);
-	fprintf(f, ",\"host_process\":%s,\"test_set_tx_iv\":%s},\"current_config\":",
-		eh_mode(r->eh) == EH_CHILD ? "true" : "false", in->has_tx_iv ? "true" : "false");
-	caps_print_json(f, &r->caps);
-	fputs(",\"cases\":[", f);
+}
+
+int vrun_report(const struct vrun *r, struct rpt *out)
+{
+	if (rpt_set_engine(out, r->eh) != 0 || rpt_set_caps(out, &r->caps) != 0)
+		return -1;
+	out->seconds = r->seconds;
+	out->stopped = r->stopped;
 	for (unsigned i = 0; i < r->n_cases; i++) {
 		const struct vcase *c = &r->cases[i];
 		const struct vresult *res = &r->res[i];
+		/* A case that names an algorithm configuration sits in one cell
+		 * of the capability matrix: the configuration of its level-0 SA
+		 * (the tunnel SA of transport over tunnel), its mode, its outer
+		 * family and its UDP-ESP encapsulation. */
+		bool cell = c->p.alg != NULL;
+		const char *fam = c->p.family == 4 ? "ipv4" : c->p.family == 6 ? "ipv6" : "";
+		struct rpt_result x = {
+			.id = c->id, .group = c->area, .title = c->title, .rule = c->rule,
+			.v = res->v, .why = res->why, .allowed_by = res->allowed,
+			.reproducer = res->repro, .seconds = r->secs[i],
+			.alg = cell ? c->p.alg->name : "", .mode = cell ? mode_name(c->p.mode) : "",
+			.family = cell ? fam : "", .encap = cell ? encap_name(c->p.udp) : "",
+		};
 
-		if (!r->selected[i])
-			continue;
-		fputs(first ? "\n{\"id\":" : ",\n{\"id\":", f);
-		first = false;
-		json_print_str(f, c->id);
-		fputs(",\"area\":", f);
-		json_print_str(f, c->area);
-		fputs(",\"rule\":", f);
-		json_print_str(f, c->rule);
-		fputs(",\"title\":", f);
-		json_print_str(f, c->title);
-		fputs(",\"verdict\":", f);
-		json_print_str(f, verdict_name(res->v));
-		fputs(",\"why\":", f);
-		json_print_str(f, res->why);
-		fputs(",\"allowed_by\":", f);
-		json_print_str(f, res->allowed);
-		fputs(",\"reproducer\":", f);
-		json_print_str(f, res->repro);
-		fputc('}', f);
-	}
-	fputs("],\"summary\":{", f);
-	for (int v = 0; v < V_COUNT; v++)
-		fprintf(f, "%s\"%s\":%u", v ? "," : "", verdict_name((enum verdict)v), r->total.n[v]);
-	fprintf(f, "},\"seconds\":%.3f,\"stopped\":%s}\n", r->seconds, r->stopped ? "true" : "false");
-	if (fclose(f) != 0) {
-		snprintf(err, errlen, "%s: cannot write", path);
-		return -1;
+		if (r->selected[i] && rpt_add(out, &x) != 0)
+			return -1;
 	}
 	return 0;
 }

@@ -3,8 +3,8 @@
  * validate.h - running the conformance suite against an engine: select
  * cases, read the capability report up front, run each case in its own
  * instances, turn faults into verdicts (a fresh engine host follows), save
- * a reproducer for every case that did not pass, and report per case, per
- * area and in all, as text and as JSON.
+ * a reproducer for every case that did not pass, and report per case as
+ * text, and as a run's report (rpt.h) per area, per capability and in all.
  */
 #ifndef IPOC_VALIDATE_H
 #define IPOC_VALIDATE_H
@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "host.h"
+#include "rpt.h"
 #include "vcase.h"
 #include "vctx.h"
 #include "verdict.h"
@@ -30,6 +31,7 @@ struct vrun {
 	unsigned n_cases;
 	struct vresult *res;        /* per case, for the selected ones */
 	bool *selected;
+	double *secs;               /* per case: wall time */
 	struct verdict_counts total;
 	double seconds;
 	bool stopped;               /* --max-faults reached */
@@ -71,10 +73,11 @@ typedef int (*vload_fn)(void *ctx, struct eh **eh);
 int vrun_cases_jobs(struct vrun *r, unsigned jobs, vload_fn load, void *ctx, FILE *out,
 		    bool progress);
 
-/* The closing report: per area, then `validate: ...`. */
-void vrun_summary(const struct vrun *r, FILE *out);
-
-/* The whole run as one JSON object. 0, or -1 with err. */
-int vrun_json(const struct vrun *r, const char *path, char *err, size_t errlen);
+/* The run's report: the engine, its capability report, every selected
+ * case as a result (group: its area; matrix coordinates where the case
+ * names an algorithm configuration), into out (rpt_init'd, tool
+ * "validate"). 0, or -1 (out of memory). Its summary (rpt_summary) is the
+ * closing report: per area, per capability, then `validate: ...`. */
+int vrun_report(const struct vrun *r, struct rpt *out);
 
 #endif /* IPOC_VALIDATE_H */

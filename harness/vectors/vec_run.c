@@ -588,9 +588,95 @@ out:
 	return v;
 }
 
-static void report(struct run *r, const char *dir, unsigned k, enum verdict v,
-		   struct vrun_stats *st)
+/* ---- results for the run's report ---- */
+
+/* The algorithm configuration of sa as the conformance suite names its
+ * configurations ("esp.aes-cbc-128+hmac-sha1-96", "esp.aes-gcm-128.icv16",
+ * "ah.hmac-sha1-96", "esp+ah.3des-cbc+aes-gmac-128"), into buf. */
+static const char *alg_name(const struct vec_sa *sa, char *buf, size_t len)
 {
+	const struct vec_esp *e = &sa->esp;
+	int k = snprintf(buf, len, "%s", e->present && sa->ah.present ? "esp+ah." : e->present
+			 ? "esp." : sa->ah.present ? "ah." : "");
+
+	if (e->present && k > 0 && (size_t)k < len) {
+		k += snprintf(buf + k, len - (size_t)k, "%s", vec_enc_name(e->enc));
+		if (gcm(e->enc) && k > 0 && (size_t)k < len)
+			k += snprintf(buf + k, len - (size_t)k, ".icv%u", e->icv_len);
+		else if (auth_bit(e->auth) && k > 0 && (size_t)k < len)
+			k += snprintf(buf + k, len - (size_t)k, "+%s", vec_auth_name(e->auth));
+	}
+	if (sa->ah.present && k > 0 && (size_t)k < len)
+		snprintf(buf + k, len - (size_t)k, "%s%s", e->present ? "+" : "",
+			 vec_auth_name(sa->ah.auth));
+	return buf;
+}
+
+static const char *mode_coord(enum vec_mode m)
+{
+	return m == VEC_MODE_TRANSPORT ? "transport" : m == VEC_MODE_TUNNEL ? "tunnel"
+	       : m == VEC_MODE_TRANSPORT_OVER_TUNNEL ? "tot" : "";
+}
+
+static const char *encap_coord(enum vec_udp u)
+{
+	switch (u) {
+	case VEC_UDP_NONE: return "none";
+	case VEC_UDP_TRANSPORT: return "udp-transport";
+	case VEC_UDP_TUNNEL: return "udp-tunnel";
+	case VEC_UDP_TRANSPORT_OVER_UDP_TUNNEL: return "udp-tot-outer";
+	case VEC_UDP_UDP_TRANSPORT_OVER_TUNNEL: return "udp-tot-inner";
+	default: return "";
+	}
+}
+
+static const char *const shape_names[4] = { "one MDL", "split after the IP header",
+					    "3 random MDLs", "1-byte MDLs" };
+
+static void add_result(struct run *r, const char *file, const char *dir, unsigned k,
+		       enum verdict v, double secs, struct vrun_stats *st)
+{
+	const struct vec_case *c = r->c;
+	char id[VEC_ID_MAX + 600], title[160], alg[96];
+	struct rpt_result x;
+
+	if (!r->o->rpt)
+		return;
+	if (v == V_UNSUPPORTED) {
+		snprintf(id, sizeof(id), "%.500s:%s/unsupported", file, c->id);
+		snprintf(title, sizeof(title), "case %s (line %u)", c->id, c->line);
+	} else {
+		snprintf(id, sizeof(id), "%.500s:%s/%s/shape%u", file, c->id, dir, k);
+		snprintf(title, sizeof(title), "case %s (line %u): %s in shape %u (%s)", c->id,
+			 c->line, strcmp(dir, "send") == 0 ? "plain sent, wire expected"
+			 : "wire received, plain and the outcome expected", k, shape_names[k & 3]);
+	}
+	x = (struct rpt_result){
+		.id = id, .group = file, .title = title, .rule = c->source, .v = v,
+		.why = v == V_PASSED ? "" : r->why, .seconds = secs,
+		.alg = alg_name(c->mode == VEC_MODE_TRANSPORT_OVER_TUNNEL ? &c->tun : &c->sa, alg,
+				sizeof(alg)),
+		.mode = mode_coord(c->mode),
+		.family = c->family == VEC_FAMILY_IPV4 ? "ipv4" : c->family == VEC_FAMILY_IPV6
+			  ? "ipv6" : "",
+		.encap = encap_coord(c->udp),
+	};
+	if (rpt_add(r->o->rpt, &x) != 0)
+		st->rpt_failed = true;
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void report(struct run *r, const char *file, const char *dir, unsigned k,
+		   enum verdict v, double start, struct vrun_stats *st)
+{
+	add_result(r, file, dir, k, v, now() - start, st);
 	st->v.n[v]++;
 	if (v != V_PASSED || r->o->verbose)
 		fprintf(r->o->out, "%-11s %s (line %u) %s shape %u%s%s\n",
@@ -622,23 +708,26 @@ int vrun_file(const struct vec_file *f, const struct vrun_opts *o, struct vrun_s
 		const char *why = case_unsupported(&o->caps->IPsecV2, r.c);
 
 		for (unsigned k = 0; k < shapes && !st->dead; k++) {
+			double start = now();
+
 			if (why) {
 				snprintf(r.why, sizeof(r.why), "engine does not claim %s", why);
-				report(&r, "-", k, V_UNSUPPORTED, st);
+				report(&r, f->name, "-", k, V_UNSUPPORTED, start, st);
 				break;
 			}
 			r.why[0] = '\0';
 			if (r.c->direction & VEC_DIR_SEND) {
 				enum verdict v = run_send(&r, k);
 
-				report(&r, "send", k, v, st);
+				report(&r, f->name, "send", k, v, start, st);
 				repro(&r, "send", k, v);
 			}
 			r.why[0] = '\0';
+			start = now();
 			if (!st->dead && (r.c->direction & VEC_DIR_RECEIVE)) {
 				enum verdict v = run_recv(&r, k);
 
-				report(&r, "receive", k, v, st);
+				report(&r, f->name, "receive", k, v, start, st);
 				repro(&r, "receive", k, v);
 			}
 		}

@@ -19,6 +19,11 @@
  * crashes, hangs or exits gives that case its verdict, and the next case
  * runs in a fresh engine host. [prim] blocks are primitives of a crypto
  * layer and are not reachable through the ABI: they are counted as such.
+ *
+ * With a report (vrun_opts.rpt), every case x direction x shape becomes a
+ * result: id "FILE:CASE/send/shapeK" (a case the engine does not claim:
+ * one result "FILE:CASE/unsupported"), group the file, rule the case's
+ * provenance, and its cell of the capability matrix.
  */
 #ifndef IPOC_VEC_RUN_H
 #define IPOC_VEC_RUN_H
@@ -27,6 +32,7 @@
 #include <stdio.h>
 
 #include "host.h"
+#include "rpt.h"
 #include "vec_sent.h"
 #include "vectors.h"
 #include "verdict.h"
@@ -66,6 +72,7 @@ struct vrun_opts {
 	vec_repro_fn repro;     /* NULL, or called for each case x direction x shape
 	                           that did not pass (ipoc vectors --repro-dir) */
 	void *repro_arg;
+	struct rpt *rpt;        /* NULL, or where every result goes */
 };
 
 struct vrun_stats {
@@ -74,6 +81,7 @@ struct vrun_stats {
 	bool dead;              /* the engine host could not be restarted, or faulted
 	                           max_faults times: the run stopped */
 	unsigned faults;        /* crashes, hangs and exits so far */
+	bool rpt_failed;        /* a result could not be added to o->rpt (out of memory) */
 };
 
 /* Run every case of f. Returns 0 when none failed, crashed, hung or exited. */

@@ -164,7 +164,7 @@ def main():
                 ck.check(f"repro {c['id']}: exit {want} (requests replayed"
                          f"{'' if want == 0 else ', the same fault'})", rc2 == want,
                          f"exit {rc2}; {out2[-400:]} {err2[-300:]}")
-        areas = sorted({c["area"] for c in bad})
+        areas = sorted({c["group"] for c in bad})
         summary.append(f"validate {len(bad)} not passed ({', '.join(areas)}; "
                        f"first {bad[0]['id'] if bad else '-'})")
 

@@ -63,10 +63,10 @@ check("reference: sa-018 the only skip", by_v.get("skipped", []) == ["sa-018"],
 check("reference: nothing unsupported (it claims all it is judged on)",
       "unsupported" not in by_v, by_v.get("unsupported", [])[:5])
 check("reference: the run did not stop", not doc["stopped"])
-seen = {c["area"] for c in cases}
+seen = {c["group"] for c in cases}
 check("reference: every area judged", seen == set(AREAS), sorted(seen))
 for a in AREAS:
-    n = sum(1 for c in cases if c["area"] == a and c["verdict"] == "passed")
+    n = sum(1 for c in cases if c["group"] == a and c["verdict"] == "passed")
     check(f"reference: area {a} has passes", n > 0, n)
 check("reference: no reproducer for a passed case",
       all(c["reproducer"] == "" for c in cases if c["verdict"] == "passed"))
@@ -101,7 +101,7 @@ rc, out, err = ipoc("validate", "--engine", REF, *MODE, "--case", "sa-00[23]", "
 check("--case glob: exit 0, two cases", rc == 0 and "validate: 2 passed, 0 failed" in out,
       out[-300:])
 rc, out, err = ipoc("validate", "--engine", REF, *MODE, "--area", "esn", "--quiet")
-n_esn = sum(1 for c in cases if c["area"] == "esn")
+n_esn = sum(1 for c in cases if c["group"] == "esn")
 check("--area: that area only", rc == 0 and f"validate: {n_esn} passed, 0 failed" in out,
       out[-300:])
 for args in (["--case", "no-such-case"], ["--area", "nosuch"]):
