@@ -156,6 +156,16 @@ int rpt_set_engine(struct rpt *r, const struct eh *eh)
 	return 0;
 }
 
+int rpt_set_engine_names(struct rpt *r, const char *name, const char *version, const char *path,
+			 const char *abi)
+{
+	if ((name && set_str(&r->engine.name, name)) ||
+	    (version && set_str(&r->engine.version, version)) ||
+	    (path && set_str(&r->engine.path, path)) || (abi && set_str(&r->engine.abi, abi)))
+		return -1;
+	return 0;
+}
+
 int rpt_set_caps(struct rpt *r, const NDIS_OFFLOAD *caps)
 {
 	json_t *j = caps_to_json(caps);

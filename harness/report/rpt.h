@@ -110,6 +110,9 @@ void rpt_free(struct rpt *r);
 
 /* The engine's identity from its host session. */
 int rpt_set_engine(struct rpt *r, const struct eh *eh);
+/* Or from strings (cleaned as every string is; NULL leaves a field). */
+int rpt_set_engine_names(struct rpt *r, const char *name, const char *version, const char *path,
+			 const char *abi);
 /* The capability report (converted with caps_to_json). */
 int rpt_set_caps(struct rpt *r, const NDIS_OFFLOAD *caps);
 int rpt_set_seed(struct rpt *r, uint64_t seed);

@@ -59,12 +59,15 @@ json_t *rpt_to_json(const struct rpt *r)
 	json_t *doc, *ga, *ca;
 
 	rpt_counts_all(r, &c);
-	doc = json_pack("{s:s, s:i, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:b, s:b, s:b}, s:O, s:f,"
+	/* The engine's strings through rpt_json_str: a caller may have set
+	 * them directly, with the engine's own bytes. */
+	doc = json_pack("{s:s, s:i, s:s, s:o, s:{s:o, s:o, s:o, s:o, s:b, s:b, s:b}, s:O, s:f,"
 			" s:b}",
 			"format", RPT_FORMAT, "format_version", RPT_FORMAT_VERSION,
-			"ipoc_version", IPOC_VERSION, "tool", r->tool,
-			"engine", "name", r->engine.name, "version", r->engine.version,
-			"path", r->engine.path, "abi", r->engine.abi,
+			"ipoc_version", IPOC_VERSION, "tool", rpt_json_str(r->tool),
+			"engine", "name", rpt_json_str(r->engine.name),
+			"version", rpt_json_str(r->engine.version),
+			"path", rpt_json_str(r->engine.path), "abi", rpt_json_str(r->engine.abi),
 			"host_process", r->engine.host_process,
 			"test_set_tx_iv", r->engine.test_set_tx_iv,
 			"test_set_sequence", r->engine.test_set_sequence,
