@@ -98,7 +98,8 @@ struct rpt_outputs {
 	{ "junit", required_argument, NULL, 'U' }, \
 	{ "html", required_argument, NULL, 'W' }
 #define RPT_USAGE \
-	"  --json FILE        the run as one JSON document (harness/report/ipoc-report.schema.json)\n" \
+	"  --json FILE        the run as one JSON document (its schema:\n" \
+	"                     harness/report/ipoc-report.schema.json)\n" \
 	"  --junit FILE       the run as JUnit XML, for CI test reporters\n" \
 	"  --html FILE        the run as one self-contained HTML page\n"
 /* Take option c ('J', 'U' or 'W'); false when c is none of them. */

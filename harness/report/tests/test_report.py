@@ -26,6 +26,7 @@ import html.parser
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -440,5 +441,9 @@ try:
 except (OSError, ValueError) as e:
     check("odd run: files readable", False, e)
 
+if not failed:
+    shutil.rmtree(tmp, ignore_errors=True)
+else:
+    print(f"(the runs are kept in {tmp})")
 print(f"report: {passed} passed, {failed} failed")
 sys.exit(1 if failed or not passed else 0)
