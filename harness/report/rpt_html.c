@@ -140,6 +140,21 @@ static int cmp_dim(int dim, const char *a, const char *b)
 	return ra != rb ? (ra > rb) - (ra < rb) : strcmp(a, b);
 }
 
+/* Rows: ESP configurations, then AH, then bundles, each by name. */
+static int alg_rank(const char *a)
+{
+	return strncmp(a, "esp.", 4) == 0 ? 0 : strncmp(a, "ah.", 3) == 0 ? 1
+	       : strncmp(a, "esp+ah.", 7) == 0 ? 2 : 3;
+}
+
+static int alg_cmp(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+	int ra = alg_rank(a), rb = alg_rank(b);
+
+	return ra != rb ? (ra > rb) - (ra < rb) : strcmp(a, b);
+}
+
 /* A column: mode, family, encapsulation. */
 struct col {
 	const char *mode, *family, *encap;
@@ -229,6 +244,7 @@ static void matrix(FILE *f, const struct rpt *r)
 		goto out;
 	}
 	qsort(cols, n_cols, sizeof(*cols), col_cmp);
+	qsort(algs, n_algs, sizeof(*algs), alg_cmp);
 	fputs("<p class=\"legend\">Each cell: the worst verdict of the results at those "
 	      "coordinates, and passed / judged. ", f);
 	for (int v = 0; v < V_COUNT; v++)
