@@ -21,7 +21,8 @@ static void diff_usage(FILE *f)
 {
 	fprintf(f, "usage: ipoc diff --engine A [--engine B] [--seed N] [--count N] [--lengths]\n"
 		"                 [--item N] [--no-suite] [--no-traffic] [--in-process|--host-process]\n"
-		"                 [--timeout S] [--verbose] [--quiet]\n"
+		"                 [--timeout S] [--verbose] [--quiet] [--json FILE] [--junit FILE]\n"
+		"                 [--html FILE]\n"
 		"  --engine PATH      an engine to compare (twice; one not named is the bundled\n"
 		"                     reference engine)\n"
 		"  --in-process, --host-process, --timeout S\n"
@@ -36,6 +37,7 @@ static void diff_usage(FILE *f)
 		"  --no-traffic       skip the generated traffic\n"
 		"  --verbose          a line per item\n"
 		"  --quiet            no progress line\n"
+		RPT_USAGE
 		"Exit 0 when the engines agree everywhere, 1 when they diverge.\n");
 }
 
@@ -152,9 +154,13 @@ int cmd_diff_main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		RPT_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct engine_arg ea = ENGINE_ARG_INIT;
+	struct rpt_outputs outs = { NULL, NULL, NULL };
+	struct rpt rep;
+	char err[512];
 	struct dopts o = { 1, 2000, false, -1, false };
 	const char *paths[2] = { NULL, NULL };
 	unsigned n_paths = 0, s_compared = 0, s_left = 0;
@@ -171,7 +177,7 @@ int cmd_diff_main(int argc, char **argv)
 	memset(&suite_res, 0, sizeof(suite_res));
 	memset(&traffic_res, 0, sizeof(traffic_res));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "s:n:Li:SXvqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "s:n:Li:SXvqhJ:U:W:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if (n_paths == 2) {
@@ -202,6 +208,8 @@ int cmd_diff_main(int argc, char **argv)
 		case 'h': diff_usage(stdout); return CLI_OK;
 		case '?': diff_usage(stderr); return CLI_USAGE;
 		default:
+			if (rpt_outputs_take(&outs, c, optarg))
+				break;
 			if (engine_arg_take(&ea, c, optarg, "diff") != 0)
 				return CLI_USAGE;
 		}
@@ -258,6 +266,20 @@ int cmd_diff_main(int argc, char **argv)
 		       traffic_res.n_sigs, traffic_res.n_sigs == 1 ? "" : "s", traffic_res.faults);
 		dresult_print(&traffic_res, stdout);
 	}
+	if (rpt_init(&rep, "diff") != 0 || rpt_set_engine(&rep, a.eh) != 0 ||
+	    rpt_set_caps(&rep, &a.caps) != 0 || (traffic && rpt_set_seed(&rep, o.seed) != 0) ||
+	    (suite && dresult_to_rpt(&suite_res, &rep, "suite", "the conformance suite's verdicts "
+				     "against the other engine's", s_compared) != 0) ||
+	    (traffic && dresult_to_rpt(&traffic_res, &rep, "traffic", "generated traffic against "
+				       "the other engine", traffic_res.compared) != 0) ||
+	    rpt_write_all(&rep, &outs, err, sizeof(err)) != 0) {
+		fprintf(stderr, "ipoc diff: %s\n", outs.json || outs.junit || outs.html ? err
+			: "out of memory");
+		rpt_free(&rep);
+		rc = CLI_FAILURES;
+		goto out;
+	}
+	rpt_free(&rep);
 	if (s_compared + traffic_res.compared == 0) {
 		fprintf(stderr, "ipoc diff: nothing was compared: the engines claim nothing in "
 			"common\n");

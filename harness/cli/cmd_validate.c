@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "diff.h"
 #include "engine_arg.h"
 #include "validate.h"
 #include "vrepro.h"
@@ -111,9 +112,35 @@ static void validate_usage(FILE *f)
 		"                     results and their order are those of one\n"
 		"  --shard I/N        run shard I of N (1 <= I <= N): a stable slice of the cases,\n"
 		"                     for CI jobs whose --json reports `ipoc report merge` joins\n"
+		"  --no-diff          skip the comparison with the reference engine on generated\n"
+		"                     traffic (`--area diff`: only it), which a run of the whole\n"
+		"                     suite ends with\n"
 		"  --verbose          a line for every case, not only for those that did not pass\n"
 		"  --quiet            no progress line\n"
-		"areas: caps sa send receive class udp esn lso v1 shapes own timing\n");
+		"areas: caps sa send receive class udp esn lso v1 shapes own timing diff\n");
+}
+
+#define DIFF_WHAT "generated traffic against the reference engine (ipoc diff, seed 1, " \
+	"1000 items, the faults whose outcome the docs decide)"
+
+/* The engine side by side with the reference engine on generated traffic
+ * (harness/diff): what diverges fails the run. Prints a line, and the
+ * signatures. 0, or -1 when it could not run. */
+static int compare_with_reference(struct vrun *r, struct dresult *d, bool progress)
+{
+	struct dopts o = { 1, 1000, false, -1, false };
+	struct dside a = { r->eh, r->caps, "engine" }, b;
+
+	memset(&b, 0, sizeof(b));
+	b.eh = r->ref;
+	b.label = "reference";
+	if (engine_caps(r->ref, &b.caps, NULL, "validate") != CLI_OK ||
+	    diff_traffic(&a, &b, r->ref, &o, d, stdout, progress) != 0)
+		return -1;
+	printf("diff: %u generated items compared with the reference engine, %u divergent in "
+	       "%u signature%s\n", d->compared, d->divergent, d->n_sigs, d->n_sigs == 1 ? "" : "s");
+	dresult_print(d, stdout);
+	return 0;
 }
 
 /* A job's own engine host (vrun_cases_jobs). */
@@ -137,6 +164,7 @@ int cmd_validate_main(int argc, char **argv)
 		{ "shard", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-diff", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -147,7 +175,9 @@ int cmd_validate_main(int argc, char **argv)
 	struct rpt_outputs outs = { NULL, NULL, NULL };
 	struct rpt rep;
 	const char *repro = "ipoc-repro";
-	bool list = false, verbose = false, quiet = false, timing_set = false;
+	bool list = false, verbose = false, quiet = false, timing_set = false, no_diff = false;
+	bool diff_asked = false, want_diff;
+	struct dresult dres;
 	unsigned timing = 50000, jobs = 0, shard_i = 0, shard_n = 0;
 	struct vrun r;
 	char err[512], *end;
@@ -156,7 +186,7 @@ int cmd_validate_main(int argc, char **argv)
 
 	memset(&cf, 0, sizeof(cf));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "c:a:lJ:U:W:r:nt:P:D:vqh", opts,
+	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "c:a:lJ:U:W:r:nt:P:D:Nvqh", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -201,6 +231,7 @@ int cmd_validate_main(int argc, char **argv)
 			}
 			break;
 		}
+		case 'N': no_diff = true; break;
 		case 'v': verbose = true; break;
 		case 'q': quiet = true; break;
 		case 'h': validate_usage(stdout); return CLI_OK;
@@ -227,12 +258,33 @@ int cmd_validate_main(int argc, char **argv)
 		vrun_fini(&r);
 		return CLI_USAGE;
 	}
+	/* `--area diff` is the comparison with the reference, not a table. */
+	for (unsigned i = 0; i < n_areas; i++)
+		if (strcmp(areas[i], "diff") == 0) {
+			diff_asked = true;
+			memmove(&areas[i], &areas[i + 1], (n_areas - i) * sizeof(areas[0]));
+			n_areas--;
+			i--;
+		}
+	if (diff_asked && no_diff) {
+		fprintf(stderr, "ipoc validate: --area diff and --no-diff\n");
+		vrun_fini(&r);
+		return CLI_USAGE;
+	}
+	/* By default the whole suite ends with it (in shard 1 of a sharded
+	 * run, so that a merge has it once). */
+	want_diff = diff_asked || (!no_diff && !n_cases && !n_areas && !cf.n &&
+				   (!shard_n || shard_i == 1));
 	sel.cases = n_cases ? cases : NULL;
 	sel.areas = n_areas ? areas : NULL;
 	chosen = vrun_select(&r, &sel);
+	if (diff_asked && !n_cases && !n_areas) {
+		memset(r.selected, 0, r.n_cases * sizeof(*r.selected));
+		chosen = 0;
+	}
 	if (shard_n && chosen)
 		chosen = vrun_shard(&r, shard_i, shard_n);
-	if (chosen == 0) {
+	if (chosen == 0 && !(diff_asked && !n_cases && !n_areas)) {
 		fprintf(stderr, "ipoc validate: no case matches the --case / --area given "
 			"(ipoc validate --list shows them)\n");
 		vrun_fini(&r);
@@ -280,17 +332,25 @@ int cmd_validate_main(int argc, char **argv)
 		if (r.selected[i] && strcmp(r.cases[i].area, "timing") == 0)
 			jobs = 1;   /* timing wants the machine to itself */
 	if (jobs > chosen)
-		jobs = chosen;
+		jobs = chosen ? chosen : 1;
 	if (jobs > 1) {
 		if (vrun_cases_jobs(&r, jobs, reload, &ea, stdout, !quiet) != 0)
 			fprintf(stderr, "ipoc validate: a job did not finish: its cases count as "
 				"skipped\n");
-	} else {
+	} else if (chosen) {
 		vrun_cases(&r, stdout, !quiet);
 	}
-	if (rpt_init(&rep, "validate") != 0 || vrun_report(&r, &rep) != 0) {
-		fprintf(stderr, "ipoc validate: out of memory\n");
+	memset(&dres, 0, sizeof(dres));
+	if (want_diff && !r.stopped && compare_with_reference(&r, &dres, !quiet) != 0)
+		rc = CLI_FAILURES;
+	if (rc != CLI_OK || rpt_init(&rep, "validate") != 0 || vrun_report(&r, &rep) != 0 ||
+	    (shard_n && rpt_set_shard(&rep, shard_i, shard_n) != 0) ||
+	    (want_diff && !r.stopped &&
+	     dresult_to_rpt(&dres, &rep, "diff", DIFF_WHAT, dres.compared) != 0)) {
+		fprintf(stderr, "ipoc validate: %s\n", rc != CLI_OK ? "the comparison with the "
+			"reference engine could not run" : "out of memory");
 		rpt_free(&rep);
+		dresult_free(&dres);
 		rc = CLI_FAILURES;
 		goto out;
 	}
@@ -303,15 +363,18 @@ int cmd_validate_main(int argc, char **argv)
 		rc = CLI_FAILURES;
 		goto out;
 	}
+	rc = rpt_bad(&rep) ? CLI_FAILURES : CLI_OK;
 	rpt_free(&rep);
-	if (verdict_judged(&r.total) == 0) {
+	if (verdict_judged(&r.total) == 0 && !(want_diff && dres.compared)) {
 		fprintf(stderr, "ipoc validate: no case was judged (%u unsupported, %u skipped): "
 			"a run that judged nothing is not a pass\n", r.total.n[V_UNSUPPORTED],
 			r.total.n[V_SKIPPED]);
 		rc = CLI_FAILURES;
 	} else {
-		rc = verdict_bad(&r.total) || r.stopped ? CLI_FAILURES : CLI_OK;
+		rc = rc != CLI_OK || verdict_bad(&r.total) || r.stopped || dres.divergent
+			     ? CLI_FAILURES : CLI_OK;
 	}
+	dresult_free(&dres);
 out:
 	eh_free(r.eh);
 	eh_free(r.ref);

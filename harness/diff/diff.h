@@ -31,6 +31,7 @@
 #include <stdio.h>
 
 #include "host.h"
+#include "rpt.h"
 
 struct dopts {
 	uint64_t seed;
@@ -82,6 +83,13 @@ int dresult_add(struct dresult *r, const char *sig, const char *alg, const char 
 		const char *example, uint32_t len, const char *detail);
 /* Print the signatures, most frequent first. */
 void dresult_print(const struct dresult *r, FILE *out);
+
+/* The divergences of d as failed results of group in r (id "GROUP: SIG",
+ * why: the count, where it was seen and the smallest example), or one
+ * passed result "GROUP" saying what agreed when there are none; what
+ * names the comparison (the result's rule). 0, or -1. */
+int dresult_to_rpt(const struct dresult *d, struct rpt *r, const char *group, const char *what,
+		   unsigned compared);
 
 /* Generated traffic through a and b (ref: the reference engine in this
  * process, which frames and seals). Faults of either engine are counted

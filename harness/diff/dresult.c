@@ -103,3 +103,49 @@ void dresult_print(const struct dresult *r, FILE *out)
 	}
 	free(s);
 }
+
+/* "name (n), name (n)" of a tally into buf. */
+static void tally_text(const struct dtally *t, unsigned n, unsigned more, char *buf, size_t len)
+{
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n && k < len; i++)
+		k += (size_t)snprintf(buf + k, len - k, "%s%s (%u)", i ? ", " : "", t[i].name,
+				      t[i].n);
+	if (more && k < len)
+		snprintf(buf + k, len - k, ", %u more", more);
+}
+
+int dresult_to_rpt(const struct dresult *d, struct rpt *r, const char *group, const char *what,
+		   unsigned compared)
+{
+	char id[300], why[2400], algs[1024], faults[256];
+
+	if (d->n_sigs == 0) {
+		struct rpt_result x = { .id = group, .group = group, .title = what, .rule = what,
+					.v = V_PASSED, .why = why, .allowed_by = "",
+					.reproducer = "", .alg = "", .mode = "", .family = "",
+					.encap = "" };
+
+		snprintf(why, sizeof(why), "%u compared, no divergence", compared);
+		return rpt_add(r, &x);
+	}
+	for (unsigned i = 0; i < d->n_sigs; i++) {
+		const struct dsig *s = &d->sigs[i];
+		struct rpt_result x = { .id = id, .group = group, .title = s->sig, .rule = what,
+					.v = V_FAILED, .why = why, .allowed_by = "",
+					.reproducer = "", .alg = "", .mode = "", .family = "",
+					.encap = "" };
+
+		tally_text(s->algs, s->n_algs, s->more_algs, algs, sizeof(algs));
+		tally_text(s->faults, s->n_faults, 0, faults, sizeof(faults));
+		snprintf(id, sizeof(id), "%s: %s", group, s->sig);
+		snprintf(why, sizeof(why), "%u time%s%s%s%s%s; smallest: %s; %s", s->count,
+			 s->count == 1 ? "" : "s", algs[0] ? "; with " : "", algs,
+			 faults[0] ? "; faults put in: " : "", faults, s->example, s->detail);
+		if (rpt_add(r, &x) != 0)
+			return -1;
+	}
+	return 0;
+}

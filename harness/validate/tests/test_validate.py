@@ -7,6 +7,7 @@ run's report says so in both formats.
   - exit 0; every area of the suite judged; nothing failed, crashed, hung
     or exited; the only case not passed is sa-018, skipped because the
     reference claims every algorithm of its protocols (nothing to refuse);
+    the comparison with the reference on generated traffic ran and agrees;
   - the text report and the JSON report agree, case by case;
   - --list prints every case once, with area and rule; --case and --area
     select; a filter that selects nothing is a usage error (exit 2), never
@@ -64,7 +65,11 @@ check("reference: nothing unsupported (it claims all it is judged on)",
       "unsupported" not in by_v, by_v.get("unsupported", [])[:5])
 check("reference: the run did not stop", not doc["stopped"])
 seen = {c["group"] for c in cases}
-check("reference: every area judged", seen == set(AREAS), sorted(seen))
+check("reference: every area judged, and the comparison with the reference (diff)",
+      seen == set(AREAS) | {"diff"}, sorted(seen))
+diff = [c for c in cases if c["group"] == "diff"]
+check("reference: the diff against itself agrees", len(diff) == 1 and diff[0]["id"] == "diff"
+      and diff[0]["verdict"] == "passed" and re.match(r"1000 compared", diff[0]["why"]), diff)
 for a in AREAS:
     n = sum(1 for c in cases if c["group"] == a and c["verdict"] == "passed")
     check(f"reference: area {a} has passes", n > 0, n)
@@ -86,7 +91,7 @@ for a in AREAS:
 rc, out, err = ipoc("validate", "--list")
 rows = [l.split()[0] for l in out.splitlines() if re.match(r"^\S+ +\S+ ", l) and
         not l.startswith("validate")]
-ids = [c["id"] for c in cases]
+ids = [c["id"] for c in cases if c["group"] != "diff"]
 check("--list: exit 0", rc == 0, err)
 check("--list: each id once", len(rows) == len(set(rows)), len(rows))
 check("--list: the cases run, in order", rows == ids, (len(rows), len(ids)))
@@ -108,6 +113,18 @@ for args in (["--case", "no-such-case"], ["--area", "nosuch"]):
     rc, out, err = ipoc("validate", "--engine", REF, *MODE, *args)
     check(f"{args}: selects nothing, exit 2", rc == 2 and "no case matches" in err,
           f"exit {rc}; {err}")
+# The comparison with the reference: skipped with --no-diff, alone with --area diff.
+for args, want in ((["--no-diff", "--area", "esn"], set()),
+                   (["--area", "diff"], {"diff"})):
+    js2 = os.path.join(tmp, "diff.json")
+    rc, out, err = ipoc("validate", "--engine", REF, *MODE, "--quiet", "--json", js2, *args)
+    with open(js2) as f:
+        groups = {c["group"] for c in json.load(f)["cases"]}
+    check(f"{args}: exit 0, diff {'there' if want else 'absent'}",
+          rc == 0 and (groups & {"diff"}) == want and (not want or groups == want),
+          f"exit {rc}; {sorted(groups)}; {err[-300:]}")
+rc, out, err = ipoc("validate", "--engine", REF, *MODE, "--area", "diff", "--no-diff")
+check("--area diff with --no-diff: exit 2", rc == 2, f"exit {rc}; {err}")
 rc, out, err = ipoc("validate", "--engine", REF, *MODE, "--timing-runs", "1000")
 check("--timing-runs without --area timing: exit 2", rc == 2, f"exit {rc}; {err}")
 
