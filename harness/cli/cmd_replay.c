@@ -2,7 +2,9 @@
 /*
  * cmd_replay.c - `ipoc replay CAPTURE [--keys FILE] [--engine PATH]
  * [--expect FILE | --allow-failures] [--nat-t MODE] [--write-failures
- * OUT.pcapng] [--reencrypt] [--verbose] [--quiet]`.
+ * OUT.pcapng] [--reencrypt] [--verbose] [--quiet] [--json FILE] [--junit
+ * FILE] [--html FILE]`: every frame a result of the run's report (rpt.h),
+ * group the capture.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "cli.h"
 #include "engine_arg.h"
 #include "replay.h"
+#include "rpt.h"
 
 static void replay_usage(FILE *f)
 {
@@ -38,7 +41,8 @@ static void replay_usage(FILE *f)
 		"                         path (captured IV injected) and expect the captured bytes\n"
 		"  --verbose              a line per frame (with the SPI that matched), not only\n"
 		"                         for those that fail\n"
-		"  --quiet                no progress line\n");
+		"  --quiet                no progress line\n"
+		RPT_USAGE);
 }
 
 struct args {
@@ -46,6 +50,7 @@ struct args {
 	struct engine_arg ea;
 	enum replay_nat_t nat_t;
 	bool verbose, quiet, reencrypt, allow_failures;
+	struct rpt_outputs outs;
 };
 
 static int parse(int argc, char **argv, struct args *a)
@@ -58,14 +63,14 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "reencrypt", no_argument, NULL, 'r' },
 		{ "allow-failures", no_argument, NULL, 'a' },
 		{ "nat-t", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+		{ "help", no_argument, NULL, 'h' }, RPT_OPTIONS, { NULL, 0, NULL, 0 }
 	};
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	a->ea = (struct engine_arg)ENGINE_ARG_INIT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "k:x:w:vqrhan:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "k:x:w:vqrhan:J:U:W:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': a->allow_failures = true; break;
 		case 'n':
@@ -90,6 +95,8 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'h': replay_usage(stdout); return 1;
 		case '?': replay_usage(stderr); return -1;
 		default:
+			if (rpt_outputs_take(&a->outs, c, optarg))
+				break;
 			if (engine_arg_take(&a->ea, c, optarg, "replay") != 0)
 				return -1;
 		}
@@ -147,11 +154,70 @@ static void summary(const struct replay_stats *st, const struct replay_opts *o)
 	fprintf(o->out, "replay: %s\n", verdict_summary(&st->v, sum, sizeof(sum)));
 }
 
+/* The report a replay fills, frame by frame. */
+struct frames_rpt {
+	struct rpt r;
+	const char *group, *rule;
+	const char *fail_out;       /* --write-failures: where a failing frame went */
+	char keys[2][1100];         /* and the key files beside it */
+	bool oom;
+};
+
+static void on_frame(void *arg, const struct replay_frame *f)
+{
+	struct frames_rpt *fr = arg;
+	char id[600], why[1200];
+	struct rpt_result x = { .id = id, .group = fr->group, .title = f->sa[0] ? f->sa : "no SA",
+				.rule = fr->rule, .v = f->verdict, .why = why, .allowed_by = "",
+				.reproducer = "", .alg = "", .mode = "", .family = "", .encap = "" };
+
+	const char *arts[2] = { fr->keys[0], fr->keys[1] };
+
+	if (fr->fail_out && rpt_verdict_bad(f->verdict)) {
+		x.reproducer = fr->fail_out;
+		x.artifacts = arts;
+		x.n_artifacts = 2;
+	}
+	snprintf(id, sizeof(id), "%s#%llu", fr->group, (unsigned long long)f->number);
+	snprintf(why, sizeof(why), "%s%s%s%s", f->outcome, f->why[0] ? "; " : "", f->why,
+		 f->listed ? " (listed: --allow-failures)" : "");
+	if (!fr->oom && rpt_add(&fr->r, &x) != 0)
+		fr->oom = true;
+}
+
 static int run(const struct args *a, struct replay_opts *o)
 {
 	struct replay_stats st;
-	char err[1024];
+	static struct frames_rpt fr;
+	const char *base = strrchr(a->capture, '/');
+	char err[1024], rule[1100];
+	bool want = a->outs.json || a->outs.junit || a->outs.html;
 	int rc;
+
+	if (want) {
+		snprintf(rule, sizeof(rule), "%s%s", o->expect ? "the expectations " : o->ref
+			 ? "the reference engine's outcome" : o->allow_failures ? "listed, not "
+			 "judged" : "every frame an offloaded SA matches decrypts",
+			 o->expect ? a->expect : "");
+		fr.group = base ? base + 1 : a->capture;
+		fr.rule = rule;
+		fr.fail_out = a->fail_out;
+		if (a->fail_out) {
+			snprintf(fr.keys[0], sizeof(fr.keys[0]), "%s.keys", a->fail_out);
+			snprintf(fr.keys[1], sizeof(fr.keys[1]), "%.*s.esp_sa",
+				 (int)(strlen(a->fail_out) - (strlen(a->fail_out) > 7 &&
+					strcmp(a->fail_out + strlen(a->fail_out) - 7, ".pcapng") == 0
+					? 7 : 0)), a->fail_out);
+		}
+		fr.oom = false;
+		if (rpt_init(&fr.r, "replay") != 0 || rpt_set_engine(&fr.r, o->eh) != 0) {
+			fprintf(stderr, "ipoc replay: out of memory\n");
+			rpt_free(&fr.r);
+			return CLI_FAILURES;
+		}
+		o->on_frame = on_frame;
+		o->on_frame_arg = &fr;
+	}
 
 	fprintf(o->out, "capture %s, keys %s (%s, %zu SAs), engine %s%s%s%s; %s\n", a->capture,
 		a->keys ? a->keys : "none", o->keys->n ? keyfile_format_name(o->keys->format)
@@ -162,6 +228,18 @@ static int run(const struct args *a, struct replay_opts *o)
 		"not judged (--allow-failures)" : o->ref ? "judged by the reference engine"
 		: "every frame an offloaded SA matches must decrypt");
 	rc = replay_run(a->capture, o, &st, err, sizeof(err));
+	if (want) {
+		char werr[512];
+
+		fr.r.stopped = rc == -4;
+		if (fr.oom || rpt_write_all(&fr.r, &a->outs, werr, sizeof(werr)) != 0) {
+			fprintf(stderr, "ipoc replay: %s\n", fr.oom ? "out of memory" : werr);
+			rc = rc ? rc : -5;
+		}
+		rpt_free(&fr.r);
+		if (rc == -5)
+			return CLI_FAILURES;
+	}
 	if (rc != 0) {
 		fprintf(stderr, "ipoc replay: %s\n", err);
 		if (rc == -4)

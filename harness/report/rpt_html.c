@@ -75,9 +75,12 @@ static void relative(const char *dir, const char *file, char *out, size_t len)
 	for (; dir[i] && dir[i] == file[i]; i++)
 		if (dir[i] == '/')
 			common = i + 1;
-	if (!dir[i] && file[i] == '/')
-		common = i + 1;
 	out[0] = '\0';
+	if (!dir[i] && file[i] == '/') {
+		/* file lies inside dir. */
+		snprintf(out, len, "%s", file + i + 1);
+		return;
+	}
 	/* One "../" per component of dir below the common prefix. */
 	if (dir[common]) {
 		k += (size_t)snprintf(out + k, len - k, "../");

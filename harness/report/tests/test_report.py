@@ -385,6 +385,69 @@ if merged and whole:
           out.rstrip().splitlines()[-1] == line, (line, out[-300:]))
     all_formats("merged", merged, True)
 
+# ---- --shard 1/3, 2/3, 3/3 merged: one whole run ----
+# (The whole suite with its comparison with the reference, which shard 1
+# carries.)
+shard_files = []
+for i in (1, 2, 3):
+    js = os.path.join(tmp, f"sh{i}.json")
+    rc, out, err = ipoc("validate", "--engine", MUT, "--shard", f"{i}/3", "--quiet", "--json", js,
+                        "--repro-dir", os.path.join(tmp, "repro-sh"))
+    check(f"--shard {i}/3: exit 0 or 1", rc in (0, 1), f"exit {rc}; {err[-300:]}")
+    shard_files.append(js)
+rc, out, err, full = run_reported("full", "validate", "--engine", MUT, "--quiet",
+                                  "--repro-dir", os.path.join(tmp, "repro-full"))
+js = os.path.join(tmp, "sh-merged.json")
+rc, out, err = ipoc("report", "merge", *shard_files, "--json", js)
+check("merge of --shard 1/3..3/3: exit 1 (the mutant's failures)", rc == 1, f"exit {rc}; {err}")
+try:
+    with open(js) as f:
+        shm = json.load(f)
+except (OSError, ValueError) as e:
+    shm = None
+    check("merge of shards: JSON written", False, e)
+if shm and full:
+    def strip2(c):
+        return {k: v for k, v in c.items() if k not in ("seconds", "reproducer", "artifacts")}
+    check("merge of shards: the same results as the whole run",
+          sorted(map(json.dumps, map(strip2, shm["cases"]))) ==
+          sorted(map(json.dumps, map(strip2, full["cases"]))),
+          (len(shm["cases"]), len(full["cases"])))
+    check("merge of shards: the same summary", shm["summary"] == full["summary"],
+          (shm["summary"], full["summary"]))
+    check("merge of shards: the comparison with the reference is in it, once",
+          sum(1 for c in shm["cases"] if c["group"] == "diff") ==
+          sum(1 for c in full["cases"] if c["group"] == "diff") > 0)
+
+# ---- replay and diff write the same formats ----
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(VECS[0])))
+CORPUS = os.path.join(ROOT, "pcaps", "corpus")
+rc, out, err, rmut = run_reported("replay-mut", "replay", os.path.join(CORPUS, "esp-3des-cbc.pcap"),
+                                  "--keys", os.path.join(CORPUS, "esp-3des-cbc.esp_sa"),
+                                  "--expect", os.path.join(CORPUS, "esp-3des-cbc.expect"),
+                                  "--engine", MUT, "--quiet",
+                                  "--write-failures", os.path.join(tmp, "replay-fail.pcapng"))
+check("replay mutant: exit 1", rc == 1, f"exit {rc}; {err[-300:]}")
+all_formats("replay mutant", rmut, True)
+if rmut:
+    check("replay: a result per frame, group the capture, ids capture#frame",
+          rmut["tool"] == "replay" and {c["group"] for c in rmut["cases"]} == {"esp-3des-cbc.pcap"}
+          and all(re.match(r"^esp-3des-cbc\.pcap#\d+$", c["id"]) for c in rmut["cases"])
+          and len(rmut["cases"]) == 87, (rmut["tool"], len(rmut["cases"])))
+    bad = [c for c in rmut["cases"] if c["verdict"] == "failed"]
+    check("replay: a failing frame's reproducer is the failures capture, keys beside it",
+          bad and all(c["reproducer"].endswith("replay-fail.pcapng") and
+                      len(c["artifacts"]) == 2 for c in bad), bad[:1])
+rc, out, err, dmut = run_reported("diff-mut", "diff", "--engine", MUT, "--count", "300",
+                                  "--quiet")
+check("diff mutant: exit 1", rc == 1, f"exit {rc}; {err[-300:]}")
+all_formats("diff mutant", dmut, True)
+if dmut:
+    check("diff: groups suite and traffic, a failure per signature",
+          {c["group"] for c in dmut["cases"]} == {"suite", "traffic"} and
+          all(c["id"].startswith(c["group"] + ": ") for c in dmut["cases"]),
+          [c["id"] for c in dmut["cases"]][:4])
+
 # A merge of the reference's shards passes; merging a merge works.
 ref_shards = []
 for a in ("caps", "sa"):
