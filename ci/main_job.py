@@ -10,8 +10,10 @@ usage: ci/main_job.py BUILD_DIR [--engine PATH]
 --engine: the engine to judge instead of the bundled reference (`make run
 ENGINE=./libvendor.so`); it runs in the engine host process.
 
-Reports: BUILD_DIR/reports/validate.txt and validate.json, vectors.txt and
-one replay-NAME.txt per capture.
+Reports, in BUILD_DIR/reports/: for validate, vectors and replay (the
+captures merged into one), the run as text (TOOL.txt; replay-NAME.txt per
+capture), JSON (TOOL.json), JUnit XML (TOOL.xml) and a self-contained HTML
+page (TOOL.html); reproducers of cases that did not pass in repro/.
 Exits 1 when a vector or a frame did not match, 2 when the job itself could
 not run (missing build, unreadable corpus).
 """
@@ -45,10 +47,16 @@ def corpus(root):
         yield os.path.basename(base), caps[0], keys[0], exp
 
 
+def formats(reports, tool):
+    """--json, --junit and --html into reports/TOOL.*"""
+    return ["--json", os.path.join(reports, tool + ".json"),
+            "--junit", os.path.join(reports, tool + ".xml"),
+            "--html", os.path.join(reports, tool + ".html")]
+
+
 def validate(ipoc, engine, reports):
     code, out = run([ipoc, "validate", "--engine", engine, "--host-process", "--quiet",
-                     "--json", os.path.join(reports, "validate.json"),
-                     "--repro-dir", os.path.join(reports, "repro")],
+                     "--repro-dir", os.path.join(reports, "repro")] + formats(reports, "validate"),
                     os.path.join(reports, "validate.txt"))
     lines = out.splitlines()
     last = [l for l in lines if l.startswith("validate: ")]
@@ -62,7 +70,7 @@ def validate(ipoc, engine, reports):
 
 def vectors(ipoc, engine, root, reports):
     files = sorted(glob.glob(os.path.join(root, "vectors", "*.vec")))
-    code, out = run([ipoc, "vectors", "--engine", engine] + files,
+    code, out = run([ipoc, "vectors", "--engine", engine] + formats(reports, "vectors") + files,
                     os.path.join(reports, "vectors.txt"))
     last = [l for l in out.splitlines() if l.startswith("vectors: ")]
     print(f"known-answer vectors: {len(files)} files, {last[-1][9:] if last else out.strip()}")
@@ -72,11 +80,14 @@ def vectors(ipoc, engine, root, reports):
 def replays(ipoc, engine, root, reports):
     outcomes, algs = collections.Counter(), collections.Counter()
     frames = bad = 0
-    failed = []
+    failed, parts = [], []
     for name, cap, keys, exp in corpus(root):
+        part = os.path.join(reports, f"replay-{name}.json")
         code, out = run([ipoc, "replay", cap, "--keys", keys, "--expect", exp, "--engine",
-                         engine, "--reencrypt", "--quiet"],
+                         engine, "--reencrypt", "--quiet", "--json", part],
                         os.path.join(reports, f"replay-{name}.txt"))
+        if os.path.exists(part):
+            parts.append(part)
         for line in out.splitlines():
             m = SUMMARY_RE.match(line)
             if m:
@@ -101,6 +112,14 @@ def replays(ipoc, engine, root, reports):
         print(f"    {k:<40} {v}")
     for name in failed:
         print(f"  FAILED: {name} (see replay-{name}.txt)")
+    # One report of every capture, as CI and a customer read it.
+    code, out = run([ipoc, "report", "merge"] + parts + formats(reports, "replay"),
+                    os.path.join(reports, "replay-merged.txt"))
+    if code not in (0, 1):
+        print(f"  the replay reports could not be merged: {out.strip()[-300:]}")
+        return 1
+    for p in parts:
+        os.remove(p)
     return 1 if failed else 0
 
 
@@ -127,7 +146,8 @@ def main(argv):
     print()
     rc |= vectors(ipoc, engine, root, reports)
     rc |= replays(ipoc, engine, root, reports)
-    print(f"reports: {os.path.abspath(reports)}/")
+    print(f"reports: {os.path.abspath(reports)}/ (validate, vectors, replay: .txt, .json, "
+          f".xml JUnit, .html)")
     print("main job: " + ("every case, vector and frame as expected" if rc == 0 else "FAILURES"))
     return 1 if rc else 0
 
