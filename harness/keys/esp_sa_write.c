@@ -79,15 +79,38 @@ static bool addr_text(enum vec_family fam, const struct vec_addr *a, char *buf, 
 int esp_sa_record(enum vec_family fam, const struct vec_addr *src, const struct vec_addr *dst,
 		  const struct vec_esp *e, char *line, size_t n, const char **why)
 {
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], gcm[48];
+	return esp_sa_record_ex(fam, src, dst, e, 0, line, n, why);
+}
+
+int esp_sa_record_ex(enum vec_family fam, const struct vec_addr *src, const struct vec_addr *dst,
+		     const struct vec_esp *e, unsigned flags, char *line, size_t n,
+		     const char **why)
+{
+	static const struct vec_bytes no_key = { NULL, 0 };
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], gcm[48], any[64];
 	const char *enc = ws_enc(e, gcm, sizeof(gcm)), *auth = ws_auth(e->auth);
+	const struct vec_bytes *auth_key = &e->auth_key;
+	bool gcm_enc = e->enc >= VEC_ENC_AES_GCM_128 && e->enc <= VEC_ENC_AES_GCM_256;
+	int rc = 0;
 	size_t need, o;
 	int k;
 
 	if (fam != VEC_FAMILY_IPV4 && fam != VEC_FAMILY_IPV6)
 		return *why = "no address family (Wireshark 4.0 has no Protocol Any)", -1;
-	if (e->esn)
+	if (e->esn && !(flags & ESP_SA_ESN_UNCHECKED))
 		return *why = "ESN: Wireshark 4.0's esp_sa has no sequence-number field", -1;
+	if (e->esn && auth && !gcm_enc && e->auth > VEC_AUTH_NONE) {
+		/* The ICV takes the high half, which the table has no place for. */
+		snprintf(any, sizeof(any), "ANY %u bit authentication [no checking]",
+			 e->auth == VEC_AUTH_HMAC_SHA256_128 ? 128u : 96u);
+		auth = any;
+		auth_key = &no_key;
+		*why = "ESN: Wireshark 4.0 has no high half to check the ICV with; decrypted, "
+		       "the ICV not checked";
+		rc = 1;
+	} else if (e->esn && gcm_enc) {
+		*why = "ESN: Wireshark 4.0 has no high half for the AAD; decrypted, the ICV shown bad";
+	}
 	if (!enc)
 		return *why = "an encryption Wireshark 4.0 does not have", -1;
 	if (!auth)
@@ -95,7 +118,7 @@ int esp_sa_record(enum vec_family fam, const struct vec_addr *src, const struct 
 	if (!addr_text(fam, src, s, sizeof(s)) || !addr_text(fam, dst, d, sizeof(d)))
 		return *why = "an address of the other family", -1;
 	need = 128 + strlen(s) + strlen(d) + strlen(enc) + strlen(auth) + 2 * e->enc_key.len +
-	       2 * e->auth_key.len;
+	       2 * auth_key->len;
 	if (need > n)
 		return *why = "longer than a record may be", -1;
 	k = snprintf(line, n, "\"%s\",\"%s\",\"%s\",\"0x%08x\",\"%s\",\"",
@@ -103,9 +126,9 @@ int esp_sa_record(enum vec_family fam, const struct vec_addr *src, const struct 
 	o = (size_t)k;
 	o += hex_key(line + o, &e->enc_key);
 	o += (size_t)snprintf(line + o, n - o, "\",\"%s\",\"", auth);
-	o += hex_key(line + o, &e->auth_key);
+	o += hex_key(line + o, auth_key);
 	snprintf(line + o, n - o, "\"");
-	return 0;
+	return rc;
 }
 
 size_t esp_sa_selector_len(const char *line)

@@ -35,6 +35,19 @@ enum { ESP_SA_RECORD_MAX = 512 };
 int esp_sa_record(enum vec_family fam, const struct vec_addr *src, const struct vec_addr *dst,
 		  const struct vec_esp *e, char *line, size_t n, const char **why);
 
+/* Where a record may decrypt without checking everything. */
+enum esp_sa_flags {
+	/* An ESN SA is written all the same: its HMAC as "ANY n bit
+	 * authentication [no checking]" (the payload decrypts, the ICV is not
+	 * checked), AES-GCM as it is (it decrypts, its ICV shown bad: the AAD
+	 * lacks the high half). Returns 1 then, with *why saying so. */
+	ESP_SA_ESN_UNCHECKED = 1u << 0,
+};
+
+int esp_sa_record_ex(enum vec_family fam, const struct vec_addr *src, const struct vec_addr *dst,
+		     const struct vec_esp *e, unsigned flags, char *line, size_t n,
+		     const char **why);
+
 /* The length of the record's selector: its first four fields (protocol,
  * addresses, SPI), what Wireshark matches a packet on. */
 size_t esp_sa_selector_len(const char *line);

@@ -7,27 +7,23 @@
 #include <string.h>
 
 #include "expect.h"
+#include "session.h"
 
 #define EXP_MAX_FRAMES 100000000u
 #define EXP_LINE_MAX 4096
 
-static const char *const status_names[] = {
-	"CRYPTO_SUCCESS", "CRYPTO_GENERIC_ERROR", "CRYPTO_TRANSPORT_AH_AUTH_FAILED",
-	"CRYPTO_TRANSPORT_ESP_AUTH_FAILED", "CRYPTO_TUNNEL_AH_AUTH_FAILED",
-	"CRYPTO_TUNNEL_ESP_AUTH_FAILED", "CRYPTO_INVALID_PACKET_SYNTAX", "CRYPTO_INVALID_PROTOCOL",
-};
-
 int exp_status_value(const char *name)
 {
 	for (int i = 0; i < 8; i++)
-		if (strcmp(name, status_names[i]) == 0)
+		if (strcmp(name, crypto_status_name((uint32_t)i)) == 0)
 			return i;
 	return -1;
 }
 
 const char *exp_status_name(int value)
 {
-	return value >= 0 && value < 8 ? status_names[value] : value == EXP_PASS ? "pass" : "?";
+	return value >= 0 && value < 8 ? crypto_status_name((uint32_t)value)
+	       : value == EXP_PASS ? "pass" : "?";
 }
 
 const char *exp_accept_text(const struct exp_frame *f, char *buf, size_t n)

@@ -682,17 +682,11 @@ bool vx_same(struct vctx *x, const char *what, const uint8_t *got, const uint8_t
 
 const char *vx_slot1_text(uintptr_t w, char *buf, size_t len)
 {
-	static const char *const st[] = { "CRYPTO_SUCCESS", "CRYPTO_GENERIC_ERROR",
-					  "CRYPTO_TRANSPORT_AH_AUTH_FAILED",
-					  "CRYPTO_TRANSPORT_ESP_AUTH_FAILED",
-					  "CRYPTO_TUNNEL_AH_AUTH_FAILED",
-					  "CRYPTO_TUNNEL_ESP_AUTH_FAILED",
-					  "CRYPTO_INVALID_PACKET_SYNTAX", "CRYPTO_INVALID_PROTOCOL" };
 	uint32_t s = IPSEC_RX_CRYPTO_STATUS(w);
 
 	snprintf(buf, len, "CryptoDone %u, NextCryptoDone %u, SaDeleteReq %u, CryptoStatus %s%s",
 		 (unsigned)!!(w & IPSEC_RX_CRYPTO_DONE), (unsigned)!!(w & IPSEC_RX_NEXT_CRYPTO_DONE),
-		 (unsigned)!!(w & IPSEC_RX_SA_DELETE_REQ), s < 8 ? st[s] : "(not a CRYPTO_* value)",
+		 (unsigned)!!(w & IPSEC_RX_SA_DELETE_REQ), crypto_status_name(s),
 		 (w >> 32) ? " (upper bits set)" : "");
 	return buf;
 }

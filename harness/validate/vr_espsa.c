@@ -2,12 +2,10 @@
 /*
  * vr_espsa.c - Wireshark 4.0 esp_sa records of a case's SAs (vrepro.h).
  *
- * A record is what Wireshark 4.0 saves (uat.c): eight double-quoted fields
- * joined by ',': protocol, source and destination address, SPI as 0x and
- * eight hex digits (the wire value), encryption, its key, authentication,
- * its key; keys are 0x and hex (AES-GCM's with its 4-byte salt), "" for
- * none. The algorithm strings are packet-ipsec.c's (Wireshark 4.0), the
- * same ones keyfile_esp_sa.c reads and vec_sent.c writes.
+ * The records themselves are harness/keys/esp_sa_write's (the one writer
+ * of esp_sa files: vectors, replay and validate); this file turns a case's
+ * SA specs (NDIS identifiers) into what it takes and decides what is
+ * written where Wireshark 4.0 falls short.
  *
  * What Wireshark 4.0 cannot do, and what is written instead:
  *   AH             the esp_sa table has no AH records: a comment line
@@ -27,6 +25,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "esp_sa_write.h"
+#include "sa_offload.h"
 #include "vrepro.h"
 #include "wipe.h"
 
@@ -45,69 +45,36 @@ static uint32_t spi_wire(ULONG spi)
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
-/* Wireshark 4.0's name of the member's encryption, or NULL. */
-static const char *ws_enc(const struct sa_member *m, char *buf, size_t n)
+/* The vectors' name of an NDIS algorithm identifier (the reverse of
+ * enc_bit / auth_bit), or UNSET. */
+static enum vec_enc enc_of(ULONG id)
 {
-	switch (m->enc.id) {
-	case 0:
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_NONE:
-		return "NULL";
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC:
-		return "DES-CBC [RFC2405]";
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC:
-		return "TripleDES-CBC [RFC2451]";
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128:
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192:
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256:
-		return "AES-CBC [RFC3602]";
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128:
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192:
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256:
-		if (m->enc.add_info != 8 && m->enc.add_info != 12 && m->enc.add_info != 16)
-			return NULL;
-		snprintf(buf, n, "AES-GCM with %u octet ICV [RFC4106]", (unsigned)m->enc.add_info);
-		return buf;
-	default:
-		return NULL;
-	}
+	if (id == 0)
+		return VEC_ENC_NULL;
+	for (int e = VEC_ENC_NULL; e <= VEC_ENC_AES_GCM_256; e++)
+		if (enc_bit((enum vec_enc)e) == id)
+			return (enum vec_enc)e;
+	return VEC_ENC_UNSET;
 }
 
-/* Wireshark 4.0's name of an HMAC, and its ICV bits; NULL for others. */
-static const char *ws_auth(ULONG id, unsigned *bits)
+static enum vec_auth auth_of(ULONG id)
 {
-	*bits = 96;
-	switch (id) {
-	case IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5: return "HMAC-MD5-96 [RFC2403]";
-	case IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1: return "HMAC-SHA-1-96 [RFC2404]";
-	case IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256:
-		*bits = 128;
-		return "HMAC-SHA-256-128 [RFC4868]";
-	default: return NULL;
-	}
-}
-
-/* "0x" and n bytes in hex into buf (2 * n + 3 bytes), "" for none. */
-static void hex(const uint8_t *k, uint32_t n, char *buf)
-{
-	*buf = '\0';
-	if (n) {
-		buf += sprintf(buf, "0x");
-		for (uint32_t i = 0; i < n; i++)
-			buf += sprintf(buf, "%02x", k[i]);
-	}
+	for (int a = VEC_AUTH_HMAC_MD5_96; a <= VEC_AUTH_AES_GMAC_256; a++)
+		if (auth_bit((enum vec_auth)a) == id)
+			return (enum vec_auth)a;
+	return VEC_AUTH_UNSET;
 }
 
 int vr_esp_sa_record(const struct sa_spec *sp, unsigned i, const struct vr_sa_keys *keys,
 		     char *line, size_t len, char *note, size_t nlen)
 {
 	const struct sa_member *m = &sp->m[i];
-	bool v6 = sp->flags & IPSEC_OFFLOAD_V2_IPv6, esn = m->flags & IPSEC_OFFLOAD_V2_ESN_SA;
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], gcm[48];
-	char ek[2 * VR_KEY_MAX + 3], ak[2 * VR_KEY_MAX + 3];
-	const char *enc = ws_enc(m, gcm, sizeof(gcm)), *auth = "NULL";
-	bool aead = m->enc.id & GCM_ENC;
-	unsigned bits = 0;
-	int rc = 0, n;
+	bool v6 = sp->flags & IPSEC_OFFLOAD_V2_IPv6, aead = m->enc.id & GCM_ENC;
+	enum vec_family fam = v6 ? VEC_FAMILY_IPV6 : VEC_FAMILY_IPV4;
+	struct vec_addr src = { fam, { 0 } }, dst = { fam, { 0 } };
+	struct vec_esp e;
+	const char *why = "";
+	int rc;
 
 	*note = '\0';
 	if (m->op != IPsecOffloadV2Esp) {
@@ -118,7 +85,10 @@ int vr_esp_sa_record(const struct sa_spec *sp, unsigned i, const struct vr_sa_ke
 		snprintf(note, nlen, "AES-GMAC (RFC 4543) is not among Wireshark 4.0's algorithms");
 		return -1;
 	}
-	if (!enc || (!aead && m->auth.id && !ws_auth(m->auth.id, &bits))) {
+	memset(&e, 0, sizeof(e));
+	e.enc = enc_of(m->enc.id);
+	e.auth = aead || !m->auth.id ? VEC_AUTH_NONE : auth_of(m->auth.id);
+	if (e.enc == VEC_ENC_UNSET || e.auth == VEC_AUTH_UNSET) {
 		snprintf(note, nlen, "an algorithm Wireshark 4.0 does not have (encryption 0x%x, "
 			 "authentication 0x%x)", (unsigned)m->enc.id, (unsigned)m->auth.id);
 		return -1;
@@ -127,37 +97,21 @@ int vr_esp_sa_record(const struct sa_spec *sp, unsigned i, const struct vr_sa_ke
 		snprintf(note, nlen, "a key longer than %u bytes", VR_KEY_MAX);
 		return -1;
 	}
-	if (!inet_ntop(v6 ? AF_INET6 : AF_INET, sp->src, src, sizeof(src)) ||
-	    !inet_ntop(v6 ? AF_INET6 : AF_INET, sp->dst, dst, sizeof(dst))) {
-		snprintf(note, nlen, "addresses that do not print");
-		return -1;
-	}
-	hex(keys->k[i][0], m->enc.id == IPSEC_OFFLOAD_V2_ENCRYPTION_NONE ? 0 : m->enc.key_len, ek);
-	ak[0] = '\0';
-	if (!aead && m->auth.id) {
-		auth = ws_auth(m->auth.id, &bits);
-		hex(keys->k[i][1], m->auth.key_len, ak);
-	}
-	if (esn && !aead && m->auth.id) {
-		snprintf(gcm, sizeof(gcm), "ANY %u bit authentication [no checking]", bits);
-		auth = gcm;
-		ak[0] = '\0';
-		snprintf(note, nlen, "ESN: Wireshark 4.0 has no high half to check the ICV with; "
-			 "decrypted, the ICV not checked");
-		rc = 1;
-	} else if (esn && aead) {
-		snprintf(note, nlen, "ESN: Wireshark 4.0 has no high half for the AAD; decrypted, "
-			 "the ICV shown bad");
-	}
-	n = snprintf(line, len, "\"%s\",\"%s\",\"%s\",\"0x%08x\",\"%s\",\"%s\",\"%s\",\"%s\"",
-		     v6 ? "IPv6" : "IPv4", src, dst, spi_wire(m->spi), enc, ek, auth, ak);
-	ipoc_wipe(ek, sizeof(ek));
-	ipoc_wipe(ak, sizeof(ak));
-	if (n < 0 || (size_t)n >= len) {
+	e.spi = spi_wire(m->spi);
+	e.icv_len = aead ? m->enc.add_info : 0;
+	e.esn = m->flags & IPSEC_OFFLOAD_V2_ESN_SA;
+	/* The record only reads the keys. */
+	e.enc_key.data = (uint8_t *)(uintptr_t)keys->k[i][0];
+	e.enc_key.len = m->enc.id == IPSEC_OFFLOAD_V2_ENCRYPTION_NONE ? 0 : m->enc.key_len;
+	e.auth_key.data = (uint8_t *)(uintptr_t)keys->k[i][1];
+	e.auth_key.len = e.auth == VEC_AUTH_NONE ? 0 : m->auth.key_len;
+	memcpy(src.a, sp->src, v6 ? 16 : 4);
+	memcpy(dst.a, sp->dst, v6 ? 16 : 4);
+	rc = esp_sa_record_ex(fam, &src, &dst, &e, ESP_SA_ESN_UNCHECKED, line, len, &why);
+	if (rc < 0 || e.esn)
+		snprintf(note, nlen, "%s", why);
+	if (rc < 0)
 		ipoc_wipe(line, len);
-		snprintf(note, nlen, "the record does not fit");
-		return -1;
-	}
 	return rc;
 }
 

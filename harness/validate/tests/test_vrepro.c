@@ -89,7 +89,7 @@ static void records(void)
 	RECORD_IS(&s, "\"IPv4\",\"10.0.0.1\",\"10.0.0.2\",\"0x01020304\",\"AES-GCM with 12 octet "
 		  "ICV [RFC4106]\",\"0x000102030405060708090a0b0c0d0e0f10111213\",\"NULL\",\"\"", 0);
 	s = esp(IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128, 20, 4, 0, 0);
-	RECORD_IS(&s, "algorithm Wireshark 4.0 does not have", -1);
+	RECORD_IS(&s, "an encryption Wireshark 4.0 does not have", -1);
 	/* IPv6. */
 	s = esp(IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256, 32, 0, 0, 0);
 	s.flags = IPSEC_OFFLOAD_V2_IPv6;
