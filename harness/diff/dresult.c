@@ -87,9 +87,9 @@ static void print_tally(FILE *out, const char *what, const struct dtally *t, uns
 
 void dresult_print(const struct dresult *r, FILE *out)
 {
-	struct dsig *s = malloc((r->n_sigs ? r->n_sigs : 1) * sizeof(*s));
+	struct dsig *s;
 
-	if (!s)
+	if (!r->n_sigs || !(s = malloc(r->n_sigs * sizeof(*s))))
 		return;
 	memcpy(s, r->sigs, r->n_sigs * sizeof(*s));
 	qsort(s, r->n_sigs, sizeof(*s), by_count);

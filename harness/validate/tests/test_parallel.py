@@ -34,7 +34,7 @@ def check(name, ok, detail=""):
 
 def validate(tag, *args):
     js = os.path.join(tmp, f"{tag}.json")
-    p = subprocess.run([IPOC, "validate", "--engine", MUTANT, "--quiet", "--json", js,
+    p = subprocess.run([IPOC, "validate", "--engine", MUTANT, "--quiet", "--no-diff", "--json", js,
                         "--repro-dir", os.path.join(tmp, "repro-" + tag), *args],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                        errors="replace", timeout=600)
