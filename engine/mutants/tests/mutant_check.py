@@ -36,9 +36,11 @@ import fnmatch
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "ci"))
+from testcheck import Tally, run  # noqa: E402
 
 VERDICTS = ("failed", "crashed", "hung", "exited")
 # Per-call timeout for the mutants: a hang costs this much per fault.
@@ -84,25 +86,6 @@ def read_head(path):
     return head
 
 
-class Checker:
-    def __init__(self, name):
-        self.name = name
-        self.passed = self.failed = 0
-
-    def check(self, what, ok, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print(f"FAIL: {self.name}: {what}: {detail}")
-
-
-def run(cmd, timeout=900):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                       errors="replace", timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ipoc", required=True)
@@ -115,7 +98,7 @@ def main():
 
     head = read_head(a.patch)
     name = head["Mutant"][0]
-    ck = Checker(name)
+    ck = Tally(f"mutant {name}")
     tmp = tempfile.mkdtemp(prefix=f"ipoc-mutant-{name}-")
     summary = []
     try:
@@ -139,31 +122,31 @@ def main():
                                 "--json", js, "--repro-dir", os.path.join(tmp, "repro"),
                                 "--quiet", "--no-diff"] + extra)
             codes.append(rc)
-            ck.check(f"validate {' '.join(extra)} ends in 0 or 1", rc in (0, 1),
+            ck(f"validate {' '.join(extra)} ends in 0 or 1", rc in (0, 1),
                      f"exit {rc}; {err[-600:]} {out[-600:]}")
             try:
                 with open(js) as f:
                     cases += json.load(f)["cases"]
             except (OSError, ValueError, KeyError) as e:
-                ck.check("validate wrote its JSON report", False, str(e))
+                ck("validate wrote its JSON report", False, str(e))
         if rules:
-            ck.check("validate fails the mutant (exit 1)", 1 in codes, f"exits {codes}")
+            ck("validate fails the mutant (exit 1)", 1 in codes, f"exits {codes}")
         doc = {"cases": cases}
         bad = [c for c in doc["cases"] if c["verdict"] in VERDICTS]
         for verdict, glob in rules:
             hit = [c for c in bad if c["verdict"] == verdict and fnmatch.fnmatchcase(c["id"], glob)]
-            ck.check(f"validate: a case {glob} {verdict}", hit,
+            ck(f"validate: a case {glob} {verdict}", hit,
                      "got: " + "; ".join(f"{c['id']} {c['verdict']}: {c['why'][:160]}"
                                          for c in bad[:8]) or "every case passed")
             if not hit:
                 continue
             c = hit[0]
-            ck.check(f"validate: a reproducer for {c['id']}",
+            ck(f"validate: a reproducer for {c['id']}",
                      c["reproducer"] and os.path.isfile(c["reproducer"]), c["reproducer"])
             if c["reproducer"]:
                 rc2, out2, err2 = run([a.ipoc, "repro", c["reproducer"], "--timeout", TIMEOUT])
                 want = 0 if verdict == "failed" else 1
-                ck.check(f"repro {c['id']}: exit {want} (requests replayed"
+                ck(f"repro {c['id']}: exit {want} (requests replayed"
                          f"{'' if want == 0 else ', the same fault'})", rc2 == want,
                          f"exit {rc2}; {out2[-400:]} {err2[-300:]}")
         areas = sorted({c["group"] for c in bad})
@@ -177,7 +160,7 @@ def main():
                 rc, out, err = run([a.ipoc, "vectors", "--engine", a.engine, "--shapes", "2",
                                     "--timeout", TIMEOUT] + a.vectors)
                 ok = rc == 1 if want == "failed" else rc == 0
-                ck.check(f"vectors: {want}", ok, f"exit {rc}; " + "\n".join(
+                ck(f"vectors: {want}", ok, f"exit {rc}; " + "\n".join(
                     l for l in out.splitlines() if "FAIL" in l or "crashed" in l)[:800]
                     + err[-300:])
                 summary.append(f"vectors {'failed' if rc == 1 else 'passed' if rc == 0 else rc}")
@@ -195,10 +178,10 @@ def main():
                         n_fail += 1
                     elif rc != 0:
                         odd.append(f"{os.path.basename(pcap)}: exit {rc} {err[-200:]}")
-                ck.check(f"{key}: every run ends in 0 or 1", not odd, "; ".join(odd))
+                ck(f"{key}: every run ends in 0 or 1", not odd, "; ".join(odd))
                 if a.capture:
                     ok = n_fail > 0 if want == "failed" else n_fail == 0
-                    ck.check(f"{key}: {want}", ok,
+                    ck(f"{key}: {want}", ok,
                              f"{n_fail} of {len(a.capture)} captures failed")
                     summary.append(f"{key.lower()} {n_fail}/{len(a.capture)}")
     finally:

@@ -23,21 +23,16 @@ usage: test_verdicts.py IPOC FAULT_DIR FIXTURE_DIR VECTORS_DIR PCAPS_DIR
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "ci"))
+from testcheck import Tally, run  # noqa: E402
+
 IPOC, FAULTS, FIXTURES, VECTORS, PCAPS = sys.argv[1:6]
-passed = failed = 0
+check = Tally("verdicts")
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {name}: {detail}")
 
 
 def fault(name):
@@ -45,9 +40,7 @@ def fault(name):
 
 
 def ipoc(*args, timeout=120):
-    p = subprocess.run([IPOC, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, errors="replace", timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
+    return run([IPOC, *args], timeout=timeout)
 
 
 VEC = os.path.join(VECTORS, "rfc3602-aes-cbc-esp.vec")
@@ -276,5 +269,4 @@ for extra in ([], ["--in-process"]):
 rc, out, err = bench(fault("crash"), "--in-process", "--direction", "send")
 check("bench --in-process: the engine runs here (send is sound)", rc == 0, f"exit {rc}; {err}")
 
-print(f"verdicts: {passed} passed, {failed} failed")
-sys.exit(1 if failed or not passed else 0)
+check.exit()

@@ -10,27 +10,20 @@ usage: test_diff.py IPOC REF_ENGINE MUTANT_DIR
 """
 import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "ci"))
+from testcheck import Tally, run  # noqa: E402
 
 IPOC, REF, MUTANTS = sys.argv[1:4]
 COUNT = "800"
-passed = failed = 0
+check = Tally("diff")
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {name}: {detail}")
 
 
 def ipoc(*args):
-    p = subprocess.run([IPOC, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, errors="replace", timeout=600)
-    return p.returncode, p.stdout, p.stderr
+    return run([IPOC, *args])
 
 
 def mutant(name):
@@ -120,5 +113,4 @@ check("no engine: exit 2", rc == 2, f"exit {rc}; {err}")
 rc, out, err = ipoc("diff", "--engine", "/nonexistent/libx.so")
 check("an engine that does not load: exit 3", rc == 3, f"exit {rc}; {err}")
 
-print(f"diff: {passed} passed, {failed} failed")
-sys.exit(1 if failed or not passed else 0)
+check.exit()

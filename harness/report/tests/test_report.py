@@ -34,25 +34,19 @@ import tempfile
 import jsonschema
 import junitparser
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "ci"))
+from testcheck import Tally, run  # noqa: E402
+
 IPOC, REF, MUT, MUT_VEC, TEST_RPT, SCHEMA = sys.argv[1:7]
 VECS = sys.argv[7:]
 BAD = ("failed", "crashed", "hung", "exited")
-passed = failed = 0
+check = Tally("report")
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {name}: {str(detail)[:1500]}")
 
 
 def ipoc(*args):
-    p = subprocess.run([IPOC, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, errors="replace", timeout=600)
-    return p.returncode, p.stdout, p.stderr
+    return run([IPOC, *args])
 
 
 tmp = tempfile.mkdtemp(prefix="ipoc-report-")
@@ -504,9 +498,8 @@ try:
 except (OSError, ValueError) as e:
     check("odd run: files readable", False, e)
 
-if not failed:
+if not check.failed:
     shutil.rmtree(tmp, ignore_errors=True)
 else:
     print(f"(the runs are kept in {tmp})")
-print(f"report: {passed} passed, {failed} failed")
-sys.exit(1 if failed or not passed else 0)
+check.exit()

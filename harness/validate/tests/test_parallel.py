@@ -18,18 +18,14 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "ci"))
+from testcheck import Tally  # noqa: E402
+
 IPOC, MUTANT = sys.argv[1:3]
-passed = failed = 0
+check = Tally("parallel")
 tmp = tempfile.mkdtemp(prefix="ipoc-parallel-")
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {name}: {detail}")
 
 
 def validate(tag, *args):
@@ -76,5 +72,4 @@ check("shards: no slice is empty or the whole", all(0 < len(s) < len(whole) for 
 rc, d, t = validate("s2again", "--shard", "2/3", "--jobs", "2")
 check("shard 2/3 again (and in 2 jobs): the same slice", [c["id"] for c in d["cases"]] == ids[1])
 
-print(f"parallel: {passed} passed, {failed} failed")
-sys.exit(1 if failed or not passed else 0)
+check.exit()

@@ -41,18 +41,14 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "ci"))
+from testcheck import Tally  # noqa: E402
+
 IPOC, REF, MUTANTS, VECTORS = (os.path.abspath(a) for a in sys.argv[1:5])
 TSHARK = shutil.which("tshark")
-passed = failed = 0
+check = Tally("repro")
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {name}: {str(detail)[:1500]}")
 
 
 def ipoc(*args, cwd=None):
@@ -288,5 +284,4 @@ if os.path.exists(ns + ".pcapng"):
           rows and decrypted(rows[0]) and rows[0]["esp.icv_bad"] == "1", rows[:1])
 
 shutil.rmtree(tmp)
-print(f"repro: {passed} passed, {failed} failed")
-sys.exit(1 if failed or not passed else 0)
+check.exit()

@@ -18,29 +18,22 @@ usage: test_validate.py IPOC REF_ENGINE [--host-process]
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "ci"))
+from testcheck import Tally, run  # noqa: E402
 
 IPOC, REF = sys.argv[1:3]
 MODE = sys.argv[3:]
 AREAS = ["caps", "sa", "send", "receive", "class", "udp", "esn", "lso", "v1", "shapes", "own"]
-passed = failed = 0
+check = Tally("validate")
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {name}: {detail}")
 
 
 def ipoc(*args):
-    p = subprocess.run([IPOC, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, errors="replace", timeout=600)
-    return p.returncode, p.stdout, p.stderr
+    return run([IPOC, *args])
 
 
 tmp = tempfile.mkdtemp(prefix="ipoc-validate-")
@@ -128,5 +121,4 @@ check("--area diff with --no-diff: exit 2", rc == 2, f"exit {rc}; {err}")
 rc, out, err = ipoc("validate", "--engine", REF, *MODE, "--timing-runs", "1000")
 check("--timing-runs without --area timing: exit 2", rc == 2, f"exit {rc}; {err}")
 
-print(f"validate: {passed} passed, {failed} failed")
-sys.exit(1 if failed or not passed else 0)
+check.exit()
