@@ -45,6 +45,7 @@ bool vx_ok(const struct vctx *x)
 	return x->r.v == V_PASSED;
 }
 
+__attribute__((format(printf, 3, 0)))
 static bool set(struct vctx *x, enum verdict v, const char *fmt, va_list ap)
 {
 	if (x->r.v != V_PASSED)
