@@ -852,12 +852,20 @@ static void set_opaque(struct layout *L, const uint8_t *d, uint32_t a)
 	}
 }
 
-static const struct fb_sa *sa_by_spi(bool ah, uint32_t spi)
+/* The SA a receiver finds for an AH or ESP header (PROFILE.md 27: SPI,
+ * destination address, protocol, family) behind the IP header at d + ip. */
+static const struct fb_sa *sa_of(bool ah, uint32_t spi, const uint8_t *d, uint32_t ip)
 {
-	for (unsigned i = 0; i < T.n_ok_sa; i++) {
-		const struct fb_sa *f = &T.sa[T.ok_sa[i]].fsa;
+	bool v6 = d[ip] >> 4 == 6;
+	const uint8_t *dst = d + ip + (v6 ? 24 : 16);
 
-		if (ah ? f->ah && f->ah_spi == spi : f->esp && f->esp_spi == spi)
+	for (unsigned i = 0; i < T.n_ok_sa; i++) {
+		const struct tx_sa *x = &T.sa[T.ok_sa[i]];
+		const struct fb_sa *f = &x->fsa;
+
+		if ((ah ? f->ah && f->ah_spi == spi : f->esp && f->esp_spi == spi) &&
+		    !!(x->sp.flags & IPSEC_OFFLOAD_V2_IPv6) == v6 &&
+		    memcmp(x->sp.dst, dst, v6 ? 16 : 4) == 0)
 			return f;
 	}
 	return NULL;
@@ -892,7 +900,8 @@ static int layout_of(const uint8_t *d, uint32_t len, struct layout *L)
 		if (d[ip] >> 4 == 4) {
 			uint32_t ihl = (d[ip] & 15u) * 4;
 
-			if (ihl < 20)
+			/* A fragment: nothing a receiver looks into. */
+			if (ihl < 20 || (rd16(d + ip + 6) & 0x3FFFu))
 				goto bad;
 			end = ip + rd16(d + ip + 2);
 			proto = d[ip + 9];
@@ -914,16 +923,14 @@ static int layout_of(const uint8_t *d, uint32_t len, struct layout *L)
 			goto bad;
 		if (level == 0)
 			L->end0 = end;
-		if (proto == 17) {
-			if (p + 8 > end || rd16(d + p + 2) != 4500)
-				return 0;
+		if (proto == 17 && p + 8 <= end && rd16(d + p + 2) == 4500) {
 			p += 8;
 			proto = 50;
 		}
 		if (proto == 51) {
 			const struct fb_sa *a;
 
-			if (p + 12 > end || !(a = sa_by_spi(true, rd32(d + p + 4))) ||
+			if (p + 12 > end || !(a = sa_of(true, rd32(d + p + 4), d, ip)) ||
 			    p + 12 + a->ah_iv + a->ah_icv > end || L->n_ah == 2)
 				goto bad;
 			L->ah[L->n_ah++] = p;
@@ -937,7 +944,7 @@ static int layout_of(const uint8_t *d, uint32_t len, struct layout *L)
 			const struct fb_sa *e;
 			struct esp_at *x;
 
-			if (p + 8 > end || !(e = sa_by_spi(false, rd32(d + p))) ||
+			if (p + 8 > end || !(e = sa_of(false, rd32(d + p), d, ip)) ||
 			    p + 8 + e->esp_iv + e->esp_icv + 2 > end)
 				goto bad;
 			x = &L->esp[L->n_esp++];
@@ -952,6 +959,8 @@ static int layout_of(const uint8_t *d, uint32_t len, struct layout *L)
 			proto = d[x->icv - 1];
 			p = x->iv + e->esp_iv;
 		}
+		if (level == 1 && L->n_esp == n_esp && L->n_ah == n_ah)
+			set_opaque(L, d, ip);    /* no IPsec header inside: not looked into */
 		if (level == 1 || (!L->n_esp && !L->n_ah))
 			return 0;
 		if (proto != 4 && proto != 41) {
