@@ -102,6 +102,10 @@ static int lso_layout(struct send_ctx *c, const uint8_t *p, uint32_t len, uintpt
 		return send_fail(c, "TCP header or PadLength runs past the frame");
 	l->payload = l->tcp + l->thl;
 	l->payload_end = len - pad;
+	/* An [ESP, AH] bundle's AH comes before its ESP header (and so lies in
+	 * the frame and in every segment's copied headers). */
+	if (l->ah && (l->ah_off > l->esp_off || AH_FIXED_LEN > l->esp_off - l->ah_off))
+		return send_fail(c, "AhHeaderOffset does not point before the ESP header");
 	if (rd32(p + l->esp_off) != ntohl_spi(l->esp->spi) ||
 	    (l->ah && rd32(p + l->ah_off + 4) != ntohl_spi(l->ah->spi)))
 		return send_fail(c, "header offsets do not point at the SA's headers");
