@@ -37,7 +37,11 @@
  *    reference engine (inbound twins) as CRYPTO_SUCCESS and decrypted to
  *    the NET_BUFFER's bytes outside the IV and ICV fields (the padding and
  *    trailer included: the engine seals what TCP/IP framed); no two frames
- *    of the NBL share an ESP IV on one SA;
+ *    of the NBL share an ESP IV on one SA. Not compared: the protected
+ *    part of an ESP header no handle of the NBL names (TCP/IP's, not the
+ *    engine's), and, for a send with two handles, the inner packet where
+ *    the receiver did not look into it (no NextCryptoDone, a fragment, no
+ *    inbound SA for its destination, Next Header not a tunnel);
  *  - with LSO, every segment received as CRYPTO_SUCCESS, its payload at
  *    most MSS bytes and the next piece of the large packet's TCP data (its
  *    PadLength bytes to discard left out), its padding 1, 2, 3, ... (RFC
