@@ -233,19 +233,18 @@ def check_engine(path, fuzzer):
 RUNTIME_FRAME = re.compile(
     r"^(__asan|__ubsan|__sanitizer|__interceptor_|__lsan|___interceptor_|__interception|"
     r"fuzzer::|__afl|afl_|abort$|raise$|__GI_|__libc_|__pthread_kill|pthread_kill|gsignal$|"
-    r"malloc$|calloc$|realloc$|free$|strdup$|operator |"
+    r"malloc$|calloc$|realloc$|free$|strdup$|operator\b|"
     r"fz_fault$|fz_check_rc$|fz_check_nbl$|__assert_fail|__assert_fail_base|"
     r"mem(cpy|move|set|cmp)$|str\w*$)")
-FRAME = re.compile(r"^\s*#\d+\s+0x[0-9a-fA-F]+\s+in\s+(\S+)(?:\s+(\S+))?")
+FRAME = re.compile(r"^\s*#\d+\s+0x[0-9a-fA-F]+\s+in\s+(\S+)")
 
 
 def _first_frame(lines):
+    """The function of the first frame outside the runtimes, of the first
+    stack in lines."""
     for line in lines:
         m = FRAME.match(line)
         if m and not RUNTIME_FRAME.match(m.group(1)):
-            where = m.group(2) or ""
-            if where and not where.startswith("("):
-                return m.group(1)
             return m.group(1)
     return None
 
@@ -270,10 +269,8 @@ def signature(text, rc):
         if m:
             kind = m.group(2)
             rest = lines[i + 1:]
-            if m.group(1) == "LeakSanitizer" or kind == "detected":
-                stack = [ln for ln in rest]
-                f = _first_frame(stack)
-                return f"LeakSanitizer: leak allocated in {f or '?'}"
+            if m.group(1) == "LeakSanitizer":
+                return f"LeakSanitizer: leak allocated in {_first_frame(rest) or '?'}"
             access = ""
             if rest and re.match(r"^(READ|WRITE) of size", rest[0]):
                 access = f" ({rest[0].split()[0]})"
@@ -312,20 +309,20 @@ def slug(sig):
 
 # ---------------------------------------------------------------- inputs
 
-def read_options(target):
+def read_options(target, fuzz_dir=FUZZ_DIR):
     """The [libfuzzer] section of fuzz/TARGET.options, with the dictionary's
     path made absolute; fuzz/TARGET.dict when the file names none."""
     opts = {}
-    path = os.path.join(FUZZ_DIR, f"{target}.options")
+    path = os.path.join(fuzz_dir, f"{target}.options")
     if os.path.isfile(path):
         cp = configparser.ConfigParser()
         cp.read(path)
         if cp.has_section("libfuzzer"):
             opts = dict(cp.items("libfuzzer"))
     if "dict" in opts:
-        opts["dict"] = os.path.join(FUZZ_DIR, opts["dict"])
-    elif os.path.isfile(os.path.join(FUZZ_DIR, f"{target}.dict")):
-        opts["dict"] = os.path.join(FUZZ_DIR, f"{target}.dict")
+        opts["dict"] = os.path.join(fuzz_dir, opts["dict"])
+    elif os.path.isfile(os.path.join(fuzz_dir, f"{target}.dict")):
+        opts["dict"] = os.path.join(fuzz_dir, f"{target}.dict")
     return opts
 
 
