@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 #
 # fuzz/oss-fuzz/build.sh - ipoc's fuzz targets built the OSS-Fuzz way, for
-# OSS-Fuzz (projects/ipoc/build.sh runs it) and ClusterFuzzLite
-# (.clusterfuzzlite/build.sh runs it).
+# OSS-Fuzz (this file is also projects/ipoc/build.sh there, and hands over
+# to the tree's copy) and ClusterFuzzLite (.clusterfuzzlite/build.sh runs
+# it).
 #
 # Reads what the images' `compile` sets: CC, CXX, CFLAGS (the sanitizer and
 # -fsanitize=fuzzer-no-link), LIB_FUZZING_ENGINE (how a target links its
@@ -18,10 +19,11 @@
 #
 # Dependencies: in the Docker images the sources of OpenSSL 3, libpcap
 # and jansson are in $SRC (cloned by the Dockerfile); they are built here
-# as static archives with position-independent code and nothing optional,
-# so that the targets and the engine carry them (the runner image has
-# none of them). Without those sources (a local run) the system's are
-# used through pkg-config.
+# with plain clang (no coverage of theirs to drown ipoc's, no sanitizer
+# needed for ASan and UBSan builds) as static archives with
+# position-independent code and nothing optional, so that the targets and
+# the engine carry them (the runner image has none of them). Without those
+# sources (a local run) the system's are used through pkg-config.
 #
 # Local run, as make check's test does it:
 #   CC=clang CXX=clang++ CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only \
@@ -29,8 +31,20 @@
 #   CXXFLAGS="$CFLAGS" LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
 #   SRC=/tmp/src WORK=/tmp/work OUT=/tmp/out fuzz/oss-fuzz/build.sh
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 : "${SRC:?}" "${WORK:?}" "${OUT:?}" "${CC:?}" "${LIB_FUZZING_ENGINE:?}"
+# The ipoc tree: the one this script is in (fuzz/oss-fuzz/, as
+# .clusterfuzzlite/build.sh runs it), else $SRC/ipoc: OSS-Fuzz runs the copy
+# in projects/ipoc/ as $SRC/build.sh, which hands over to the tree's own
+# fuzz/oss-fuzz/build.sh, so that the build follows the tree it builds
+# (a target added to fuzz/meson.build needs no change in OSS-Fuzz).
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+if [ ! -f "$here/fuzz/meson.build" ]; then
+	here=$SRC/ipoc
+	if [ -f "$here/fuzz/oss-fuzz/build.sh" ] && [ -z "${IPOC_BUILD_SH_TREE:-}" ]; then
+		export IPOC_BUILD_SH_TREE=1
+		exec bash -eu "$here/fuzz/oss-fuzz/build.sh" "$@"
+	fi
+fi
 CFLAGS=${CFLAGS:-}
 jobs=$(nproc 2>/dev/null || echo 2)
 build=$WORK/ipoc-build
@@ -41,13 +55,13 @@ mkdir -p "$OUT" "$WORK"
 dep_cflags="-O2 -fPIC"
 if [ -d "$SRC/openssl" ] && [ ! -f "$deps/lib/libcrypto.a" ]; then
 	(cd "$SRC/openssl" &&
-	 CFLAGS="$dep_cflags" ./Configure linux-x86_64 no-shared no-tests no-docs no-apps \
+	 CC=clang CFLAGS="$dep_cflags" ./Configure linux-x86_64 no-shared no-tests \
 		--prefix="$deps" --libdir=lib &&
 	 make -j"$jobs" build_libs && make install_dev)
 fi
 if [ -d "$SRC/libpcap" ] && [ ! -f "$deps/lib/libpcap.a" ]; then
-	(cd "$SRC/libpcap" && ./autogen.sh &&
-	 CFLAGS="$dep_cflags" ./configure --prefix="$deps" --disable-shared --disable-dbus \
+	(cd "$SRC/libpcap" && { [ -x autogen.sh ] && ./autogen.sh || autoreconf -fi; } &&
+	 CC=clang CFLAGS="$dep_cflags" ./configure --prefix="$deps" --disable-shared --disable-dbus \
 		--disable-rdma --disable-bluetooth --disable-usb --disable-netmap --without-libnl \
 		--without-dpdk --disable-remote &&
 	 make -j"$jobs" && make install)
@@ -55,7 +69,7 @@ fi
 if [ -d "$SRC/jansson" ] && [ ! -f "$deps/lib/libjansson.a" ]; then
 	mkdir -p "$WORK/jansson-build"
 	(cd "$WORK/jansson-build" &&
-	 CFLAGS="$dep_cflags" cmake "$SRC/jansson" -DCMAKE_INSTALL_PREFIX="$deps" \
+	 CC=clang CFLAGS="$dep_cflags" cmake "$SRC/jansson" -DCMAKE_INSTALL_PREFIX="$deps" \
 		-DCMAKE_INSTALL_LIBDIR=lib -DJANSSON_BUILD_SHARED_LIBS=OFF \
 		-DJANSSON_BUILD_DOCS=OFF -DJANSSON_EXAMPLES=OFF -DJANSSON_WITHOUT_TESTS=ON \
 		-DCMAKE_POSITION_INDEPENDENT_CODE=ON &&

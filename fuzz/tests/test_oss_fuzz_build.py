@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """fuzz/oss-fuzz/build.sh run as OSS-Fuzz's libFuzzer ASan build runs it,
-without Docker: the source at $SRC/ipoc, CC=clang, the CFLAGS of
-OSS-Fuzz's address sanitizer build, LIB_FUZZING_ENGINE=-fsanitize=fuzzer,
-SRC, WORK and OUT temporary folders. Then, as ClusterFuzz uses a build:
+without Docker: the script copied to $SRC/build.sh (projects/ipoc/), the
+source at $SRC/ipoc, CC=clang, the CFLAGS of OSS-Fuzz's address sanitizer
+build, LIB_FUZZING_ENGINE=-fsanitize=fuzzer, SRC, WORK and OUT temporary
+folders. Then, as ClusterFuzz uses a build:
 $OUT moved elsewhere and $WORK gone, and for every target of
 fuzz_targets in fuzz/meson.build:
   - $OUT/fuzz_<target> exists and fuzzes a few hundred inputs from its
@@ -89,8 +90,12 @@ def main():
                    LIB_FUZZING_ENGINE="-fsanitize=fuzzer", SANITIZER="address",
                    FUZZING_ENGINE="libfuzzer", FUZZING_LANGUAGE="c", ARCHITECTURE="x86_64",
                    SRC=src, WORK=work, OUT=out)
+        # As OSS-Fuzz runs it: projects/ipoc/build.sh copied to $SRC/build.sh
+        # (it hands over to $SRC/ipoc/fuzz/oss-fuzz/build.sh).
+        shutil.copyfile(os.path.join(ROOT, "fuzz", "oss-fuzz", "build.sh"),
+                        os.path.join(src, "build.sh"))
         t0 = time.monotonic()
-        p = subprocess.run(["bash", "-eu", os.path.join(src, "ipoc", "fuzz", "oss-fuzz", "build.sh")],
+        p = subprocess.run(["bash", "-eu", os.path.join(src, "build.sh")],
                            cwd=os.path.join(src, "ipoc"), env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, errors="replace", timeout=1200)
         took = time.monotonic() - t0
