@@ -215,14 +215,14 @@ def check_engine(path, fuzzer):
                     f"fuzz it with --fuzzer afl, or rebuild it with {how}")
         return (f"engine {path} carries no coverage instrumentation "
                 f"(no __sanitizer_cov_8bit_counters_init in its dynamic symbols): libFuzzer would "
-                f"fuzz it blind. Rebuild it with {how} (README, Fuzzing)")
+                f"fuzz it blind. Rebuild it with {how} (fuzz/README.md, 'Vendor engines')")
     if fuzzer == "afl" and not ins["afl"]:
         if ins["libfuzzer"]:
             return (f"engine {path} carries libFuzzer's instrumentation (-fsanitize=fuzzer-no-link), "
                     f"not AFL++'s: fuzz it with --fuzzer libfuzzer, or rebuild it with {how}")
         return (f"engine {path} carries no coverage instrumentation "
                 f"(no __afl_area_ptr in its dynamic symbols): AFL++ would fuzz it blind. "
-                f"Rebuild it with {how} (README, Fuzzing)")
+                f"Rebuild it with {how} (fuzz/README.md, 'Vendor engines')")
     return None
 
 
