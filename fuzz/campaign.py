@@ -139,6 +139,23 @@ def configure(kind):
     return d
 
 
+def targets_of(introspected):
+    """The fuzz targets among a build's targets (`meson introspect
+    --targets`): {name: executable path} for each executable fuzz_NAME built
+    from fuzz/fuzz_NAME.c, the rows of fuzz_targets. Other programs of
+    fuzz/ (seed generators such as fuzz_seeds_rx, the tests' fake target)
+    are not targets. fuzz/oss-fuzz/build.sh uses this too."""
+    found = {}
+    for t in introspected:
+        if t["type"] != "executable" or not t["name"].startswith("fuzz_"):
+            continue
+        sources = [s for ts in t.get("target_sources", []) for s in ts.get("sources", [])]
+        own = os.path.join("fuzz", t["name"] + ".c")
+        if any(os.path.normpath(s).endswith(os.sep + own) for s in sources):
+            found[t["name"][len("fuzz_"):]] = t["filename"][0]
+    return found
+
+
 def fuzz_targets(kind):
     """The fuzz targets of a configured build: {name: executable path}."""
     d = configure(kind)
@@ -146,13 +163,7 @@ def fuzz_targets(kind):
                        stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
         raise Failure(f"meson introspect {d}: {p.stderr.strip()}")
-    found = {}
-    for t in json.loads(p.stdout):
-        fn = t["filename"][0]
-        if (t["type"] == "executable" and t["name"].startswith("fuzz_") and
-                os.path.basename(os.path.dirname(fn)) == "fuzz"):
-            found[t["name"][len("fuzz_"):]] = fn
-    return found
+    return targets_of(json.loads(p.stdout))
 
 
 def build(kind, targets):

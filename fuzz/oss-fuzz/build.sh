@@ -91,14 +91,14 @@ if [ ! -f "$build/build.ninja" ]; then
 		-Ddefault_library=static
 fi
 
-# Only what the targets need: each fuzz_<target> and the reference engine.
+# Only what the targets need: each fuzz_<target> (the rows of fuzz_targets,
+# as ipoc fuzz finds them) and the reference engine.
 mapfile -t exes < <(meson introspect "$build" --targets | python3 -c '
-import json, os, sys
-for t in json.load(sys.stdin):
-    f = t["filename"][0]
-    if (t["type"] == "executable" and t["name"].startswith("fuzz_")
-            and os.path.basename(os.path.dirname(f)) == "fuzz"):
-        print(f)')
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from campaign import targets_of
+for name, exe in sorted(targets_of(json.load(sys.stdin)).items()):
+    print(exe)' "$here/fuzz")
 if [ ${#exes[@]} -eq 0 ]; then
 	echo "build.sh: no fuzz target in fuzz/meson.build" >&2
 	exit 1

@@ -7,6 +7,7 @@ usage: test_campaign.py IPOC_EXE
 1. Signatures read from canned crash reports: a target's oracle line
    first, else the sanitizer's error kind and first frame outside the
    runtimes; stable slugs.
+   Which executables of a build are fuzz targets (canned introspection).
 2. The engine check on shared objects built here: none, libFuzzer's and
    AFL++'s instrumentation, each against each fuzzer, and `ipoc fuzz
    --engine` refusing an uninstrumented engine (exit 3) before building
@@ -91,6 +92,26 @@ def part_signatures():
     check("slugs: stable, distinct, file-name safe",
           s1 == campaign.slug("fake: one") and s1 != s2 and all(c.isalnum() or c == "-" for c in s1),
           (s1, s2))
+
+
+def part_targets():
+    """Which executables of a build are fuzz targets: fuzz_NAME built from
+    fuzz/fuzz_NAME.c, not the other programs of fuzz/."""
+    def exe(name, srcs, kind="executable"):
+        return {"name": name, "type": kind, "filename": [f"/b/fuzz/{name}"],
+                "target_sources": [{"sources": srcs}]}
+    intro = [
+        exe("fuzz_parse_keys", ["/s/fuzz/fuzz_parse_keys.c", "/s/fuzz/driver_standalone.c"]),
+        exe("fuzz_rx_sealed", ["/s/build/../fuzz/fuzz_rx_sealed.c"]),
+        exe("fuzz_seeds_rx", ["/s/fuzz/rx_seeds.c"]),
+        exe("fuzz_fake_standalone", ["/s/fuzz/tests/fake_target.c"]),
+        exe("fuzz_lib", ["/s/fuzz/fuzz_lib.c"], kind="static library"),
+        exe("ipoc", ["/s/harness/cli/main.c"]),
+    ]
+    got = campaign.targets_of(intro)
+    check("targets: the rows of fuzz_targets only (no seed generator, test or library)",
+          got == {"parse_keys": "/b/fuzz/fuzz_parse_keys", "rx_sealed": "/b/fuzz/fuzz_rx_sealed"},
+          got)
 
 
 def build_so(tmp, name, cc, flags, env=None):
@@ -231,6 +252,7 @@ def main(argv):
     if len(argv) != 2:
         sys.exit(__doc__)
     part_signatures()
+    part_targets()
     tmp = tempfile.mkdtemp(prefix="ipoc-campaign-test-")
     try:
         part_engine_check(tmp, argv[1])
