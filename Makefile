@@ -5,16 +5,25 @@
 #               whole capture corpus; `make run ENGINE=./libvendor.so` on
 #               another engine
 #   make check  build, then every test suite, plain and under ASan+UBSan
+#   make fuzz   a short fuzzing campaign on every fuzz target (ipoc fuzz):
+#               TARGET=parse_keys for one, FUZZ_TIME=S seconds per target
+#               (30), FUZZER=afl (libfuzzer), JOBS=N cores (1),
+#               ENGINE=./libvendor.so (an instrumented engine); results in
+#               fuzz-campaigns/
 #   make clean  remove the build folders
 
 BUILD ?= build
 ENGINE ?=
 ASAN_BUILD ?= build-asan
+TARGET ?= all
+FUZZ_TIME ?= 30
+FUZZER ?= libfuzzer
+JOBS ?= 1
 MESON ?= meson
 SAN_ENV = ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
           UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 
-.PHONY: all deps build build-asan run bench check clean
+.PHONY: all deps build build-asan run bench check fuzz clean
 
 all: build
 
@@ -42,5 +51,11 @@ check: build build-asan
 	$(SAN_ENV) $(MESON) test -C $(ASAN_BUILD) --print-errorlogs || true
 	@/usr/bin/python3 ci/summary.py $(BUILD) $(ASAN_BUILD)
 
+# Builds build-fuzz-libfuzzer/ (or build-fuzz-afl/ and its CMPLOG twin) as
+# needed; exit 1 when a campaign filed a crash.
+fuzz: build
+	./$(BUILD)/harness/ipoc fuzz $(TARGET) --fuzzer $(FUZZER) --time $(FUZZ_TIME) \
+		--jobs $(JOBS) $(if $(ENGINE),--engine $(ENGINE))
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz-libfuzzer build-fuzz-afl build-fuzz-afl-cmplog

@@ -14,6 +14,7 @@ static const struct subcommand subcommands[] = {
 	{ "repro", cmd_repro_main, "Replay a reproducer that validate saved, against an engine" },
 	{ "diff", cmd_diff_main, "Two engines side by side: suite verdicts and generated traffic" },
 	{ "report", cmd_report_main, "Merge runs that --json wrote into one report (JSON, JUnit, HTML)" },
+	{ "fuzz", cmd_fuzz_main, "A fuzzing campaign on a fuzz target (libFuzzer or AFL++), crashes filed by signature" },
 	{ "help", cmd_help_main, "Show this list, or `ipoc help SUBCOMMAND` for one" },
 	{ "version", cmd_version_main, "Print ipoc's version and engine ABI version" },
 };

@@ -36,6 +36,7 @@ int cmd_validate_main(int argc, char **argv);
 int cmd_repro_main(int argc, char **argv);
 int cmd_diff_main(int argc, char **argv);
 int cmd_report_main(int argc, char **argv);
+int cmd_fuzz_main(int argc, char **argv);
 int cmd_help_main(int argc, char **argv);
 int cmd_version_main(int argc, char **argv);
 

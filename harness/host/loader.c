@@ -171,6 +171,11 @@ const char *loader_default_engine(char *buf, size_t len)
 			snprintf(buf, len, "%s/../engine/ref/libipoc_ref.so", exe);
 			if (exists(buf))
 				return buf;
+			/* A bundle of programs with the engine beside them
+			 * (the fuzz targets in OSS-Fuzz's $OUT). */
+			snprintf(buf, len, "%s/libipoc_ref.so", exe);
+			if (exists(buf))
+				return buf;
 		}
 	}
 	snprintf(buf, len, "%s", IPOC_INSTALLED_REF_ENGINE);

@@ -31,8 +31,9 @@ int loader_open(struct loaded_engine *le, const char *path, char *err, size_t er
 void loader_close(struct loaded_engine *le);
 
 /* Path of the bundled reference engine: $IPOC_REF_ENGINE if set, else the
- * build tree's engine/ref/libipoc_ref.so next to this executable, else the
- * installed one. Returns buf. */
+ * build tree's engine/ref/libipoc_ref.so next to this executable, else
+ * libipoc_ref.so in the executable's own folder (a bundle such as
+ * OSS-Fuzz's $OUT), else the installed one. Returns buf. */
 const char *loader_default_engine(char *buf, size_t len);
 
 #endif /* IPOC_LOADER_H */
