@@ -7,7 +7,10 @@
  * LLVMFuzzerInitialize.
  *
  * Input: the MDL layout (rx_shape.h: one MDL, cuts given, one byte per
- * MDL, every k bytes; guard side, head and tail room), then the frame.
+ * MDL, every k bytes; guard side, head and tail room; a note, skipped),
+ * then the frame. Under AFL++ with the post-processor of rx_afl_post.c,
+ * the frames are rx_sealed descriptions sealed (the description as the
+ * note): AFL++ gets rx_sealed's reach.
  *
  * Oracles (rx_class.c; each its own signature):
  * - the NBL indicated exactly once, guards and structures intact;

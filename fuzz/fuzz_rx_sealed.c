@@ -24,7 +24,8 @@
  * offloaded.
  *
  * Under AFL++ the same descriptions can be turned into frames by the
- * post-processor (rx_afl_post.c) for fuzz_rx_classify: see fuzz/README.md.
+ * post-processor (rx_afl_post.c, build-afl/fuzz/rx_sealed_post.so) for
+ * fuzz_rx_classify: see fuzz/README.md.
  */
 #include <string.h>
 

@@ -32,6 +32,13 @@ size_t rx_shape_read(const uint8_t *p, size_t n, struct rx_shape *s)
 		if (!s->k)
 			s->k = 1;
 	}
+	s->note_at = 0;
+	s->note_len = 0;
+	if (b & 0x80) {
+		s->note_at = k;
+		s->note_len = at(p, n, k++);
+		k += s->note_len;
+	}
 	return k;
 }
 
