@@ -36,25 +36,31 @@ static bool supported(int dlt)
 	       dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2 || dlt == DLT_NULL || dlt == DLT_LOOP;
 }
 
-struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
+/* Open either path or fp (fp wins); see pcap_in_open / pcap_in_fopen. */
+static struct pcap_in *open_either(const char *path, FILE *fp, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	struct pcap_in *in = calloc(1, sizeof(*in));
 
 	if (!in) {
 		snprintf(err, errlen, "%s: out of memory", path);
+		if (fp)
+			fclose(fp);
 		return NULL;
 	}
 	snprintf(in->path, sizeof(in->path), "%s", path);
 	/* Nanosecond precision: libpcap then scales every file's timestamps to
 	 * ns (tv_usec holds nanoseconds), so none is rounded. */
-	in->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, perr);
+	in->p = fp ? pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, perr)
+		: pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (!in->p) {
 		/* libpcap names the file in some messages, not in others */
 		if (strncmp(perr, path, strlen(path)) == 0)
 			snprintf(err, errlen, "%s", perr);
 		else
 			snprintf(err, errlen, "%s: %s", path, perr);
+		if (fp)
+			fclose(fp);   /* libpcap leaves it open when it fails */
 		free(in);
 		return NULL;
 	}
@@ -68,6 +74,16 @@ struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	return in;
+}
+
+struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
+{
+	return open_either(path, NULL, err, errlen);
+}
+
+struct pcap_in *pcap_in_fopen(const char *name, FILE *fp, char *err, size_t errlen)
+{
+	return open_either(name, fp, err, errlen);
 }
 
 void pcap_in_close(struct pcap_in *in)

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct pcap_in;
 
@@ -29,6 +30,10 @@ enum pcap_in_result {
 /* Open path. Returns NULL with a one-line message in err (naming the file)
  * when it cannot be read or its link type is not supported. */
 struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen);
+/* The same from an open stream (fmemopen, a pipe), read from where it
+ * stands; name is the capture's name in messages. The reader owns fp from
+ * here, also when it fails. */
+struct pcap_in *pcap_in_fopen(const char *name, FILE *fp, char *err, size_t errlen);
 void pcap_in_close(struct pcap_in *in);
 
 /* The next record as an Ethernet frame (valid until the next call), its

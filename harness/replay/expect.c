@@ -247,24 +247,19 @@ static int read_lines(struct reader *r, FILE *fp, struct exp_file *e)
 	return 0;
 }
 
-int exp_read(const char *path, struct exp_file **out, char *err, size_t errlen)
+int exp_read_fp(const char *name, FILE *fp, struct exp_file **out, char *err, size_t errlen)
 {
-	struct reader r = { path, 0, err, errlen };
+	struct reader r = { name, 0, err, errlen };
 	struct exp_file *e = calloc(1, sizeof(*e));
-	FILE *fp = fopen(path, "r");
 	int rc;
 
 	*out = NULL;
-	if (!fp || !e) {
-		snprintf(err, errlen, "%s: %s", path, fp ? "out of memory" : strerror(errno));
-		if (fp)
-			fclose(fp);
-		free(e);
+	if (!e) {
+		snprintf(err, errlen, "%s: out of memory", name);
 		return -1;
 	}
 	rc = read_lines(&r, fp, e);
-	fclose(fp);
-	if (rc == 0 && !(e->name = strdup(path)))
+	if (rc == 0 && !(e->name = strdup(name)))
 		rc = bad(&r, "out of memory", NULL);
 	if (rc != 0) {
 		exp_free(e);
@@ -272,6 +267,21 @@ int exp_read(const char *path, struct exp_file **out, char *err, size_t errlen)
 	}
 	*out = e;
 	return 0;
+}
+
+int exp_read(const char *path, struct exp_file **out, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	int rc;
+
+	*out = NULL;
+	if (!fp) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = exp_read_fp(path, fp, out, err, errlen);
+	fclose(fp);
+	return rc;
 }
 
 void exp_free(struct exp_file *e)
