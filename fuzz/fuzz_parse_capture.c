@@ -251,7 +251,7 @@ static bool read_all(struct pcap_in *in, const struct rec_desc *d, unsigned nd, 
 				fz_fault("parse_capture: a record holds more than its caplen or the "
 					 "file's bytes", "record %u: %u bytes, caplen %u, %u in the file",
 					 i + 1, rlen, w->caplen, w->present);
-			if (w->caplen > w->len)
+			if (r == PCAP_IN_FRAME && w->caplen > w->len)
 				fz_fault("parse_capture: a record captured longer than it was accepted",
 					 "record %u: caplen %u, len %u", i + 1, w->caplen, w->len);
 			if (ts != w->ts_ns)

@@ -191,6 +191,13 @@ enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint
 	*ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
 	in->rec = r;
 	in->rec_len = h->caplen;
+	/* libpcap takes a header whose captured length exceeds the packet's
+	 * original length as it is: such a record is no packet seen on a wire. */
+	if (h->caplen > h->len) {
+		snprintf(err, errlen, "record %llu: captured length %u longer than the original "
+			 "length %u", (unsigned long long)in->number, h->caplen, h->len);
+		return PCAP_IN_SKIP;
+	}
 	if (in->dlt == DLT_EN10MB) {
 		*frame = r;
 		*len = h->caplen;

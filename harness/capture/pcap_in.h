@@ -40,7 +40,9 @@ void pcap_in_close(struct pcap_in *in);
  * 1-based number and capture timestamp in nanoseconds since the epoch (as
  * the file has it: microsecond captures give multiples of 1000). Records
  * whose captured length is shorter than the original (a snap length) are
- * returned as captured. *number and *ts_ns are set for PCAP_IN_SKIP too. */
+ * returned as captured; a record whose header says it captured more than the
+ * packet's original length is skipped. *number and *ts_ns are set for
+ * PCAP_IN_SKIP too. */
 enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint32_t *len,
 				 uint64_t *number, uint64_t *ts_ns, char *err, size_t errlen);
 
