@@ -11,6 +11,7 @@
 #ifndef IPOC_EXPECT_H
 #define IPOC_EXPECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,8 @@ struct exp_file {
 	char *name;             /* the path it was read from */
 	uint64_t frames;        /* from `frames N` */
 	struct exp_frame *f;    /* f[i] is frame i + 1 */
+	uint64_t cap;           /* entries of f while reading */
+	bool has_header;        /* the `frames N` line was read */
 };
 
 /* Read path. Every frame 1..N must have exactly one line. Returns 0 and
