@@ -188,7 +188,10 @@ enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint
 		return PCAP_IN_ERROR;
 	}
 	*number = ++in->number;
-	*ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+	/* A pcap record's seconds are unsigned 32 bits; libpcap reads them
+	 * signed, so a time past 2038-01-19 comes back negative. */
+	*ts_ns = (h->ts.tv_sec < 0 ? (uint64_t)(uint32_t)h->ts.tv_sec : (uint64_t)h->ts.tv_sec) *
+		 1000000000u + (uint64_t)h->ts.tv_usec;
 	in->rec = r;
 	in->rec_len = h->caplen;
 	/* libpcap takes a header whose captured length exceeds the packet's
