@@ -30,8 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "fz.h"
 #include "keyfile.h"
@@ -49,14 +47,16 @@ enum {
 /* What the description said of one record (bit 0 set). */
 struct rec_desc {
 	uint32_t caplen, len;        /* as in its header */
-	uint32_t present;            /* data bytes the file has after the header */
-	const uint8_t *data;
+	uint32_t present;            /* data bytes the description gave it */
+	uint32_t after;              /* bytes of the file from its data on */
+	const uint8_t *data;         /* its data in the file */
 	uint64_t ts_ns;
 };
 
 /* One record as read, kept for the round trip. */
 struct rec_read {
 	enum pcap_in_result r;
+	bool incoherent;             /* skipped: captured longer than it was (not written) */
 	uint32_t off, len;           /* its raw bytes in keep[] */
 	uint32_t foff, flen;         /* its frame in keep[] */
 	uint64_t ts;
@@ -65,23 +65,8 @@ struct rec_read {
 static uint8_t file[FILE_MAX];
 static uint8_t keep[4 * FILE_MAX];
 static struct rec_read reads[MAX_RECORDS];
-static char memfd_path[64];
 
 static const int linktypes[] = { 1, 101, 228, 229, 113, 276, 0, 108, 105, 12 };
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	int fd = memfd_create("ipoc-parse-capture", 0);
-
-	(void)argc;
-	(void)argv;
-	if (fd < 0) {
-		perror("ipoc-fuzz: memfd_create");
-		exit(1);
-	}
-	snprintf(memfd_path, sizeof(memfd_path), "/proc/self/fd/%d", fd);
-	return 0;
-}
 
 static void put16(uint8_t *p, uint16_t v, bool be)
 {
@@ -145,8 +130,12 @@ static size_t build(struct fz_in *in, struct rec_desc *d, unsigned *n)
 		o += 16;
 		r->present = (uint32_t)fz_take(in, dl, &r->data);
 		memcpy(file + o, r->data, r->present);
+		r->data = file + o;
+		r->after = (uint32_t)o;     /* made the bytes after it below */
 		o += r->present;
 	}
+	for (unsigned i = 0; i < *n; i++)
+		d[i].after = (uint32_t)o - d[i].after;
 	return o;
 }
 
@@ -247,13 +236,14 @@ static bool read_all(struct pcap_in *in, const struct rec_desc *d, unsigned nd, 
 		if (sync && i < nd) {
 			const struct rec_desc *w = &d[i];
 
-			if (rlen > w->caplen || rlen > w->present || memcmp(rec, w->data, rlen) != 0)
+			if (rlen > w->caplen || rlen > w->after || memcmp(rec, w->data, rlen) != 0)
 				fz_fault("parse_capture: a record holds more than its caplen or the "
-					 "file's bytes", "record %u: %u bytes, caplen %u, %u in the file",
-					 i + 1, rlen, w->caplen, w->present);
-			if (r == PCAP_IN_FRAME && w->caplen > w->len)
+					 "file's bytes", "record %u: %u bytes, caplen %u, %u in the file "
+					 "from its data on", i + 1, rlen, w->caplen, w->after);
+			if (r == PCAP_IN_FRAME && rlen > w->len)
 				fz_fault("parse_capture: a record captured longer than it was accepted",
-					 "record %u: caplen %u, len %u", i + 1, w->caplen, w->len);
+					 "record %u: %u bytes read, caplen %u, len %u", i + 1, rlen,
+					 w->caplen, w->len);
 			if (ts != w->ts_ns)
 				fz_fault("parse_capture: a record's time is not its header's",
 					 "record %u", i + 1);
@@ -267,6 +257,7 @@ static bool read_all(struct pcap_in *in, const struct rec_desc *d, unsigned nd, 
 		if (k + rlen + flen > sizeof(keep))
 			return false;   /* no room to keep it: no round trip */
 		reads[i].r = r;
+		reads[i].incoherent = r == PCAP_IN_SKIP && strstr(why, "original length");
 		reads[i].ts = ts;
 		reads[i].off = (uint32_t)k;
 		reads[i].len = rlen;
@@ -282,20 +273,24 @@ static bool read_all(struct pcap_in *in, const struct rec_desc *d, unsigned nd, 
 	return false;
 }
 
-/* Write what was read to a pcapng file and read it back: the same. */
+/* Write what was read to a pcapng file (in memory) and read it back: the
+ * same. */
 static void round_trip(int lt, unsigned n)
 {
-	char err[512];
-	struct pcapng_out *w = pcapng_out_open(memfd_path, lt, NULL, err, sizeof(err));
+	char err[512], *text = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&text, &len);
+	struct pcapng_out *w = mf ? pcapng_out_fopen(mf, lt) : NULL;
 	struct pcap_in *in;
 
 	if (!w)
-		fz_fault("harness: the pcapng writer cannot open its file", "%s", err);
+		fz_fault("harness: the pcapng writer cannot open its stream", "%s", "memory");
 	for (unsigned i = 0; i < n; i++)
-		if (pcapng_out_frame_ex(w, keep + reads[i].off, reads[i].len, reads[i].ts, "c") != 0)
+		if (!reads[i].incoherent &&
+		    pcapng_out_frame_ex(w, keep + reads[i].off, reads[i].len, reads[i].ts, "c") != 0)
 			fz_fault("harness: the pcapng writer failed", "record %u", i + 1);
 	pcapng_out_close(w);
-	if (!(in = pcap_in_open(memfd_path, err, sizeof(err))))
+	if (!(in = open_mem((const uint8_t *)text, len, err, sizeof(err))))
 		fz_fault("parse_capture: a pcapng the harness wrote is refused", "%s", err);
 	for (unsigned i = 0; i <= n; i++) {
 		const uint8_t *f, *rec;
@@ -303,8 +298,11 @@ static void round_trip(int lt, unsigned n)
 		uint64_t num, ts;
 		int lt2;
 		char why[300];
-		enum pcap_in_result r = pcap_in_next(in, &f, &flen, &num, &ts, why, sizeof(why));
+		enum pcap_in_result r;
 
+		if (i < n && reads[i].incoherent)
+			continue;
+		r = pcap_in_next(in, &f, &flen, &num, &ts, why, sizeof(why));
 		if (i == n) {
 			if (r != PCAP_IN_EOF)
 				fz_fault("parse_capture: the pcapng written holds more records", "%u", n);
@@ -324,6 +322,7 @@ static void round_trip(int lt, unsigned n)
 			fz_fault("parse_capture: a frame read back differs", "record %u", i + 1);
 	}
 	pcap_in_close(in);
+	free(text);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -27,7 +27,8 @@ struct pcap_in {
 	uint64_t number;
 	const uint8_t *rec;
 	uint32_t rec_len;
-	uint8_t frame[FRAME_MAX];
+	uint8_t *frame;             /* a record with an Ethernet header made up; grown */
+	uint32_t frame_cap;
 };
 
 static bool supported(int dlt)
@@ -92,6 +93,7 @@ void pcap_in_close(struct pcap_in *in)
 		return;
 	if (in->p)
 		pcap_close(in->p);
+	free(in->frame);
 	free(in);
 }
 
@@ -210,6 +212,18 @@ enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint
 		snprintf(err, errlen, "record %llu: %s", (unsigned long long)in->number,
 			 why ? why : "longer than the engine's largest frame");
 		return PCAP_IN_SKIP;
+	}
+	if (ETH_LEN + h->caplen - off > in->frame_cap) {
+		uint32_t cap = ETH_LEN + h->caplen - off < 2048 ? 2048 : ETH_LEN + h->caplen - off;
+		uint8_t *f = realloc(in->frame, cap);
+
+		if (!f) {
+			snprintf(err, errlen, "%s: record %llu: out of memory", in->path,
+				 (unsigned long long)in->number);
+			return PCAP_IN_ERROR;
+		}
+		in->frame = f;
+		in->frame_cap = cap;
 	}
 	memcpy(in->frame, macs, 12);
 	in->frame[12] = (uint8_t)(et >> 8);
