@@ -90,7 +90,8 @@ def seeds_parse_vectors(repo):
                 continue
             seen.add(shape)
             bid = re.sub(r"[^A-Za-z0-9.+-]", "_", head.strip()[1:-1].split(" ", 1)[1])
-            out[f"{base}--{bid}.vec"] = block.encode()
+            out[f"{base}--{bid}.vec"] = f"# seed: a block of vectors/{base}.vec\n".encode() + \
+                block.encode()
     return out
 
 
