@@ -97,6 +97,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ditem d;
 	static struct dverdict v;
 
+	/* the hosts keep this input's requests only */
+	eh_mark(A.eh);
+	if (B.eh != A.eh)
+		eh_mark(B.eh);
+	if (ref != A.eh && ref != B.eh)
+		eh_mark(ref);
 	ditem_decode(data, size, lengths, &d);
 	if (diff_one(&A, &B, ref, &d, &v) == 1)
 		fz_fault(v.sig, "diff_engines: %s\n%s\nA = %s\nB = %s", v.example, v.detail,

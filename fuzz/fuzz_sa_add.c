@@ -808,6 +808,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned n;
 
 	memset(&m, 0, sizeof(m));
+	eh_mark(E);   /* the host keeps this input's requests only */
 	fz_check_rc(eh_open(E, &p, &st, &m.inst), E, "open");
 	if (st != NDIS_STATUS_SUCCESS)
 		fz_fault("sa_add: open with a small capacity failed", "capacity %u",
