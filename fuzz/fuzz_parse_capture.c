@@ -63,6 +63,7 @@ struct rec_read {
 };
 
 static uint8_t file[FILE_MAX];
+static bool file_swapped;        /* the built file's byte order is not this host's */
 static uint8_t keep[4 * FILE_MAX];
 static struct rec_read reads[MAX_RECORDS];
 
@@ -87,8 +88,11 @@ static size_t build(struct fz_in *in, struct rec_desc *d, unsigned *n)
 	int lt = linktypes[fz_below(in, sizeof(linktypes) / sizeof(linktypes[0]))];
 	uint8_t fl = fz_u8(in);
 	bool nano = fl & 1, be = fl & 2;
+	const uint16_t one = 1;
 	uint32_t snap = fl & 4 ? fz_u16(in) : 262144;
 	size_t o = 24;
+
+	file_swapped = be == (*(const uint8_t *)&one == 1);
 
 	put32(file, nano ? 0xA1B23C4D : 0xA1B2C3D4, be);
 	put16(file + 4, 2, be);
@@ -204,6 +208,28 @@ static void frame_of_record(const uint8_t *f, uint32_t flen, const uint8_t *rec,
 			 "0x%02x%02x", f[12], f[13]);
 }
 
+/* A record read is its bytes in the file, but for what libpcap rewrites:
+ * in a file of the other byte order, the SocketCAN ID behind a Linux SLL
+ * or SLL2 header whose protocol is CAN, CAN FD or CAN XL is turned to this
+ * host's order (libpcap's pseudo-header fix-ups). */
+static bool same_as_file(const uint8_t *rec, const struct rec_desc *w, uint32_t rlen, int lt)
+{
+	uint32_t hl = lt == 113 ? 16 : lt == 276 ? 20 : 0;
+	uint16_t proto;
+
+	if (!file_swapped || !hl || rlen < hl + 4)
+		return memcmp(rec, w->data, rlen) == 0;
+	proto = lt == 113 ? (uint16_t)(w->data[14] << 8 | w->data[15])
+		: (uint16_t)(w->data[0] << 8 | w->data[1]);
+	if (proto < 0x000C || proto > 0x000E)
+		return memcmp(rec, w->data, rlen) == 0;
+	for (unsigned i = 0; i < 4; i++)
+		if (rec[hl + i] != w->data[hl + 3 - i])
+			return memcmp(rec, w->data, rlen) == 0;   /* not turned: as it is */
+	return memcmp(rec, w->data, hl) == 0 &&
+	       memcmp(rec + hl + 4, w->data + hl + 4, rlen - hl - 4) == 0;
+}
+
 /* Read every record of in; keep them in reads[] (*n); true at EOF. */
 static bool read_all(struct pcap_in *in, const struct rec_desc *d, unsigned nd, unsigned *n)
 {
@@ -236,7 +262,7 @@ static bool read_all(struct pcap_in *in, const struct rec_desc *d, unsigned nd, 
 		if (sync && i < nd) {
 			const struct rec_desc *w = &d[i];
 
-			if (rlen > w->caplen || rlen > w->after || memcmp(rec, w->data, rlen) != 0)
+			if (rlen > w->caplen || rlen > w->after || !same_as_file(rec, w, rlen, lt))
 				fz_fault("parse_capture: a record holds more than its caplen or the "
 					 "file's bytes", "record %u: %u bytes, caplen %u, %u in the file "
 					 "from its data on", i + 1, rlen, w->caplen, w->after);
