@@ -27,7 +27,8 @@ struct pcap_in {
 	uint64_t number;
 	const uint8_t *rec;
 	uint32_t rec_len;
-	uint8_t frame[FRAME_MAX];
+	uint8_t *frame;             /* a record with an Ethernet header made up; grown */
+	uint32_t frame_cap;
 };
 
 static bool supported(int dlt)
@@ -36,25 +37,31 @@ static bool supported(int dlt)
 	       dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2 || dlt == DLT_NULL || dlt == DLT_LOOP;
 }
 
-struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
+/* Open either path or fp (fp wins); see pcap_in_open / pcap_in_fopen. */
+static struct pcap_in *open_either(const char *path, FILE *fp, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	struct pcap_in *in = calloc(1, sizeof(*in));
 
 	if (!in) {
 		snprintf(err, errlen, "%s: out of memory", path);
+		if (fp)
+			fclose(fp);
 		return NULL;
 	}
 	snprintf(in->path, sizeof(in->path), "%s", path);
 	/* Nanosecond precision: libpcap then scales every file's timestamps to
 	 * ns (tv_usec holds nanoseconds), so none is rounded. */
-	in->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, perr);
+	in->p = fp ? pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, perr)
+		: pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (!in->p) {
 		/* libpcap names the file in some messages, not in others */
 		if (strncmp(perr, path, strlen(path)) == 0)
 			snprintf(err, errlen, "%s", perr);
 		else
 			snprintf(err, errlen, "%s: %s", path, perr);
+		if (fp)
+			fclose(fp);   /* libpcap leaves it open when it fails */
 		free(in);
 		return NULL;
 	}
@@ -70,12 +77,23 @@ struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
 	return in;
 }
 
+struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
+{
+	return open_either(path, NULL, err, errlen);
+}
+
+struct pcap_in *pcap_in_fopen(const char *name, FILE *fp, char *err, size_t errlen)
+{
+	return open_either(name, fp, err, errlen);
+}
+
 void pcap_in_close(struct pcap_in *in)
 {
 	if (!in)
 		return;
 	if (in->p)
 		pcap_close(in->p);
+	free(in->frame);
 	free(in);
 }
 
@@ -172,9 +190,19 @@ enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint
 		return PCAP_IN_ERROR;
 	}
 	*number = ++in->number;
-	*ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+	/* A pcap record's seconds are unsigned 32 bits; libpcap reads them
+	 * signed, so a time past 2038-01-19 comes back negative. */
+	*ts_ns = (h->ts.tv_sec < 0 ? (uint64_t)(uint32_t)h->ts.tv_sec : (uint64_t)h->ts.tv_sec) *
+		 1000000000u + (uint64_t)h->ts.tv_usec;
 	in->rec = r;
 	in->rec_len = h->caplen;
+	/* libpcap takes a header whose captured length exceeds the packet's
+	 * original length as it is: such a record is no packet seen on a wire. */
+	if (h->caplen > h->len) {
+		snprintf(err, errlen, "record %llu: captured length %u longer than the original "
+			 "length %u", (unsigned long long)in->number, h->caplen, h->len);
+		return PCAP_IN_SKIP;
+	}
 	if (in->dlt == DLT_EN10MB) {
 		*frame = r;
 		*len = h->caplen;
@@ -184,6 +212,18 @@ enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint
 		snprintf(err, errlen, "record %llu: %s", (unsigned long long)in->number,
 			 why ? why : "longer than the engine's largest frame");
 		return PCAP_IN_SKIP;
+	}
+	if (ETH_LEN + h->caplen - off > in->frame_cap) {
+		uint32_t cap = ETH_LEN + h->caplen - off < 2048 ? 2048 : ETH_LEN + h->caplen - off;
+		uint8_t *f = realloc(in->frame, cap);
+
+		if (!f) {
+			snprintf(err, errlen, "%s: record %llu: out of memory", in->path,
+				 (unsigned long long)in->number);
+			return PCAP_IN_ERROR;
+		}
+		in->frame = f;
+		in->frame_cap = cap;
 	}
 	memcpy(in->frame, macs, 12);
 	in->frame[12] = (uint8_t)(et >> 8);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct pcap_in;
 
@@ -29,13 +30,19 @@ enum pcap_in_result {
 /* Open path. Returns NULL with a one-line message in err (naming the file)
  * when it cannot be read or its link type is not supported. */
 struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen);
+/* The same from an open stream (fmemopen, a pipe), read from where it
+ * stands; name is the capture's name in messages. The reader owns fp from
+ * here, also when it fails. */
+struct pcap_in *pcap_in_fopen(const char *name, FILE *fp, char *err, size_t errlen);
 void pcap_in_close(struct pcap_in *in);
 
 /* The next record as an Ethernet frame (valid until the next call), its
  * 1-based number and capture timestamp in nanoseconds since the epoch (as
  * the file has it: microsecond captures give multiples of 1000). Records
  * whose captured length is shorter than the original (a snap length) are
- * returned as captured. *number and *ts_ns are set for PCAP_IN_SKIP too. */
+ * returned as captured; a record whose header says it captured more than the
+ * packet's original length is skipped. *number and *ts_ns are set for
+ * PCAP_IN_SKIP too. */
 enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint32_t *len,
 				 uint64_t *number, uint64_t *ts_ns, char *err, size_t errlen);
 

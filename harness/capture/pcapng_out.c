@@ -59,6 +59,19 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
+struct pcapng_out *pcapng_out_fopen(FILE *f, int linktype)
+{
+	struct pcapng_out *w = calloc(1, sizeof(*w));
+
+	if (!w || headers(f, linktype) != 0) {
+		free(w);
+		fclose(f);
+		return NULL;
+	}
+	w->f = f;
+	return w;
+}
+
 struct pcapng_out *pcapng_out_open(const char *path, int linktype, const char *keys_path,
 				   char *err, size_t errlen)
 {

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct pcapng_out;
 
@@ -17,6 +18,9 @@ struct pcapng_out;
  * copy it to path + ".keys". NULL with err on failure. */
 struct pcapng_out *pcapng_out_open(const char *path, int linktype, const char *keys_path,
 				   char *err, size_t errlen);
+/* The same on an open stream (open_memstream, a pipe), which the writer
+ * owns from here (closed by pcapng_out_close, or now when it fails: NULL). */
+struct pcapng_out *pcapng_out_fopen(FILE *f, int linktype);
 int pcapng_out_frame(struct pcapng_out *w, const uint8_t *rec, uint32_t len);
 /* A frame with its capture time (ns since the epoch; 0 when unknown) and a
  * comment shown beside it in Wireshark (opt_comment; NULL for none). */

@@ -98,4 +98,41 @@ int dresult_to_rpt(const struct dresult *d, struct rpt *r, const char *group, co
 int diff_traffic(struct dside *a, struct dside *b, struct eh *ref, const struct dopts *o,
 		 struct dresult *out, FILE *log, bool progress);
 
+/* One generated item as the decisions that make it: what the seeded
+ * generator draws for item i, or what a fuzzer's bytes decode to. */
+struct ditem {
+	uint32_t alg, alg2;         /* configurations (valg_all, modulo its size); alg2:
+				     * the inner SA of transport over tunnel */
+	uint8_t mode;               /* 0 transport, 1 tunnel, 2 transport over tunnel */
+	uint8_t family, inner_family;   /* 4 or 6 */
+	uint8_t udp;                /* 0 none; else the mode's UDP-ESP type (transport
+				     * over tunnel: 1 the outer SA's, 2 the inner's) */
+	bool esn, opts, send;
+	uint8_t fault;              /* receive: clean, icv-first, icv-last, payload, seq,
+				     * cut, ip-length */
+	uint8_t shape;              /* one MDL, one cut, some cuts, one byte per MDL */
+	uint32_t payload;           /* upper-layer bytes (modulo 1200) */
+	uint64_t rng;               /* keys, cuts, where a fault goes */
+};
+
+/* Decode the first 16 bytes of p (n bytes; missing ones read as 0) into an
+ * item; faults whose outcome the docs leave open only with lengths.
+ * Returns the bytes used. Every byte string is an item. */
+size_t ditem_decode(const uint8_t *p, size_t n, bool lengths, struct ditem *d);
+
+/* What one item came to. */
+struct dverdict {
+	bool run;                   /* both engines claim it and it was framed */
+	unsigned faults;            /* engine crashes, hangs or exits */
+	char domain[80];            /* "receive esp/tunnel/esn" */
+	char sig[256];              /* the divergence's signature, "" when they agree */
+	char example[160];          /* the item in words */
+	char detail[640];           /* what each engine did */
+};
+
+/* Item d through a and b (ref frames and seals): 1 when the engines
+ * diverge (v->sig), 0 when they agree or the item is not run (v->run). */
+int diff_one(struct dside *a, struct dside *b, struct eh *ref, const struct ditem *d,
+	     struct dverdict *v);
+
 #endif /* IPOC_DIFF_H */

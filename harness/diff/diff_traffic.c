@@ -80,54 +80,114 @@ static bool esp_only(const struct valg *g)
 	return g->n == 1 && g->m[0].op == IPsecOffloadV2Esp;
 }
 
+/* The item a description makes (false: no such item, e.g. transport over
+ * tunnel of a configuration that is not ESP alone). */
+static bool item_of(const struct ditem *d, const char *id, struct item *it)
+{
+	static const enum vmode modes[3] = { VM_TRANSPORT, VM_TUNNEL, VM_TOT };
+	struct vparams *p = &it->c.p;
+
+	memset(it, 0, sizeof(*it));
+	snprintf(it->c.id, sizeof(it->c.id), "%s", id);
+	it->c.area = "diff";
+	it->c.title = "generated traffic";
+	it->c.rule = "";
+	p->alg = &valg_all[d->alg % valg_all_n];
+	p->mode = modes[d->mode % 3];
+	if (p->mode == VM_TOT) {
+		p->alg2 = &valg_all[d->alg2 % valg_all_n];
+		if (!esp_only(p->alg) || !esp_only(p->alg2))
+			return false;
+	}
+	p->family = d->family == 6 ? 6 : 4;
+	if (p->mode != VM_TRANSPORT)
+		p->inner_family = d->inner_family == 6 ? 6 : 4;
+	if (esp_only(p->alg) && d->udp)
+		p->udp = p->mode == VM_TRANSPORT ? VU_TRANSPORT : p->mode == VM_TUNNEL ? VU_TUNNEL
+			 : d->udp == 1 ? VU_TOT_OUTER : VU_TOT_INNER;
+	p->esn = d->esn;
+	p->opts = d->opts;
+	p->payload = d->payload % 1200;
+	it->send = d->send;
+	it->f = d->send ? F_CLEAN : (enum fault)(d->fault % F_COUNT);
+	it->shape_kind = d->shape % 4;
+	it->rng = d->rng;
+	return true;
+}
+
+/* The description of draw r (and the draws after it) of a seeded item. */
+static void draw(uint64_t *s, uint64_t r, bool lengths, struct ditem *d)
+{
+	unsigned k, shape;
+
+	memset(d, 0, sizeof(*d));
+	d->alg = (uint32_t)(mix(s) % valg_all_n);
+	d->mode = r % 5 == 4 ? 2 : r % 2 ? 1 : 0;
+	if (d->mode == 2)
+		d->alg2 = (uint32_t)(mix(s) % valg_all_n);
+	d->family = (r >> 8) % 2 ? 6 : 4;
+	d->inner_family = (r >> 9) % 2 ? 6 : 4;
+	d->udp = (r >> 10) % 4 == 0 ? 1 + (uint8_t)((r >> 12) % 2 ? 0 : 1) : 0;
+	d->esn = (r >> 13) % 4 == 0;
+	d->opts = (r >> 15) % 6 == 0;
+	d->payload = (uint32_t)((r >> 16) % 1200);
+	d->send = (r >> 32) % 2 == 0;
+	if (!d->send) {
+		k = (unsigned)((r >> 33) % (lengths ? 12 : 10));
+		d->fault = (uint8_t)(k < 5 ? F_CLEAN : k < 10 ? 1 + (k - 5) % 4 : F_CUT + (k - 10));
+	}
+	shape = (unsigned)((r >> 40) % 8);
+	d->shape = (uint8_t)(shape < 3 ? 0 : shape < 5 ? 1 : shape < 7 ? 2 : 3);
+}
+
 /* Item i of the seed: drawn until both engines claim it (at most 64
  * draws; false when none is claimed). */
 static bool gen_item(const struct dopts *o, unsigned i, const struct dside *a,
 		     const struct dside *b, struct item *it)
 {
 	uint64_t s = o->seed * 0x2545F4914F6CDD1Dull ^ ((uint64_t)i << 20) ^ 0xD1FF;
+	char id[64];
 
+	snprintf(id, sizeof(id), "diff/%llu/%u", (unsigned long long)o->seed, i);
 	for (int tries = 0; tries < 64; tries++) {
-		struct vparams *p = &it->c.p;
+		struct ditem d;
 		uint64_t r = mix(&s);
+		bool ok;
 
-		memset(it, 0, sizeof(*it));
-		snprintf(it->c.id, sizeof(it->c.id), "diff/%llu/%u", (unsigned long long)o->seed, i);
-		it->c.area = "diff";
-		it->c.title = "generated traffic";
-		it->c.rule = "";
-		p->alg = &valg_all[mix(&s) % valg_all_n];
-		p->mode = (enum vmode)(r % 5 == 4 ? VM_TOT : r % 2 ? VM_TUNNEL : VM_TRANSPORT);
-		if (p->mode == VM_TOT) {
-			p->alg2 = &valg_all[mix(&s) % valg_all_n];
-			if (!esp_only(p->alg) || !esp_only(p->alg2))
-				continue;
-		}
-		p->family = (r >> 8) % 2 ? 6 : 4;
-		if (p->mode != VM_TRANSPORT)
-			p->inner_family = (r >> 9) % 2 ? 6 : 4;
-		if (esp_only(p->alg) && (r >> 10) % 4 == 0)
-			p->udp = p->mode == VM_TRANSPORT ? VU_TRANSPORT
-				 : p->mode == VM_TUNNEL ? VU_TUNNEL
-				 : (r >> 12) % 2 ? VU_TOT_OUTER : VU_TOT_INNER;
-		p->esn = (r >> 13) % 4 == 0;
-		p->opts = (r >> 15) % 6 == 0;
-		p->payload = (uint32_t)((r >> 16) % 1200);
-		it->send = (r >> 32) % 2 == 0;
-		if (!it->send) {
-			unsigned k = (unsigned)((r >> 33) % (o->lengths ? 12 : 10));
-
-			it->f = k < 5 ? F_CLEAN : k < 10 ? (enum fault)(1 + (k - 5) % 4)
-							 : (enum fault)(F_CUT + (k - 10));
-		}
-		it->shape_kind = (uint32_t)((r >> 40) % 8);
-		it->shape_kind = it->shape_kind < 3 ? 0 : it->shape_kind < 5 ? 1
-				 : it->shape_kind < 7 ? 2 : 3;
+		draw(&s, r, o->lengths, &d);
+		ok = item_of(&d, id, it);
+		if (!ok)
+			continue;
 		it->rng = mix(&s);
 		if (claimed(&it->c, a, b))
 			return true;
 	}
 	return false;
+}
+
+size_t ditem_decode(const uint8_t *p, size_t n, bool lengths, struct ditem *d)
+{
+	uint8_t b[16] = { 0 };
+	size_t k = n < sizeof(b) ? n : sizeof(b);
+
+	memcpy(b, p, k);
+	memset(d, 0, sizeof(*d));
+	d->alg = b[0];
+	d->alg2 = b[1];
+	d->mode = b[2] % 3;
+	d->family = b[2] & 0x04 ? 6 : 4;
+	d->inner_family = b[2] & 0x08 ? 6 : 4;
+	d->udp = (b[2] >> 4) % 3;
+	d->esn = b[2] & 0x40;
+	d->opts = b[2] & 0x80;
+	d->send = b[3] & 1;
+	d->fault = (uint8_t)((b[3] >> 1) % (lengths ? F_COUNT : F_CUT));
+	d->shape = (b[3] >> 5) % 4;
+	d->payload = (uint32_t)(b[4] | b[5] << 8) % 1200;
+	for (int i = 0; i < 8; i++)
+		d->rng |= (uint64_t)b[8 + i] << (8 * i);
+	d->rng ^= (uint64_t)b[6] << 48 ^ (uint64_t)b[7] << 56;
+	return k;
 }
 
 /* The MDL shape of an item for a frame of len bytes (cuts into cuts[]). */
@@ -482,10 +542,20 @@ static void verdict_word(const struct obs *o, char *buf, size_t len)
 	snprintf(buf, len, "%s", o->v == V_PASSED ? "ok" : o->how);
 }
 
-/* One item through both engines; the divergence (if any) into out. */
-static int run_item(struct dside *a, struct dside *b, struct eh *ref, const struct item *it,
-		    uint64_t seed, unsigned index, const struct vopts *vo, struct dresult *out,
-		    FILE *log, bool verbose)
+/* What one item came to on both engines. */
+struct outcome {
+	char dom[64];               /* "esp/tunnel/esn" */
+	char what[300];             /* the first difference; "" when they agree */
+	char algs[72];
+	char detail[640];           /* what each engine did */
+	char why_not[200];          /* it could not be framed: why */
+	uint32_t len, n_cuts;       /* the frame's length, its MDL cuts */
+};
+
+/* One item through both engines. false when it could not be framed (the
+ * reference cannot seal it: why_not). */
+static bool compare_item(struct dside *a, struct dside *b, struct eh *ref, const struct item *it,
+			 const struct vopts *vo, unsigned *faults, struct outcome *oc)
 {
 	static struct vx_exchange e;
 	static struct obs oa, ob;
@@ -493,17 +563,16 @@ static int run_item(struct dside *a, struct dside *b, struct eh *ref, const stru
 	static uint32_t cuts[FB_MAX_FRAME];
 	struct ipoc_mdl_shape sh;
 	struct vctx x;
-	char dom[64], what[300], sig[256], ex[160], det[640], wa[200], wb[200], algs[72];
+	char wa[200], wb[200];
 	bool inject = eh_info(a->eh)->has_tx_iv && eh_info(b->eh)->has_tx_iv;
 	uint32_t len;
 
+	memset(oc, 0, sizeof(*oc));
 	begin_ctx(&x, a, ref, it, vo);
 	if (!vf_prepare(&x, &it->c.p, 1 + (uint32_t)(it->rng % 1000), 1, &e)) {
 		end_ctx(&x);
-		out->excluded++;
-		if (verbose)
-			fprintf(log, "%s: not run: %s\n", it->c.id, x.r.why);
-		return 0;
+		snprintf(oc->why_not, sizeof(oc->why_not), "%.190s", x.r.why);
+		return false;
 	}
 	end_ctx(&x);
 	memcpy(wire, e.wire, e.f.len);
@@ -511,56 +580,121 @@ static int run_item(struct dside *a, struct dside *b, struct eh *ref, const stru
 	if (!it->send)
 		put_fault(it, &e, wire, &len);
 	sh = shape_of(it, it->send ? e.f.len : len, cuts);
-	domain(it, dom, sizeof(dom));
-	what[0] = '\0';
+	domain(it, oc->dom, sizeof(oc->dom));
 	if (it->send) {
-		run_send(a, ref, it, &e, &sh, inject, vo, &oa, &out->faults);
-		run_send(b, ref, it, &e, &sh, inject, vo, &ob, &out->faults);
+		run_send(a, ref, it, &e, &sh, inject, vo, &oa, faults);
+		run_send(b, ref, it, &e, &sh, inject, vo, &ob, faults);
 		if (oa.v != V_PASSED || ob.v != V_PASSED) {
 			verdict_word(&oa, wa, sizeof(wa));
 			verdict_word(&ob, wb, sizeof(wb));
 			if (strcmp(wa, wb) != 0)
-				snprintf(what, sizeof(what), "%.140s | %.140s", wa, wb);
+				snprintf(oc->what, sizeof(oc->what), "%.140s | %.140s", wa, wb);
 		} else if (inject) {
-			tx_diff(&e, &oa, &ob, what, sizeof(what));
+			tx_diff(&e, &oa, &ob, oc->what, sizeof(oc->what));
 		} else {
-			cross_diff(a, b, ref, it, &e, &oa, &ob, vo, &out->faults, what,
-				   sizeof(what));
+			cross_diff(a, b, ref, it, &e, &oa, &ob, vo, faults, oc->what,
+				   sizeof(oc->what));
 		}
 	} else {
-		run_recv(a, ref, it, &e, wire, len, &sh, vo, &oa, &out->faults);
-		run_recv(b, ref, it, &e, wire, len, &sh, vo, &ob, &out->faults);
+		run_recv(a, ref, it, &e, wire, len, &sh, vo, &oa, faults);
+		run_recv(b, ref, it, &e, wire, len, &sh, vo, &ob, faults);
 		if (oa.v != V_PASSED || ob.v != V_PASSED) {
 			verdict_word(&oa, wa, sizeof(wa));
 			verdict_word(&ob, wb, sizeof(wb));
 			if (strcmp(wa, wb) != 0)
-				snprintf(what, sizeof(what), "%.140s | %.140s", wa, wb);
+				snprintf(oc->what, sizeof(oc->what), "%.140s | %.140s", wa, wb);
 		} else {
-			rx_diff(&e, &oa, &ob, what, sizeof(what));
+			rx_diff(&e, &oa, &ob, oc->what, sizeof(oc->what));
 		}
+	}
+	if (it->c.p.mode == VM_TOT)
+		snprintf(oc->algs, sizeof(oc->algs), "%s over %s", it->c.p.alg->name,
+			 it->c.p.alg2->name);
+	else
+		snprintf(oc->algs, sizeof(oc->algs), "%s", it->c.p.alg->name);
+	oc->len = len;
+	oc->n_cuts = sh.n_cuts;
+	describe(it->send, &oa, wa, sizeof(wa));
+	describe(it->send, &ob, wb, sizeof(wb));
+	snprintf(oc->detail, sizeof(oc->detail), "A: %.300s; B: %.300s", wa, wb);
+	return true;
+}
+
+/* The signature of a divergence: direction, domain, what differs. */
+static void signature(const struct item *it, const struct outcome *oc, char *sig, size_t len)
+{
+	int n = snprintf(sig, len, "%s %s: ", it->send ? "send" : "receive", oc->dom);
+
+	if (n >= 0 && (size_t)n < len) {
+		/* the difference, cut where the signature ends */
+		size_t w = strlen(oc->what), room = len - (size_t)n - 1;
+
+		if (w > room)
+			w = room;
+		memcpy(sig + n, oc->what, w);
+		sig[(size_t)n + w] = '\0';
+	}
+}
+
+/* The item in words, after "item N (...): " or the like. */
+static void told(const struct item *it, const struct outcome *oc, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s, %s%s, IPv%d%s, %u bytes, %u MDL%s", oc->algs,
+		 it->send ? "sent" : "received ", it->send ? "" : fault_names[it->f],
+		 it->c.p.family, it->c.p.opts ? " with options" : "", oc->len, oc->n_cuts + 1,
+		 oc->n_cuts ? "s" : "");
+}
+
+/* One item through both engines; the divergence (if any) into out. */
+static int run_item(struct dside *a, struct dside *b, struct eh *ref, const struct item *it,
+		    uint64_t seed, unsigned index, const struct vopts *vo, struct dresult *out,
+		    FILE *log, bool verbose)
+{
+	static struct outcome oc;
+	char sig[256], ex[400], t[160];
+
+	if (!compare_item(a, b, ref, it, vo, &out->faults, &oc)) {
+		out->excluded++;
+		if (verbose)
+			fprintf(log, "%s: not run: %s\n", it->c.id, oc.why_not);
+		return 0;
 	}
 	out->compared++;
 	if (verbose)
 		fprintf(log, "%s: %s %s %s %s, %u bytes, %u MDLs: %s\n", it->c.id,
-			it->send ? "send" : "receive", dom, it->c.p.alg->name, fault_names[it->f],
-			len, sh.n_cuts + 1, what[0] ? what : "same");
-	if (!what[0])
+			it->send ? "send" : "receive", oc.dom, it->c.p.alg->name, fault_names[it->f],
+			oc.len, oc.n_cuts + 1, oc.what[0] ? oc.what : "same");
+	if (!oc.what[0])
 		return 0;
 	out->divergent++;
-	snprintf(sig, sizeof(sig), "%s %s: %s", it->send ? "send" : "receive", dom, what);
-	if (it->c.p.mode == VM_TOT)
-		snprintf(algs, sizeof(algs), "%s over %s", it->c.p.alg->name, it->c.p.alg2->name);
-	else
-		snprintf(algs, sizeof(algs), "%s", it->c.p.alg->name);
-	snprintf(ex, sizeof(ex), "item %u (ipoc diff --seed %llu --item %u): %s, %s%s, IPv%d%s, "
-		 "%u bytes, %u MDL%s", index, (unsigned long long)seed, index, algs,
-		 it->send ? "sent" : "received ", it->send ? "" : fault_names[it->f],
-		 it->c.p.family, it->c.p.opts ? " with options" : "", len, sh.n_cuts + 1,
-		 sh.n_cuts ? "s" : "");
-	describe(it->send, &oa, wa, sizeof(wa));
-	describe(it->send, &ob, wb, sizeof(wb));
-	snprintf(det, sizeof(det), "A: %.300s; B: %.300s", wa, wb);
-	return dresult_add(out, sig, algs, it->send ? NULL : fault_names[it->f], ex, len, det);
+	signature(it, &oc, sig, sizeof(sig));
+	told(it, &oc, t, sizeof(t));
+	snprintf(ex, sizeof(ex), "item %u (ipoc diff --seed %llu --item %u): %s", index,
+		 (unsigned long long)seed, index, t);
+	return dresult_add(out, sig, oc.algs, it->send ? NULL : fault_names[it->f], ex, oc.len,
+			   oc.detail);
+}
+
+int diff_one(struct dside *a, struct dside *b, struct eh *ref, const struct ditem *d,
+	     struct dverdict *v)
+{
+	static struct item it;
+	static struct outcome oc;
+	struct vopts vo = { 1000000, NULL, false, 0, NULL };
+
+	memset(v, 0, sizeof(*v));
+	if (!item_of(d, "diff/item", &it) || !claimed(&it.c, a, b))
+		return 0;
+	if (!compare_item(a, b, ref, &it, &vo, &v->faults, &oc))
+		return 0;
+	v->run = true;
+	snprintf(v->domain, sizeof(v->domain), "%s %s", it.send ? "send" : "receive", oc.dom);
+	told(&it, &oc, v->example, sizeof(v->example));
+	if (!oc.what[0])
+		return 0;
+	signature(&it, &oc, v->sig, sizeof(v->sig));
+	snprintf(v->detail, sizeof(v->detail), "%s", oc.detail);
+	return 1;
 }
 
 static double now_s(void)

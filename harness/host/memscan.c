@@ -5,8 +5,9 @@
  * Implementation notes. The scan reads each mapping in chunks into a
  * buffer of its own (an anonymous mapping, skipped by the scan and wiped
  * after it), with n - 1 bytes of overlap so that a pattern across a chunk
- * border is seen. A candidate position is one whose first byte matches;
- * the rest is compared byte by byte, unmasking as it goes.
+ * border is seen. A candidate position is one where memchr finds a byte
+ * of the pattern (not 0x00 or 0xFF when it has another); the whole pattern
+ * is compared there byte by byte, unmasking as it goes.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,8 +33,21 @@ static bool match(const uint8_t *p, const uint8_t *masked, const uint8_t *mask, 
 static bool scan_range(int fd, uintptr_t lo, uintptr_t hi, uint8_t *buf, const uint8_t *masked,
 		       const uint8_t *mask, size_t n, uintptr_t *hit)
 {
-	uint8_t first = (uint8_t)(masked[0] ^ mask[0]);
+	size_t a = 0;                /* the pattern byte candidates are found by */
+	uint8_t first;
 	bool found = false;
+
+	/* not a 0x00 or 0xFF when the key has another byte: memory holds
+	 * long runs of those (a sanitizer's shadow), each a candidate */
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = (uint8_t)(masked[i] ^ mask[i]);
+
+		if (b != 0x00 && b != 0xFF) {
+			a = i;
+			break;
+		}
+	}
+	first = (uint8_t)(masked[a] ^ mask[a]);
 
 	for (uintptr_t at = lo; at < hi && !found; at += CHUNK) {
 		size_t want = hi - at < CHUNK + n - 1 ? hi - at : CHUNK + n - 1;
@@ -41,10 +55,14 @@ static bool scan_range(int fd, uintptr_t lo, uintptr_t hi, uint8_t *buf, const u
 
 		if (got < (ssize_t)n)
 			continue;
-		for (size_t i = 0; i + n <= (size_t)got && !found; i++) {
-			if (buf[i] == first && match(buf + i, masked, mask, n)) {
+		/* candidates through memchr: a byte loop here runs over every
+		 * byte of the process, and a fuzzing build instruments each
+		 * of its comparisons */
+		for (const uint8_t *c = buf + a, *end = buf + got - n + 1 + a;
+		     !found && (c = memchr(c, first, (size_t)(end - c))) != NULL; c++) {
+			if (match(c - a, masked, mask, n)) {
 				found = true;
-				*hit = at + i;
+				*hit = at + (uintptr_t)(c - a - buf);
 			}
 		}
 	}

@@ -156,6 +156,34 @@ static int outcome_list(struct reader *r, struct exp_frame *f, char *tok)
 	return 0;
 }
 
+/* Room for frames 1..n in e->f (grown as frame lines come: the `frames`
+ * count alone allocates nothing, so a file that claims 10^8 frames and
+ * lists few costs what it lists). Frames not listed yet are UNSET. */
+static int room_for(struct reader *r, struct exp_file *e, uint64_t n)
+{
+	uint64_t cap = e->cap ? e->cap : 16;
+	struct exp_frame *f;
+
+	if (n <= e->cap)
+		return 0;
+	while (cap < n)
+		cap *= 2;
+	if (cap > e->frames)
+		cap = e->frames;
+	f = realloc(e->f, cap * sizeof(*f));
+	if (!f)
+		return bad(r, "out of memory", NULL);
+	for (uint64_t i = e->cap; i < cap; i++) {
+		memset(&f[i], 0, sizeof(f[i]));
+		f[i].next_crypto_done = f[i].header_info_set = EXP_UNSET;
+		f[i].next_header = f[i].pad_length = EXP_UNSET;
+		f[i].spi = -1;
+	}
+	e->f = f;
+	e->cap = cap;
+	return 0;
+}
+
 static int frame_line(struct reader *r, struct exp_file *e, char *s)
 {
 	char *save = NULL, *tok = strtok_r(s, " \t", &save);
@@ -165,6 +193,8 @@ static int frame_line(struct reader *r, struct exp_file *e, char *s)
 
 	if (number(tok, e->frames, &n) != 0 || n == 0)
 		return bad(r, "frame number", "not between 1 and the `frames` count");
+	if (room_for(r, e, n) != 0)
+		return -1;
 	f = &e->f[n - 1];
 	if (f->line)
 		return bad(r, "frame listed twice", tok);
@@ -190,16 +220,7 @@ static int header(struct reader *r, struct exp_file *e, char *s)
 	if (strncmp(s, "frames ", 7) != 0 || number(s + 7, EXP_MAX_FRAMES, &n) != 0)
 		return bad(r, "first line must be `frames N`", NULL);
 	e->frames = n;
-	e->f = calloc(n ? n : 1, sizeof(*e->f));
-	if (!e->f)
-		return bad(r, "out of memory", NULL);
-	for (uint64_t i = 0; i < n; i++) {
-		struct exp_frame *f = &e->f[i];
-
-		f->next_crypto_done = f->header_info_set = EXP_UNSET;
-		f->next_header = f->pad_length = EXP_UNSET;
-		f->spi = -1;
-	}
+	e->has_header = true;
 	return 0;
 }
 
@@ -231,13 +252,15 @@ static int read_lines(struct reader *r, FILE *fp, struct exp_file *e)
 		s = trim(buf);
 		if (!*s)
 			continue;
-		if (!e->f ? header(r, e, s) : frame_line(r, e, s))
+		if (!e->has_header ? header(r, e, s) : frame_line(r, e, s))
 			return -1;
 	}
-	if (!e->f)
+	if (!e->has_header)
 		return bad(r, "no `frames N` line", NULL);
+	if (!e->f && !(e->f = calloc(1, sizeof(*e->f))))
+		return bad(r, "out of memory", NULL);
 	for (uint64_t i = 0; i < e->frames; i++) {
-		if (!e->f[i].line) {
+		if (i >= e->cap || !e->f[i].line) {
 			char n[32];
 
 			snprintf(n, sizeof(n), "%llu", (unsigned long long)i + 1);
@@ -247,24 +270,19 @@ static int read_lines(struct reader *r, FILE *fp, struct exp_file *e)
 	return 0;
 }
 
-int exp_read(const char *path, struct exp_file **out, char *err, size_t errlen)
+int exp_read_fp(const char *name, FILE *fp, struct exp_file **out, char *err, size_t errlen)
 {
-	struct reader r = { path, 0, err, errlen };
+	struct reader r = { name, 0, err, errlen };
 	struct exp_file *e = calloc(1, sizeof(*e));
-	FILE *fp = fopen(path, "r");
 	int rc;
 
 	*out = NULL;
-	if (!fp || !e) {
-		snprintf(err, errlen, "%s: %s", path, fp ? "out of memory" : strerror(errno));
-		if (fp)
-			fclose(fp);
-		free(e);
+	if (!e) {
+		snprintf(err, errlen, "%s: out of memory", name);
 		return -1;
 	}
 	rc = read_lines(&r, fp, e);
-	fclose(fp);
-	if (rc == 0 && !(e->name = strdup(path)))
+	if (rc == 0 && !(e->name = strdup(name)))
 		rc = bad(&r, "out of memory", NULL);
 	if (rc != 0) {
 		exp_free(e);
@@ -272,6 +290,21 @@ int exp_read(const char *path, struct exp_file **out, char *err, size_t errlen)
 	}
 	*out = e;
 	return 0;
+}
+
+int exp_read(const char *path, struct exp_file **out, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	int rc;
+
+	*out = NULL;
+	if (!fp) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = exp_read_fp(path, fp, out, err, errlen);
+	fclose(fp);
+	return rc;
 }
 
 void exp_free(struct exp_file *e)

@@ -11,8 +11,10 @@
 #ifndef IPOC_EXPECT_H
 #define IPOC_EXPECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define EXP_PASS (-1)       /* outcome: no IPsec processing */
 #define EXP_UNSET (-2)      /* a key the line does not give */
@@ -32,11 +34,15 @@ struct exp_file {
 	char *name;             /* the path it was read from */
 	uint64_t frames;        /* from `frames N` */
 	struct exp_frame *f;    /* f[i] is frame i + 1 */
+	uint64_t cap;           /* entries of f while reading */
+	bool has_header;        /* the `frames N` line was read */
 };
 
 /* Read path. Every frame 1..N must have exactly one line. Returns 0 and
  * *out, or -1 with "path:line: message" in err. */
 int exp_read(const char *path, struct exp_file **out, char *err, size_t errlen);
+/* The same from an open stream (not closed), named name in messages. */
+int exp_read_fp(const char *name, FILE *fp, struct exp_file **out, char *err, size_t errlen);
 void exp_free(struct exp_file *e);
 
 /* CRYPTO_SUCCESS .. CRYPTO_INVALID_PROTOCOL by name and back; -1 / "?". */
