@@ -5,9 +5,9 @@ fuzz/regress/TARGET/ through the target's standalone driver.
 
 usage: regress.py FUZZ_EXE TARGET FUZZ_DIR
 
-A target whose two folders do not exist yet is skipped (exit 77): targets
-land before their corpus does. Once fuzz/corpus/TARGET/ exists, it must
-hold at least one file, and every file must run clean (the driver exits 0
+Every target has a seed corpus: fuzz/corpus/TARGET/ must exist and hold
+at least one file (a target without seeds fails, it would judge nothing),
+and every file of both folders must run clean (the driver exits 0
 having run as many inputs as there are files). When the run as a whole
 fails, each file is run alone, so that the report names the inputs that
 fail with the `ipoc-fuzz: SIGNATURE` (or sanitizer) line they fail with.
@@ -15,9 +15,6 @@ fail with the `ipoc-fuzz: SIGNATURE` (or sanitizer) line they fail with.
 import os
 import subprocess
 import sys
-
-SKIP = 77
-
 
 def files_of(folder):
     return sorted(os.path.join(folder, f) for f in os.listdir(folder)
@@ -44,14 +41,11 @@ def main(argv):
     exe, target, fuzz_dir = argv[1:]
     corpus = os.path.join(fuzz_dir, "corpus", target)
     regress = os.path.join(fuzz_dir, "regress", target)
-    folders = [d for d in (corpus, regress) if os.path.isdir(d)]
-    if not folders:
-        print(f"fuzz-regress {target}: no fuzz/corpus/{target}/ or fuzz/regress/{target}/ yet: skipped")
-        return SKIP
-    inputs = [f for d in folders for f in files_of(d)]
-    if os.path.isdir(corpus) and not files_of(corpus):
-        print(f"FAIL: fuzz/corpus/{target}/ exists and holds no file")
+    if not os.path.isdir(corpus) or not files_of(corpus):
+        print(f"FAIL: fuzz/corpus/{target}/: no seed corpus (the folder is missing or empty)")
         return 1
+    folders = [d for d in (corpus, regress) if os.path.isdir(d)]
+    inputs = [f for d in folders for f in files_of(d)]
     rc, out, err = run([exe] + folders)
     expect = f"{len(inputs)} inputs,"
     if rc == 0 and expect in out:

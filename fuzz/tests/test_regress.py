@@ -3,8 +3,8 @@
 """Suite fuzz-regress's runner (regress.py) on fake_target.c built with the
 standalone driver, over folders made here: clean inputs pass; an input
 whose oracle fails, in corpus/ or regress/, fails the run and is named with
-its `ipoc-fuzz:` line; an empty corpus folder fails; a target with neither
-folder is skipped (77).
+its `ipoc-fuzz:` line; an empty corpus folder fails, and so does a target
+with no seed corpus at all.
 
 usage: test_regress.py FAKE_STANDALONE_EXE
 """
@@ -37,10 +37,10 @@ def main(argv):
             return run([sys.executable, REGRESS, exe, "fake", fz], timeout=120)
 
         rc, out, _ = regress()
-        check("no folder: skipped", rc == 77 and "skipped" in out, (rc, out))
+        check("no corpus folder: fails", rc == 1 and "no seed corpus" in out, (rc, out))
         os.makedirs(os.path.join(fz, "corpus", "fake"))
         rc, out, _ = regress()
-        check("empty corpus folder: fails", rc == 1 and "holds no file" in out, (rc, out))
+        check("empty corpus folder: fails", rc == 1 and "no seed corpus" in out, (rc, out))
         put(os.path.join(fz, "corpus", "fake", "x-branch"), b"xyz")
         put(os.path.join(fz, "corpus", "fake", "plain"), b"abc")
         rc, out, _ = regress()
