@@ -10,6 +10,10 @@
 #               (30), FUZZER=afl (libfuzzer), JOBS=N cores (1),
 #               ENGINE=./libvendor.so (an instrumented engine); results in
 #               fuzz-campaigns/
+#   make fuzz-bench  exec/s and coverage of every fuzz target: one
+#               libFuzzer campaign of FUZZ_BENCH_TIME seconds (600) per
+#               target on one core, two side by side (a benchmark, not a
+#               test); FUZZ_BENCH_JSON=FILE keeps the figures
 #   make clean  remove the build folders
 
 BUILD ?= build
@@ -19,11 +23,13 @@ TARGET ?= all
 FUZZ_TIME ?= 30
 FUZZER ?= libfuzzer
 JOBS ?= 1
+FUZZ_BENCH_TIME ?= 600
+FUZZ_BENCH_JSON ?=
 MESON ?= meson
 SAN_ENV = ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
           UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 
-.PHONY: all deps build build-asan run bench check fuzz clean
+.PHONY: all deps build build-asan run bench check fuzz fuzz-bench clean
 
 all: build
 
@@ -56,6 +62,10 @@ check: build build-asan
 fuzz: build
 	./$(BUILD)/harness/ipoc fuzz $(TARGET) --fuzzer $(FUZZER) --time $(FUZZ_TIME) \
 		--jobs $(JOBS) $(if $(ENGINE),--engine $(ENGINE))
+
+fuzz-bench: deps
+	/usr/bin/python3 fuzz/bench.py --time $(FUZZ_BENCH_TIME) \
+		$(if $(FUZZ_BENCH_JSON),--json $(FUZZ_BENCH_JSON)) $(if $(filter-out all,$(TARGET)),$(TARGET))
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz-libfuzzer build-fuzz-afl build-fuzz-afl-cmplog

@@ -961,8 +961,16 @@ static int layout_of(const uint8_t *d, uint32_t len, struct layout *L)
 			struct esp_at *x;
 
 			if (p + 8 > end || !(e = sa_of(false, rd32(d + p), d, ip)) ||
-			    p + 8 + e->esp_iv + e->esp_icv + 2 > end)
+			    p + 8 + e->esp_iv + e->esp_icv + 2 > end) {
+				/* Behind an AH that verified, an ESP header the
+				 * receiver has no SA for (its Next Header poked,
+				 * say) or that is cut short: it looks no further. */
+				if (L->n_ah > n_ah) {
+					set_opaque(L, d, p);
+					return 0;
+				}
 				goto bad;
+			}
 			x = &L->esp[L->n_esp++];
 			x->esp = p;
 			x->iv = p + 8;
