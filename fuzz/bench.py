@@ -222,9 +222,12 @@ def main(argv):
             json.dump({"time": args.time, "rate_window": args.rate_window,
                        "targets": [{k: v for k, v in results[t].items() if k != "corpus_dir"}
                                    for t in targets], "reach": reached}, fj, indent=2)
-    if not args.keep:
+    crashed = [t for t in targets if results[t]["crashed"]]
+    if crashed:
+        print(f"\nfuzz-bench: {', '.join(crashed)} crashed: the logs and crash files are in {work}")
+    elif not args.keep:
         shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return 1 if crashed else 0
 
 
 if __name__ == "__main__":

@@ -78,11 +78,17 @@ REPRO_ENV = {
     "UBSAN_OPTIONS": "halt_on_error=1:abort_on_error=1:print_stacktrace=1:symbolize=1",
 }
 
+# AFL++'s compiler takes the list of code left out of coverage
+# (fuzz/coverage-ignore.txt; clang's flag for it, which meson gives the
+# libFuzzer build, it drops) from its environment, so the build's compiler
+# command carries it.
+_DENY = "AFL_LLVM_DENYLIST=" + os.path.join(ROOT, "fuzz", "coverage-ignore.txt")
 BUILDS = {
     "libfuzzer": ("build-fuzz-libfuzzer", "clang", "clang++", ["-Dfuzzing=libfuzzer"]),
-    "afl": ("build-fuzz-afl", "afl-clang-fast", "afl-clang-fast++", ["-Dfuzzing=afl"]),
-    "afl-cmplog": ("build-fuzz-afl-cmplog", "env AFL_LLVM_CMPLOG=1 afl-clang-fast",
-                   "env AFL_LLVM_CMPLOG=1 afl-clang-fast++", ["-Dfuzzing=afl"]),
+    "afl": ("build-fuzz-afl", f"env {_DENY} afl-clang-fast", f"env {_DENY} afl-clang-fast++",
+            ["-Dfuzzing=afl"]),
+    "afl-cmplog": ("build-fuzz-afl-cmplog", f"env AFL_LLVM_CMPLOG=1 {_DENY} afl-clang-fast",
+                   f"env AFL_LLVM_CMPLOG=1 {_DENY} afl-clang-fast++", ["-Dfuzzing=afl"]),
 }
 BUILD_COMMON = ["-Db_sanitize=address,undefined", "-Db_lundef=false", "-Dtests=false"]
 REF_ENGINE = "engine/ref/libipoc_ref.so"

@@ -85,6 +85,10 @@ fi
 # ---- the project: meson links with LDFLAGS only, so the sanitizer flags
 # go there too; the targets link $LIB_FUZZING_ENGINE (-Dfuzz_link_args).
 export LDFLAGS="${LDFLAGS:-} $CFLAGS"
+# The harness machinery stays out of coverage (fuzz/coverage-ignore.txt):
+# clang gets it from meson; AFL++'s compiler, which OSS-Fuzz's AFL++
+# builds use as CC, drops that flag and reads this.
+export AFL_LLVM_DENYLIST="$here/fuzz/coverage-ignore.txt"
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$here" -Dfuzzing=libfuzzer -Dfuzz_link_args="$LIB_FUZZING_ENGINE" \
 		-Dtests=false -Db_lundef=false -Dwerror=false -Dbuildtype=plain \
