@@ -71,38 +71,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t k = rx_shape_read(data, size, &shape);
 	const uint8_t *frame = data + (k < size ? k : size);
 	uint32_t len = (uint32_t)(k < size ? size - k : 0);
-	struct eh_nb_in nb;
-	struct eh_nbl_in nbl;
-	struct eh_io_in in;
-	const struct eh_io_out *o = NULL;
+	const struct eh_nbl_out *n;
 	struct rx_seen seen;
 
 	if (!eh)
 		LLVMFuzzerInitialize(NULL, NULL);
 	if (len > RX_MAX_FRAME)
 		len = RX_MAX_FRAME;
-	rx_shape_apply(&shape, len);
-	memset(&nbl, 0, sizeof(nbl));
-	nb.data = frame;
-	nb.len = len;
-	nb.shape = shape.shape;
-	nbl.nbs = &nb;
-	nbl.n_nb = 1;
-	/* Garbage where the engine must write (PROFILE.md 26). */
-	nbl.slots[IPsecOffloadV2NetBufferListInfo] = 0xA5A50008u;
-	nbl.slots[IPsecOffloadV2TunnelNetBufferListInfo] = 0xA5A5A5A5u;
-	nbl.slots[IPsecOffloadV2HeaderNetBufferListInfo] = 0xA5A5A5A5u;
-	memset(&in, 0, sizeof(in));
-	in.nbls = &nbl;
-	in.n_nbl = 1;
-	in.guard = shape.guard;
-	in.writable_slots = EH_RECV_WRITABLE;
-	/* The host keeps every request since the last mark (for
-	 * reproducers): one input at a time, or it grows without end. */
-	eh_mark(eh);
-	fz_check_rc(eh_receive(eh, inst, &in, &o), eh, "receive");
-	fz_check_nbl(o, 0, "receive");
-	rx_judge(&table, frame, len, &o->nbls[0], &seen);
+	n = rx_receive(eh, inst, frame, len, &shape);
+	rx_judge(&table, frame, len, n, &seen);
 	for (unsigned i = 0; i < seen.n_verified; i++)
 		if (rx_readd(seen.verified[i], eh, inst) != 0)
 			fz_fault("harness: an SA could not be added again", "SPI 0x%08x",

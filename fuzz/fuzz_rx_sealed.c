@@ -108,37 +108,15 @@ static void expect(const struct rx_sealed *s, const struct eh_nbl_out *n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t k = rx_shape_read(data, size, &shape);
-	struct eh_nb_in nb;
-	struct eh_nbl_in nbl;
-	struct eh_io_in in;
-	const struct eh_io_out *o = NULL;
+	const struct eh_nbl_out *n;
 	struct rx_seen seen;
 
 	if (!eh)
 		LLVMFuzzerInitialize(NULL, NULL);
 	if (rx_seal(&table, data + (k < size ? k : size), k < size ? size - k : 0, &sealed) != 0)
 		return 0;
-	rx_shape_apply(&shape, sealed.len);
-	memset(&nbl, 0, sizeof(nbl));
-	nb.data = sealed.wire;
-	nb.len = sealed.len;
-	nb.shape = shape.shape;
-	nbl.nbs = &nb;
-	nbl.n_nb = 1;
-	nbl.slots[IPsecOffloadV2NetBufferListInfo] = 0xA5A50008u;
-	nbl.slots[IPsecOffloadV2TunnelNetBufferListInfo] = 0xA5A5A5A5u;
-	nbl.slots[IPsecOffloadV2HeaderNetBufferListInfo] = 0xA5A5A5A5u;
-	memset(&in, 0, sizeof(in));
-	in.nbls = &nbl;
-	in.n_nbl = 1;
-	in.guard = shape.guard;
-	in.writable_slots = EH_RECV_WRITABLE;
-	/* The host keeps every request since the last mark (for
-	 * reproducers): one input at a time, or it grows without end. */
-	eh_mark(eh);
-	fz_check_rc(eh_receive(eh, inst, &in, &o), eh, "receive");
-	fz_check_nbl(o, 0, "receive");
-	rx_judge(&table, sealed.wire, sealed.len, &o->nbls[0], &seen);
-	expect(&sealed, &o->nbls[0]);
+	n = rx_receive(eh, inst, sealed.wire, sealed.len, &shape);
+	rx_judge(&table, sealed.wire, sealed.len, n, &seen);
+	expect(&sealed, n);
 	return 0;
 }

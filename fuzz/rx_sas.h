@@ -111,6 +111,16 @@ uint32_t rx_offload(struct rx_table *t, struct eh *eh, uint32_t inst);
  * engine forgets what the SA saw). 0, or -1. */
 int rx_readd(struct rx_sa *s, struct eh *eh, uint32_t inst);
 
+struct rx_shape;
+struct eh_nbl_out;
+/* Receive frame (len bytes) on instance inst of eh as one NBL over the MDL
+ * layout shape (applied to len here), with garbage in the slots the engine
+ * must write (PROFILE.md 26); the host's requests marked first (it keeps
+ * every one since the last mark, for reproducers), the NBL contract
+ * checked (fz_check_nbl). Returns what came back. */
+const struct eh_nbl_out *rx_receive(struct eh *eh, uint32_t inst, const uint8_t *frame,
+				    uint32_t len, struct rx_shape *shape);
+
 /* Is the ESP of this SA carried in UDP when it is the outer (tunnel or
  * transport) portion, or the inner one (PROFILE.md 19)? */
 bool rx_udp_expected(const struct rx_sa *s, bool outer);

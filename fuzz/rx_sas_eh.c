@@ -3,8 +3,10 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "fz.h"
 #include "host.h"
 #include "rx_sas.h"
+#include "rx_shape.h"
 #include "wipe.h"
 
 static NDIS_HANDLE add(const struct rx_sa *s, struct eh *eh, uint32_t inst)
@@ -67,4 +69,34 @@ int rx_readd(struct rx_sa *s, struct eh *eh, uint32_t inst)
 	s->h = add(s, eh, inst);
 	s->usable = s->h != NULL;
 	return s->h ? 0 : -1;
+}
+
+const struct eh_nbl_out *rx_receive(struct eh *eh, uint32_t inst, const uint8_t *frame,
+				    uint32_t len, struct rx_shape *shape)
+{
+	struct eh_nb_in nb;
+	struct eh_nbl_in nbl;
+	struct eh_io_in in;
+	const struct eh_io_out *o = NULL;
+
+	rx_shape_apply(shape, len);
+	memset(&nb, 0, sizeof(nb));
+	nb.data = frame;
+	nb.len = len;
+	nb.shape = shape->shape;
+	memset(&nbl, 0, sizeof(nbl));
+	nbl.nbs = &nb;
+	nbl.n_nb = 1;
+	nbl.slots[IPsecOffloadV2NetBufferListInfo] = 0xA5A50008u;
+	nbl.slots[IPsecOffloadV2TunnelNetBufferListInfo] = 0xA5A5A5A5u;
+	nbl.slots[IPsecOffloadV2HeaderNetBufferListInfo] = 0xA5A5A5A5u;
+	memset(&in, 0, sizeof(in));
+	in.nbls = &nbl;
+	in.n_nbl = 1;
+	in.guard = shape->guard;
+	in.writable_slots = EH_RECV_WRITABLE;
+	eh_mark(eh);
+	fz_check_rc(eh_receive(eh, inst, &in, &o), eh, "receive");
+	fz_check_nbl(o, 0, "receive");
+	return &o->nbls[0];
 }
