@@ -59,6 +59,7 @@ struct reader {
 	unsigned line;
 	char *err;
 	size_t errlen;
+	uint64_t listed;        /* frame lines read: frames 1..listed */
 };
 
 static int bad(struct reader *r, const char *what, const char *detail)
@@ -156,9 +157,10 @@ static int outcome_list(struct reader *r, struct exp_frame *f, char *tok)
 	return 0;
 }
 
-/* Room for frames 1..n in e->f (grown as frame lines come: the `frames`
- * count alone allocates nothing, so a file that claims 10^8 frames and
- * lists few costs what it lists). Frames not listed yet are UNSET. */
+/* Room for frames 1..n in e->f (grown as frame lines come, and they come
+ * in order: neither the `frames` count nor a frame number allocates more
+ * than the lines read, so a file that claims 10^8 frames and lists few
+ * costs what it lists). Frames not listed yet are UNSET. */
 static int room_for(struct reader *r, struct exp_file *e, uint64_t n)
 {
 	uint64_t cap = e->cap ? e->cap : 16;
@@ -193,11 +195,19 @@ static int frame_line(struct reader *r, struct exp_file *e, char *s)
 
 	if (number(tok, e->frames, &n) != 0 || n == 0)
 		return bad(r, "frame number", "not between 1 and the `frames` count");
+	/* The lines run 1, 2, ... N (pcaps/README.md). */
+	if (n <= r->listed)
+		return bad(r, "frame listed twice", tok);
+	if (n != r->listed + 1) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)r->listed + 1);
+		return bad(r, "no line for frame", want);
+	}
 	if (room_for(r, e, n) != 0)
 		return -1;
+	r->listed = n;
 	f = &e->f[n - 1];
-	if (f->line)
-		return bad(r, "frame listed twice", tok);
 	f->line = r->line;
 	tok = strtok_r(NULL, " \t", &save);
 	if (!tok)
