@@ -172,6 +172,14 @@ static int seal_segment(struct send_ctx *c, const struct lso *l, uint8_t *seg, u
 
 	if (ref_parse_ip(seg, len, l->l3, &ip) != 0)
 		return send_fail(c, "segment IP header");
+	/* The IP header and its extension headers end at or before (UDP-ESP)
+	 * the first IPsec header the header information names: then they lie
+	 * in the headers every segment copies, and what segment 0 passes here
+	 * every segment passes, so nothing is transmitted of an NBL that
+	 * fails. A chain that runs on into the payload parses differently per
+	 * segment. */
+	if (ip.next_off > (l->ah ? l->ah_off : l->esp_off))
+		return send_fail(c, "the IP header chain runs past the IPsec header");
 	if (ref_esp_seal(l->esp, seg, l->esp_off, ip.end, seg_esn_hi(l->esp, esp_low, k), &why))
 		return send_fail(c, why);
 	if (l->ah && ref_ah_seal(l->ah, seg, &ip, l->ah_off, seg_esn_hi(l->ah, ah_low, k), &why))
