@@ -123,7 +123,7 @@ def covered_engine_functions(exe, corpus):
                 funcs[cur] = (int(m.group(1)), int(m.group(2)), set())
             continue
         m = re.match(r"\s+UNCOVERED_PC: (\S+):(\d+)", line)
-        if m and cur:
+        if m and cur and m.group(2) != "0":      # line 0: code the compiler made
             funcs[cur][2].add(f"{os.path.basename(m.group(1))}:{m.group(2)}")
     return funcs
 
