@@ -106,6 +106,11 @@ static int lso_layout(struct send_ctx *c, const uint8_t *p, uint32_t len, uintpt
 	 * the frame and in every segment's copied headers). */
 	if (l->ah && (l->ah_off > l->esp_off || AH_FIXED_LEN > l->esp_off - l->ah_off))
 		return send_fail(c, "AhHeaderOffset does not point before the ESP header");
+	/* ... and ends where the ESP header starts: an AH length that runs on
+	 * into the payload holds in one segment and not in a shorter one, and
+	 * an NBL must not fail after a segment went out. */
+	if (l->ah && ref_ah_len(p, l->ah_off, len) != l->esp_off - l->ah_off)
+		return send_fail(c, "the AH header does not end at the ESP header");
 	if (rd32(p + l->esp_off) != ntohl_spi(l->esp->spi) ||
 	    (l->ah && rd32(p + l->ah_off + 4) != ntohl_spi(l->ah->spi)))
 		return send_fail(c, "header offsets do not point at the SA's headers");
