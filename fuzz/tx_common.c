@@ -926,7 +926,10 @@ static int layout_of(const uint8_t *d, uint32_t len, struct layout *L)
 			end = ip + 40 + rd16(d + ip + 4);
 			proto = d[ip + 6];
 			p = ip + 40;
-			for (int k = 0; k < 8 && (proto == 0 || proto == 43 || proto == 60); k++) {
+			/* RFC 8200 §4 extension headers with the generic length, and the
+			 * Mobility header (RFC 6275 §6.1), which a receiver walks too. */
+			for (int k = 0; k < 8 && (proto == 0 || proto == 43 || proto == 60 || proto == 135);
+			     k++) {
 				if (p + 2 > len)
 					goto bad;
 				proto = d[p];
