@@ -150,6 +150,14 @@ static int exists(const char *p)
 	return access(p, R_OK) == 0;
 }
 
+/* buf = dir/rel, when that names a readable file that fits in buf. */
+static int candidate(char *buf, size_t len, const char *dir, const char *rel)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, rel);
+
+	return n > 0 && (size_t)n < len && exists(buf);
+}
+
 const char *loader_default_engine(char *buf, size_t len)
 {
 	const char *env = getenv("IPOC_REF_ENGINE");
@@ -166,15 +174,13 @@ const char *loader_default_engine(char *buf, size_t len)
 
 		exe[n] = '\0';
 		slash = strrchr(exe, '/');
+		/* The build tree's engine, else a bundle of programs with
+		 * the engine beside them (the fuzz targets in OSS-Fuzz's
+		 * $OUT). */
 		if (slash) {
 			*slash = '\0';
-			snprintf(buf, len, "%s/../engine/ref/libipoc_ref.so", exe);
-			if (exists(buf))
-				return buf;
-			/* A bundle of programs with the engine beside them
-			 * (the fuzz targets in OSS-Fuzz's $OUT). */
-			snprintf(buf, len, "%s/libipoc_ref.so", exe);
-			if (exists(buf))
+			if (candidate(buf, len, exe, "../engine/ref/libipoc_ref.so") ||
+			    candidate(buf, len, exe, "libipoc_ref.so"))
 				return buf;
 		}
 	}
