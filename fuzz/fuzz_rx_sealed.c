@@ -44,17 +44,9 @@ static struct rx_sealed sealed;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const struct fz_engine *e = fz_engine();
-	NDIS_STATUS st;
-
 	(void)argc;
 	(void)argv;
-	eh = e->eh;
-	if (eh_open(eh, NULL, &st, &inst) != EH_OK || st != NDIS_STATUS_SUCCESS)
-		fz_fault("harness: the engine did not open", "%s", e->path);
-	rx_table_build(&table);
-	if (rx_offload(&table, eh, inst) == 0)
-		fz_fault("harness: the engine took none of the SAs", "%s", e->path);
+	eh = rx_setup(&table, &inst);
 	return 0;
 }
 

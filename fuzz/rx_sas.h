@@ -111,6 +111,12 @@ uint32_t rx_offload(struct rx_table *t, struct eh *eh, uint32_t inst);
  * engine forgets what the SA saw). 0, or -1. */
 int rx_readd(struct rx_sa *s, struct eh *eh, uint32_t inst);
 
+/* The receive targets' set-up: an instance of the engine under fuzz
+ * (fz_engine()) opened and every SA of t built and offloaded onto it; a
+ * fault when the engine does not open or takes none. Returns the engine's
+ * host, *inst the instance. */
+struct eh *rx_setup(struct rx_table *t, uint32_t *inst);
+
 struct rx_shape;
 struct eh_nbl_out;
 /* Receive frame (len bytes) on instance inst of eh as one NBL over the MDL

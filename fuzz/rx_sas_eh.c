@@ -100,3 +100,16 @@ const struct eh_nbl_out *rx_receive(struct eh *eh, uint32_t inst, const uint8_t 
 	fz_check_nbl(o, 0, "receive");
 	return &o->nbls[0];
 }
+
+struct eh *rx_setup(struct rx_table *t, uint32_t *inst)
+{
+	const struct fz_engine *e = fz_engine();
+	NDIS_STATUS st;
+
+	if (eh_open(e->eh, NULL, &st, inst) != EH_OK || st != NDIS_STATUS_SUCCESS)
+		fz_fault("harness: the engine did not open", "%s", e->path);
+	rx_table_build(t);
+	if (rx_offload(t, e->eh, *inst) == 0)
+		fz_fault("harness: the engine took none of the SAs", "%s", e->path);
+	return e->eh;
+}
