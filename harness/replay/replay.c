@@ -193,6 +193,10 @@ static enum eh_rc receive(struct engine_run *r, const uint8_t *frame, uint32_t l
 	nbl.slots[IPsecOffloadV2NetBufferListInfo] = 0xA5A5A5A5u;
 	nbl.slots[IPsecOffloadV2TunnelNetBufferListInfo] = 0xA5A5A5A5u;
 	nbl.slots[IPsecOffloadV2HeaderNetBufferListInfo] = 0xA5A5A5A5u;
+	/* Replay files no host reproducers (a failing frame goes to
+	 * --write-failures): the host keeps this frame's requests only, not
+	 * every request of the capture (memory flat, no copy per frame). */
+	eh_mark(r->eh);
 	rc = eh_receive(r->eh, r->inst, &in, &o);
 	if (rc != EH_OK)
 		return rc;
