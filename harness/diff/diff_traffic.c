@@ -568,6 +568,12 @@ static bool compare_item(struct dside *a, struct dside *b, struct eh *ref, const
 	uint32_t len;
 
 	memset(oc, 0, sizeof(*oc));
+	/* diff files no host reproducers (an item is its own, --item N): the
+	 * hosts keep this item's requests only, not every item's. */
+	eh_mark(a->eh);
+	eh_mark(b->eh);
+	if (ref && ref != a->eh && ref != b->eh)
+		eh_mark(ref);
 	begin_ctx(&x, a, ref, it, vo);
 	if (!vf_prepare(&x, &it->c.p, 1 + (uint32_t)(it->rng % 1000), 1, &e)) {
 		end_ctx(&x);
