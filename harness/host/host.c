@@ -65,6 +65,7 @@ struct eh {
 	struct eh_tx *tx;
 	struct mb repro;            /* requests since eh_mark, masked */
 	uint32_t n_repro;
+	bool no_repro;              /* eh_keep_requests(eh, false) */
 	uint8_t pad[64];            /* the mask: keys in the requests are not kept
 	                               in clear, where a key scan would see them */
 };
@@ -336,6 +337,8 @@ static void repro_add(struct eh *eh, uint32_t inst_reply, const uint32_t *handle
 	struct mb rec = { 0 };
 	size_t at = eh->repro.len;
 
+	if (eh->no_repro)
+		return;
 	mb_bytes(&rec, eh->req.p, (uint32_t)eh->req.len);
 	mb_u32(&rec, inst_reply);
 	mb_u32(&rec, n_handles);
@@ -914,6 +917,12 @@ void eh_mark(struct eh *eh)
 {
 	mb_reset(&eh->repro);
 	eh->n_repro = 0;
+}
+
+void eh_keep_requests(struct eh *eh, bool keep)
+{
+	eh->no_repro = !keep;
+	eh_mark(eh);
 }
 
 int eh_repro_write(const struct eh *eh, const char *path, const char *title, char *err,

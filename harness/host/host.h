@@ -240,6 +240,10 @@ int eh_mask_key(const uint8_t *key, uint8_t *masked, uint8_t *mask, uint32_t len
 
 /* Start keeping requests afresh (a case begins). */
 void eh_mark(struct eh *eh);
+/* Keep requests for reproducers (the default), or keep none: for a run that
+ * writes no reproducer (replay), which then costs no copy per operation;
+ * eh_repro_write then writes an empty reproducer. */
+void eh_keep_requests(struct eh *eh, bool keep);
 /* Write the requests kept since eh_mark to path (format: host_proto.h).
  * 0, or -1 with err. */
 int eh_repro_write(const struct eh *eh, const char *path, const char *title, char *err,

@@ -193,10 +193,6 @@ static enum eh_rc receive(struct engine_run *r, const uint8_t *frame, uint32_t l
 	nbl.slots[IPsecOffloadV2NetBufferListInfo] = 0xA5A5A5A5u;
 	nbl.slots[IPsecOffloadV2TunnelNetBufferListInfo] = 0xA5A5A5A5u;
 	nbl.slots[IPsecOffloadV2HeaderNetBufferListInfo] = 0xA5A5A5A5u;
-	/* Replay files no host reproducers (a failing frame goes to
-	 * --write-failures): the host keeps this frame's requests only, not
-	 * every request of the capture (memory flat, no copy per frame). */
-	eh_mark(r->eh);
 	rc = eh_receive(r->eh, r->inst, &in, &o);
 	if (rc != EH_OK)
 		return rc;
@@ -674,6 +670,13 @@ static int setup(struct replay_ctx *c, const char *capture, char *err, size_t er
 		return -1;
 	c->eng.eh = o->eh;
 	c->ref.eh = o->ref;
+	/* Replay files no host reproducers (a failing frame goes to
+	 * --write-failures): the hosts keep no requests, so memory stays flat
+	 * and no frame is copied for them. */
+	if (c->eng.eh)
+		eh_keep_requests(c->eng.eh, false);
+	if (c->ref.eh)
+		eh_keep_requests(c->ref.eh, false);
 	if (open_run(&c->eng, o, c->udp_esp, &c->st->sa_refused, true, &rc, err, errlen) != 0)
 		return -3;
 	if (o->ref && open_run(&c->ref, o, c->udp_esp, &c->st->sa_refused, false, &rc, err,
