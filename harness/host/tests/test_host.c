@@ -413,6 +413,46 @@ static void test_repro(void)
 	unlink(path);
 }
 
+/* A host told to keep no requests writes an empty reproducer, whatever ran;
+ * keeping them again, it writes the operations since. */
+static void test_keep_requests(void)
+{
+	char path[] = "/tmp/ipoc_keep_XXXXXX", err[512], text[4096];
+	struct eh *ref = load(NULL, EH_IN_PROCESS, 0);
+	static struct fb_frame f;
+	uint8_t key[16] = { 7 };
+	const struct eh_io_out *o;
+	NDIS_HANDLE h;
+	uint32_t inst;
+	int fd = mkstemp(path);
+
+	if (!ref || fd < 0)
+		return;
+	close(fd);
+	frame_for_sa(&f);
+	for (int keep = 0; keep < 2; keep++) {
+		FILE *out = tmpfile();
+		size_t n;
+
+		eh_keep_requests(ref, keep);
+		inst = open_inst(ref);
+		IPOC_CHECK_EQ(add_sa(ref, inst, false, key, &h), NDIS_STATUS_SUCCESS);
+		IPOC_CHECK_EQ(send1(ref, inst, f.b, f.len, h, f.hdr_info, &o), EH_OK);
+		IPOC_CHECK_EQ(eh_close(ref, inst), EH_OK);
+		IPOC_CHECK_EQ(eh_repro_write(ref, path, "kept", err, sizeof(err)), 0);
+		if (!out)
+			break;
+		IPOC_CHECK_EQ(eh_repro_run(ref, path, out, err, sizeof(err)), EH_OK);
+		rewind(out);
+		n = fread(text, 1, sizeof(text) - 1, out);
+		text[n] = '\0';
+		IPOC_CHECK_STR_HAS(text, keep ? "kept (4 requests)" : "kept (0 requests)");
+		fclose(out);
+	}
+	eh_free(ref);
+	unlink(path);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -437,5 +477,6 @@ int main(int argc, char **argv)
 	test_fault("trim", false, EH_OK, 0, 0, "NB 0: DataLength changed");
 	test_fault("noisy", false, EH_OK, 0, 0, NULL);
 	test_repro();
+	test_keep_requests();
 	return ipoc_test_report(argv[0]);
 }
