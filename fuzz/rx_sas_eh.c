@@ -50,21 +50,11 @@ uint32_t rx_offload(struct rx_table *t, struct eh *eh, uint32_t inst)
 
 int rx_readd(struct rx_sa *s, struct eh *eh, uint32_t inst)
 {
-	static const uint32_t handle_at = offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, OffloadHandle);
-	IPSEC_OFFLOAD_V2_DELETE_SA d;
-	struct eh_oid q = { IPOC_REQUEST_SET, OID_TCP_TASK_IPSEC_OFFLOAD_V2_DELETE_SA, &d,
-			    sizeof(d) };
+	NDIS_STATUS st;
 
 	if (!s->h)
 		return 0;
-	memset(&d, 0, sizeof(d));
-	d.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-	d.Header.Revision = NDIS_IPSEC_OFFLOAD_V2_DELETE_SA_REVISION_1;
-	d.Header.Size = sizeof(d);
-	d.OffloadHandle = s->h;
-	q.handles = &handle_at;
-	q.n_handles = 1;
-	if (eh_oid(eh, inst, &q) != EH_OK || q.status != NDIS_STATUS_SUCCESS)
+	if (eh_delete_sa(eh, inst, s->h, &st) != EH_OK || st != NDIS_STATUS_SUCCESS)
 		return -1;
 	s->h = add(s, eh, inst);
 	s->usable = s->h != NULL;

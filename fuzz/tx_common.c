@@ -251,22 +251,9 @@ static NDIS_HANDLE add_sa(struct eh *eh, uint32_t inst, const struct sa_spec *sp
 
 static void delete_sa(struct eh *eh, uint32_t inst, NDIS_HANDLE h)
 {
-	static const uint32_t reloc = offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, Next);
-	static const uint32_t handle_at = offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, OffloadHandle);
-	IPSEC_OFFLOAD_V2_DELETE_SA d;
-	struct eh_oid q = { IPOC_REQUEST_SET, OID_TCP_TASK_IPSEC_OFFLOAD_V2_DELETE_SA, &d,
-			    sizeof(d) };
+	NDIS_STATUS st;
 
-	memset(&d, 0, sizeof(d));
-	d.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-	d.Header.Revision = NDIS_IPSEC_OFFLOAD_V2_DELETE_SA_REVISION_1;
-	d.Header.Size = sizeof(d);
-	d.OffloadHandle = h;
-	q.relocs = &reloc;
-	q.n_relocs = 1;
-	q.handles = &handle_at;
-	q.n_handles = 1;
-	fz_check_rc(eh_oid(eh, inst, &q), eh, "DELETE_SA");
+	fz_check_rc(eh_delete_sa(eh, inst, h, &st), eh, "DELETE_SA");
 }
 
 static struct sa_spec spec_of(unsigned cfg, unsigned fam6, unsigned inner)

@@ -911,6 +911,29 @@ enum eh_rc eh_scan(struct eh *eh, const uint8_t *masked, const uint8_t *mask, ui
 	return rc;
 }
 
+enum eh_rc eh_delete_sa(struct eh *eh, uint32_t inst, NDIS_HANDLE h, NDIS_STATUS *st)
+{
+	static const uint32_t reloc = offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, Next);
+	static const uint32_t handle_at = offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, OffloadHandle);
+	IPSEC_OFFLOAD_V2_DELETE_SA d;
+	struct eh_oid q = { IPOC_REQUEST_SET, OID_TCP_TASK_IPSEC_OFFLOAD_V2_DELETE_SA, &d,
+			    sizeof(d) };
+	enum eh_rc rc;
+
+	memset(&d, 0, sizeof(d));
+	d.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+	d.Header.Revision = NDIS_IPSEC_OFFLOAD_V2_DELETE_SA_REVISION_1;
+	d.Header.Size = sizeof(d);
+	d.OffloadHandle = h;
+	q.relocs = &reloc;
+	q.n_relocs = 1;
+	q.handles = &handle_at;
+	q.n_handles = 1;
+	rc = eh_oid(eh, inst, &q);
+	*st = q.status;
+	return rc;
+}
+
 /* ---- reproducers ---- */
 
 void eh_mark(struct eh *eh)

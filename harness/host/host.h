@@ -238,6 +238,10 @@ enum eh_rc eh_scan(struct eh *eh, const uint8_t *masked, const uint8_t *mask, ui
 /* masked = key ^ a fresh random mask (len bytes each); 0 or -1. */
 int eh_mask_key(const uint8_t *key, uint8_t *masked, uint8_t *mask, uint32_t len);
 
+/* OID_TCP_TASK_IPSEC_OFFLOAD_V2_DELETE_SA of the one SA h (a list of one):
+ * how the request went, *st the OID's status. */
+enum eh_rc eh_delete_sa(struct eh *eh, uint32_t inst, NDIS_HANDLE h, NDIS_STATUS *st);
+
 /* Start keeping requests afresh (a case begins). */
 void eh_mark(struct eh *eh);
 /* Keep requests for reproducers (the default), or keep none: for a run that
