@@ -49,25 +49,6 @@ int ref_random_bytes(void *buf, size_t n)
 	return RAND_bytes(buf, (int)n) == 1 ? 0 : -1;
 }
 
-enum { IV_POOL_LEN = 4096 };
-
-int ref_random_iv(void *buf, size_t n)
-{
-	static __thread uint8_t pool[IV_POOL_LEN];
-	static __thread size_t left;
-
-	if (n > 64)
-		return -1;
-	if (n > left) {
-		if (RAND_bytes(pool, IV_POOL_LEN) != 1)
-			return -1;
-		left = IV_POOL_LEN;
-	}
-	memcpy(buf, pool + IV_POOL_LEN - left, n);
-	left -= n;
-	return 0;
-}
-
 int ref_ct_equal(const void *a, const void *b, size_t n)
 {
 	return CRYPTO_memcmp(a, b, n) == 0;
@@ -361,4 +342,24 @@ int ref_hmac_run(struct ref_xform *x, const struct ref_iov *msg, size_t n_msg, u
 out:
 	ref_wipe(full, sizeof(full));
 	return rc;
+}
+
+void ref_xform_info(const struct ref_xform *x, struct ref_xform_info *out)
+{
+	out->encrypt = x->encrypt;
+	out->aead = x->gcm;
+	out->cipher = x->cipher && !x->gcm;
+	out->hmac = x->hmac != NULL;
+}
+
+/* OpenSSL works one packet at a time: a burst is a loop. */
+void ref_run_jobs(struct ref_job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		jobs[i].result = ref_run_one_job(&jobs[i]);
+}
+
+const char *ref_crypto_describe(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION);
 }

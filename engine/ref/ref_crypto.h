@@ -2,9 +2,10 @@
 /*
  * ref_crypto.h - the reference engine's one door to a crypto library.
  *
- * crypto_ossl.c implements it with OpenSSL libcrypto and is the only file
- * of the engine that includes OpenSSL headers; a second backend replaces
- * that file and nothing else.
+ * crypto_ossl.c implements it with OpenSSL libcrypto (engine ipoc-ref) and
+ * crypto_mb.c with intel-ipsec-mb (engine ipoc-ref-mb); each is the only
+ * file of its engine that includes its library's headers, and the rest of
+ * the engine is the same objects.
  *
  * A transform (struct ref_xform) is the keyed state of one SA member in one
  * direction: a cipher (CBC or GCM, or none) and an HMAC, or AES-GMAC. It is
@@ -86,5 +87,54 @@ int ref_hmac_run(struct ref_xform *x, const struct ref_iov *msg, size_t n_msg, u
 
 /* Cipher block size in bytes (1 for none/GCM), and IV length on the wire. */
 uint32_t ref_xform_block(const struct ref_xform *x);
+
+/*
+ * A job: the whole crypto of one ESP packet, so that a backend can run a
+ * burst of them at once (intel-ipsec-mb runs the CBC and HMAC of several
+ * packets across SIMD lanes). The direction is the transform's.
+ *   encrypting: data (data_len bytes, 0 for none) is encrypted in place with
+ *     iv, then the ICV of the auth pieces is written to icv: HMAC over the
+ *     pieces (they cover the ciphertext); GCM with the pieces as AAD and data
+ *     as plaintext; GMAC with the pieces as AAD and no data.
+ *   decrypting: the ICV is checked first, in constant time; when it
+ *     verifies, data is decrypted in place and result is REF_CRYPTO_OK, else
+ *     every byte stays as it arrived and result is REF_CRYPTO_BAD_TAG.
+ * iv: the cipher's IV (CBC: block bytes), or the 8-byte GCM/GMAC IV.
+ * priv is the backend's, for the life of the job.
+ */
+struct ref_job {
+	struct ref_xform *x;
+	const uint8_t *iv;
+	uint8_t *data;
+	size_t data_len;
+	struct ref_iov auth[2];
+	uint8_t *icv;
+	size_t icv_len;
+	int result;               /* enum ref_crypto_result, set by ref_run_jobs */
+	uint8_t extra[12];        /* bytes the auth pieces may point to (a built
+	                             AAD, the ESN high half): live with the job */
+	_Alignas(16) uint8_t priv[64];
+};
+
+/* Run n jobs and set each one's result; when it returns, every job is done
+ * (a backend may order the work as it likes in between). */
+void ref_run_jobs(struct ref_job *jobs, size_t n);
+
+/* One job with the one-packet functions above (ref_job.c): how a backend
+ * runs a job it cannot hand its library whole. Returns its result. */
+int ref_run_one_job(struct ref_job *j);
+
+/* What a transform is, for ref_run_one_job. */
+struct ref_xform_info {
+	bool encrypt;     /* the direction it was made for */
+	bool aead;        /* AES-GCM or AES-GMAC: ref_gcm_run */
+	bool cipher;      /* CBC: ref_cbc_run */
+	bool hmac;        /* ref_hmac_run */
+};
+void ref_xform_info(const struct ref_xform *x, struct ref_xform_info *out);
+
+/* Which library (and, for intel-ipsec-mb, which code path) does the work:
+ * a static string for `ipoc info`. */
+const char *ref_crypto_describe(void);
 
 #endif /* REF_CRYPTO_H */

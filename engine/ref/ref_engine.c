@@ -3,6 +3,7 @@
  * ref_engine.c - the reference engine's ops table, entry point, open and
  * close.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,12 +120,22 @@ static NDIS_STATUS ref_set_tx_iv(ipoc_engine *e, NDIS_HANDLE handle, ULONG spi,
 	return found ? NDIS_STATUS_SUCCESS : NDIS_STATUS_INVALID_PARAMETER;
 }
 
-static const struct ipoc_engine_ops ref_ops = {
+/* The version says which crypto library does the work (and, for
+ * intel-ipsec-mb, which code path the CPU got): `ipoc info` shows it. */
+static char version_text[160];
+
+static void version_init(void)
+{
+	snprintf(version_text, sizeof(version_text), "%s (%s)", REF_VERSION,
+		 ref_crypto_describe());
+}
+
+static struct ipoc_engine_ops ref_ops = {
 	.abi_major = IPOC_ENGINE_ABI_MAJOR,
 	.abi_minor = IPOC_ENGINE_ABI_MINOR,
 	.struct_size = sizeof(struct ipoc_engine_ops),
 	.name = REF_ENGINE_NAME,
-	.version = REF_VERSION,
+	.version = version_text,
 	.open = ref_open,
 	.close = ref_close,
 	.oid_request = ref_oid_request,
@@ -136,5 +147,10 @@ static const struct ipoc_engine_ops ref_ops = {
 
 IPOC_ENGINE_EXPORT const struct ipoc_engine_ops *ipoc_engine_entry(uint16_t host_abi_major)
 {
-	return host_abi_major == IPOC_ENGINE_ABI_MAJOR ? &ref_ops : NULL;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	if (host_abi_major != IPOC_ENGINE_ABI_MAJOR)
+		return NULL;
+	pthread_once(&once, version_init);
+	return &ref_ops;
 }

@@ -18,6 +18,7 @@
  * send the engine writes the IV (injected by the test hook, else random for
  * CBC and a per-SA counter for GCM/GMAC) and the ICV; TCP/IP framed the rest.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "ref_crypto.h"
@@ -73,48 +74,45 @@ static size_t esp_aad(const struct ref_sa_member *m, const uint8_t *p, const str
 	return 12;
 }
 
-/* Compute the ICV (send) or check it (receive, *ok set) for HMAC and GMAC;
- * GCM's tag comes with the cipher. */
-static int esp_auth(struct ref_sa_member *m, uint8_t *p, const struct esp_view *v,
-		    uint32_t esn_hi, bool verify, bool *ok)
+/* The job that seals (the transform encrypts) or opens the ESP packet v
+ * with ESN high half esn_hi: see ref_crypto.h for what a job does. */
+static void esp_job(struct ref_sa_member *m, uint8_t *p, const struct esp_view *v,
+		    uint32_t esn_hi, struct ref_job *j)
 {
-	uint8_t hi[ESN_HIGH_LEN], aad[12], icv[MAX_ICV_LEN];
-	int rc;
-
-	if (m->icv_len == 0) {
-		*ok = true;
-		return 0;
+	memset(j, 0, offsetof(struct ref_job, priv));
+	j->x = m->x;
+	j->iv = p + v->iv;
+	j->icv = p + v->icv;
+	j->icv_len = m->icv_len;
+	if (is_gcm(m)) {
+		/* RFC 4106 §5: AAD = SPI || [ESN high] || seq. */
+		j->auth[0] = (struct ref_iov){ j->extra, esp_aad(m, p, v, esn_hi, j->extra) };
+		j->data = p + v->payload;
+		j->data_len = v->icv - v->payload;
+		return;
 	}
 	if (is_gmac(m)) {
-		/* Without ESN the AAD is the packet from SPI to Next Header, in
-		 * one piece (each piece costs a cipher update). */
-		struct ref_iov a[2] = { { p + v->hdr, v->icv - v->hdr }, { NULL, 0 } };
-
+		/* RFC 4543 §3.3: everything from SPI to Next Header is AAD; with
+		 * ESN the high half goes between SPI and seq. */
 		if (m->esn) {
-			a[0] = (struct ref_iov){ aad, esp_aad(m, p, v, esn_hi, aad) };
-			a[1] = (struct ref_iov){ p + v->iv, v->icv - v->iv };
+			j->auth[0] = (struct ref_iov){ j->extra, esp_aad(m, p, v, esn_hi, j->extra) };
+			j->auth[1] = (struct ref_iov){ p + v->iv, v->icv - v->iv };
+		} else {
+			j->auth[0] = (struct ref_iov){ p + v->hdr, v->icv - v->hdr };
 		}
-		memcpy(icv, p + v->icv, m->icv_len);
-		rc = ref_gcm_run(m->x, p + v->iv, a, m->esn ? 2 : 1, NULL, 0,
-				 verify ? icv : p + v->icv, m->icv_len);
-		*ok = rc == REF_CRYPTO_OK;
-		return rc == REF_CRYPTO_ERROR ? -1 : 0;
+		return;
 	}
-	wr32(hi, esn_hi);
-	{
-		struct ref_iov msg[2] = { { p + v->hdr, v->icv - v->hdr }, { hi, m->esn ? 4 : 0 } };
-
-		if (ref_hmac_run(m->x, msg, 2, icv, m->icv_len) != REF_CRYPTO_OK)
-			return -1;
+	/* HMAC over ESP header .. Next Header, then the ESN high half (RFC 4303
+	 * §2.2.1). */
+	j->auth[0] = (struct ref_iov){ p + v->hdr, v->icv - v->hdr };
+	if (m->esn) {
+		wr32(j->extra, esn_hi);
+		j->auth[1] = (struct ref_iov){ j->extra, ESN_HIGH_LEN };
 	}
-	if (verify) {
-		*ok = ref_ct_equal(icv, p + v->icv, m->icv_len);
-	} else {
-		memcpy(p + v->icv, icv, m->icv_len);
-		*ok = true;
+	if (is_cbc(m)) {
+		j->data = p + v->payload;
+		j->data_len = v->icv - v->payload;
 	}
-	ref_wipe(icv, sizeof(icv));
-	return 0;
 }
 
 /* The IV of an outbound packet. */
@@ -157,37 +155,37 @@ int ref_esp_check(const struct ref_sa_member *m, const uint8_t *p, uint32_t hdr,
 	return 0;
 }
 
-int ref_esp_seal(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end,
-		 uint32_t esn_hi, const char **why)
+int ref_esp_seal_job(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end,
+		     uint32_t esn_hi, struct ref_job *j, const char **why)
 {
 	struct esp_view v;
-	uint32_t clen;
-	bool ok;
 
 	if (ref_esp_check(m, p, hdr, end, why) != 0 || esp_view(m, hdr, end, &v) != 0)
 		return -1;
-	clen = v.icv - v.payload;
 	if (esp_iv(m, p + v.iv) != 0) {
 		*why = "IV generation failed";
 		return -1;
 	}
-	if (is_gcm(m)) {
-		uint8_t aad[12];
-		struct ref_iov a = { aad, esp_aad(m, p, &v, esn_hi, aad) };
+	esp_job(m, p, &v, esn_hi, j);
+	return 0;
+}
 
-		if (ref_gcm_run(m->x, p + v.iv, &a, 1, p + v.payload, clen, p + v.icv,
-				m->icv_len) != REF_CRYPTO_OK) {
-			*why = "AES-GCM failed";
-			return -1;
-		}
-		return 0;
-	}
-	if (is_cbc(m) && ref_cbc_run(m->x, p + v.iv, p + v.payload, clen) != REF_CRYPTO_OK) {
-		*why = "CBC encryption failed";
+const char *ref_esp_seal_failed(const struct ref_sa_member *m)
+{
+	return is_gcm(m) ? "AES-GCM failed" : is_cbc(m) ? "CBC encryption or ICV failed"
+		: "ICV computation failed";
+}
+
+int ref_esp_seal(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end,
+		 uint32_t esn_hi, const char **why)
+{
+	struct ref_job j;
+
+	if (ref_esp_seal_job(m, p, hdr, end, esn_hi, &j, why) != 0)
 		return -1;
-	}
-	if (esp_auth(m, p, &v, esn_hi, false, &ok) != 0) {
-		*why = "ICV computation failed";
+	ref_run_jobs(&j, 1);
+	if (j.result != REF_CRYPTO_OK) {
+		*why = ref_esp_seal_failed(m);
 		return -1;
 	}
 	return 0;
@@ -197,24 +195,50 @@ int ref_esp_seal(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end
 static enum ref_esp_verdict open_with(struct ref_sa_member *m, uint8_t *p,
 				      const struct esp_view *v, uint32_t esn_hi)
 {
-	uint32_t clen = v->icv - v->payload;
-	bool ok = false;
+	struct ref_job j;
 
-	if (is_gcm(m)) {
-		uint8_t aad[12];
-		struct ref_iov a = { aad, esp_aad(m, p, v, esn_hi, aad) };
-		int rc = ref_gcm_run(m->x, p + v->iv, &a, 1, p + v->payload, clen, p + v->icv,
-				     m->icv_len);
+	esp_job(m, p, v, esn_hi, &j);
+	ref_run_jobs(&j, 1);
+	return j.result == REF_CRYPTO_OK ? ESP_OPEN_OK
+	       : j.result == REF_CRYPTO_BAD_TAG ? ESP_OPEN_BAD_ICV : ESP_OPEN_ERROR;
+}
 
-		return rc == REF_CRYPTO_OK ? ESP_OPEN_OK
-		       : rc == REF_CRYPTO_BAD_TAG ? ESP_OPEN_BAD_ICV : ESP_OPEN_ERROR;
-	}
-	if (esp_auth(m, p, v, esn_hi, true, &ok) != 0)
-		return ESP_OPEN_ERROR;
-	if (!ok)
-		return ESP_OPEN_BAD_ICV;
-	if (is_cbc(m) && ref_cbc_run(m->x, p + v->iv, p + v->payload, clen) != REF_CRYPTO_OK)
-		return ESP_OPEN_ERROR;
+/* Lengths a received ESP packet must have before any crypto. */
+static int open_view(const struct ref_sa_member *m, uint32_t hdr, uint32_t end,
+		     struct esp_view *v)
+{
+	if (esp_view(m, hdr, end, v) != 0)
+		return -1;
+	return (v->icv - v->payload) % m->block == 0 ? 0 : -1;
+}
+
+int ref_esp_open_job(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end,
+		     struct ref_job *j)
+{
+	struct esp_view v;
+
+	if (open_view(m, hdr, end, &v) != 0)
+		return -1;
+	esp_job(m, p, &v, m->esn_high, j);
+	return 0;
+}
+
+enum ref_esp_verdict ref_esp_open_trailer(const struct ref_sa_member *m, const uint8_t *p,
+					  uint32_t hdr, uint32_t end, struct ref_esp_trailer *t)
+{
+	struct esp_view v;
+	uint32_t clen;
+
+	if (open_view(m, hdr, end, &v) != 0)
+		return ESP_OPEN_SYNTAX;
+	clen = v.icv - v.payload;
+	t->pad_length = p[v.icv - 2];
+	t->next_header = p[v.icv - 1];
+	t->payload = v.payload;
+	t->payload_end = v.icv - ESP_TRAILER_LEN - t->pad_length;
+	/* The pad length lies: it reaches before the payload. */
+	if ((uint32_t)t->pad_length + ESP_TRAILER_LEN > clen)
+		return ESP_OPEN_SYNTAX_DECRYPTED;
 	return ESP_OPEN_OK;
 }
 
@@ -223,12 +247,9 @@ enum ref_esp_verdict ref_esp_open(struct ref_sa_member *m, uint8_t *p, uint32_t 
 {
 	struct esp_view v;
 	enum ref_esp_verdict r;
-	uint32_t clen, seq;
+	uint32_t seq;
 
-	if (esp_view(m, hdr, end, &v) != 0)
-		return ESP_OPEN_SYNTAX;
-	clen = v.icv - v.payload;
-	if (clen % m->block != 0)
+	if (open_view(m, hdr, end, &v) != 0)
 		return ESP_OPEN_SYNTAX;
 	r = open_with(m, p, &v, m->esn_high);
 	/* PROFILE.md item 15: the low half may have wrapped before TCP/IP sent
@@ -238,14 +259,7 @@ enum ref_esp_verdict ref_esp_open(struct ref_sa_member *m, uint8_t *p, uint32_t 
 		r = open_with(m, p, &v, m->esn_high + 1);
 	if (r != ESP_OPEN_OK)
 		return r;
-	t->pad_length = p[v.icv - 2];
-	t->next_header = p[v.icv - 1];
-	t->payload = v.payload;
-	t->payload_end = v.icv - ESP_TRAILER_LEN - t->pad_length;
-	/* The pad length lies: it reaches before the payload. */
-	if ((uint32_t)t->pad_length + ESP_TRAILER_LEN > clen)
-		return ESP_OPEN_SYNTAX_DECRYPTED;
-	return ESP_OPEN_OK;
+	return ref_esp_open_trailer(m, p, hdr, end, t);
 }
 
 int ref_esp_peek_next_header(struct ref_sa_member *m, const uint8_t *p, uint32_t hdr,

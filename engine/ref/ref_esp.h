@@ -33,6 +33,24 @@ int ref_esp_check(const struct ref_sa_member *m, const uint8_t *p, uint32_t hdr,
 int ref_esp_seal(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end,
 		 uint32_t esn_hi, const char **why);
 
+/* The job of ref_esp_seal (checks made, IV written), for a caller that runs
+ * a burst of them: 0, or -1 with *why. When the job does not end
+ * REF_CRYPTO_OK, ref_esp_seal_failed(m) says why. */
+struct ref_job;
+int ref_esp_seal_job(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end,
+		     uint32_t esn_hi, struct ref_job *j, const char **why);
+const char *ref_esp_seal_failed(const struct ref_sa_member *m);
+
+/* The job that verifies and decrypts the ESP packet at [hdr, end) with the
+ * SA's ESN high half: 0, or -1 when its lengths cannot hold one (then
+ * ref_esp_open says ESP_OPEN_SYNTAX). When the job ends REF_CRYPTO_OK,
+ * ref_esp_open_trailer reads the trailer; otherwise the packet is as it
+ * arrived and ref_esp_open decides (it tries the next ESN epoch too). */
+int ref_esp_open_job(struct ref_sa_member *m, uint8_t *p, uint32_t hdr, uint32_t end,
+		     struct ref_job *j);
+enum ref_esp_verdict ref_esp_open_trailer(const struct ref_sa_member *m, const uint8_t *p,
+					  uint32_t hdr, uint32_t end, struct ref_esp_trailer *t);
+
 /* Verify and decrypt in place the ESP packet at [hdr, end). */
 enum ref_esp_verdict ref_esp_open(struct ref_sa_member *m, uint8_t *p, uint32_t hdr,
 				  uint32_t end, struct ref_esp_trailer *t);

@@ -14,8 +14,20 @@
  * on port 4500, fragments, and IPsec frames with no matching SA are indicated
  * unchanged with the IPsec slots zero. SaDeleteReq is set on a frame whose SA
  * was found while every SA slot is in use (R-SA-10: the engine wants room).
+ *
+ * Bursts. A chain is taken in windows of RX_BURST NBLs. A first pass walks
+ * each frame exactly as the second will, up to the outer ESP portion, and
+ * queues the job that verifies and decrypts it (ref_esp_open_job); the
+ * window's jobs run as one burst (ref_run_jobs), and the second pass is the
+ * one-frame path above, which takes a queued job's result where it reaches
+ * that portion: a verified packet is decrypted already, one that failed is
+ * as it arrived and goes the one-frame way (next ESN epoch, trailer peek).
+ * Only frames in one MDL (decrypted where they lie) that overlap no other
+ * queued frame are queued; the first pass changes no engine state.
  */
 #include <string.h>
+
+#include "ref_crypto.h"
 
 #include "ref_ah.h"
 #include "ref_esp.h"
@@ -113,11 +125,22 @@ static uint16_t auth_failed(bool ah, bool tunnel)
 	return tunnel ? CRYPTO_TUNNEL_ESP_AUTH_FAILED : CRYPTO_TRANSPORT_ESP_AUTH_FAILED;
 }
 
+/* A job queued for a frame's outer ESP portion. */
+struct rx_pre {
+	struct ref_job *job;
+	const struct ref_sa_member *m;
+	uint32_t off;
+	const uint8_t *lo, *hi;  /* the ESP packet's bytes */
+	bool queued;
+};
+
 struct rx_ctx {
 	struct ipoc_engine *e;
 	uint8_t *p;
 	struct rx_result r;
 	int depth;               /* IPsec portions entered: NDIS has at most two */
+	bool prepare;            /* first pass: queue the outer ESP job, no more */
+	struct rx_pre *pre;      /* the frame's queued job, or NULL */
 };
 
 static int process_ip(struct rx_ctx *c, const struct ref_ip *ip, bool outer);
@@ -128,8 +151,22 @@ static int rx_esp(struct rx_ctx *c, struct ref_sa *sa, struct ref_sa_member *m,
 		  const struct ref_ip *ip, uint32_t off)
 {
 	struct ref_esp_trailer t;
-	enum ref_esp_verdict v = ref_esp_open(m, c->p, off, ip->end, &t);
+	enum ref_esp_verdict v;
 	int nh;
+
+	if (c->prepare) {
+		c->pre->queued = ref_esp_open_job(m, c->p, off, ip->end, c->pre->job) == 0;
+		c->pre->m = m;
+		c->pre->off = off;
+		c->pre->lo = c->p + off;
+		c->pre->hi = c->p + ip->end;
+		return 1;
+	}
+	if (c->pre && c->pre->queued && c->pre->m == m && c->pre->off == off &&
+	    c->pre->job->result == REF_CRYPTO_OK)
+		v = ref_esp_open_trailer(m, c->p, off, ip->end, &t);
+	else
+		v = ref_esp_open(m, c->p, off, ip->end, &t);
 
 	switch (v) {
 	case ESP_OPEN_OK:
@@ -195,6 +232,8 @@ static int process_ip(struct rx_ctx *c, const struct ref_ip *ip, bool outer)
 		return 1;
 	}
 	first = ref_sa_outer(sa);
+	if (first->op == IPsecOffloadV2Ah && c->prepare)
+		return 1;    /* AH first: the one-frame path does it all */
 	if (first->op == IPsecOffloadV2Ah) {
 		uint8_t nh = 0;
 		enum ref_ah_verdict v = ref_ah_open(first, c->p, ip, h.off, &nh);
@@ -256,17 +295,19 @@ static void write_oob(NET_BUFFER_LIST *nbl, const struct rx_result *r)
 	NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2HeaderNetBufferListInfo) = (PVOID)(uintptr_t)h;
 }
 
-/* One frame (the NBL's first NET_BUFFER: a received NBL carries one). */
-static void recv_nb(struct ipoc_engine *e, NET_BUFFER *nb, struct rx_result *r)
+/* One frame (the NBL's first NET_BUFFER: a received NBL carries one); pre
+ * is its queued job or NULL. In the first pass (prepare) only pre is set. */
+static void recv_nb(struct ipoc_engine *e, NET_BUFFER *nb, struct rx_result *r,
+		    struct rx_pre *pre, bool prepare)
 {
-	struct rx_ctx c = { .e = e };
+	struct rx_ctx c = { .e = e, .pre = pre, .prepare = prepare };
 	struct ref_frame f;
 	struct ref_ip ip;
 	uint32_t l3;
 	uint16_t etype;
 
 	memset(r, 0, sizeof(*r));
-	if (ref_frame_map(e, nb, &f) != 0)
+	if (ref_frame_map(e, nb, &f) != 0 || (prepare && f.copied))
 		return;
 	c.p = f.p;
 	if (ref_parse_eth(f.p, f.len, &l3, &etype) != 0 ||
@@ -274,10 +315,55 @@ static void recv_nb(struct ipoc_engine *e, NET_BUFFER *nb, struct rx_result *r)
 		return;
 	if (ref_parse_ip(f.p, f.len, l3, &ip) != 0)
 		return;   /* PROFILE.md: an IP header that lies is no offload */
-	if (process_ip(&c, &ip, true) > 0) {
+	if (process_ip(&c, &ip, true) > 0 && !prepare) {
 		*r = c.r;
 		ref_frame_commit(&f);
 	}
+}
+
+enum { RX_BURST = 64 };
+
+/* Does frame k's queued packet share a byte with one queued before it? */
+static bool overlaps(const struct rx_pre *pre, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		if (pre[i].queued && pre[k].lo < pre[i].hi && pre[i].lo < pre[k].hi)
+			return true;
+	return false;
+}
+
+/* The window of NBLs from first, at most RX_BURST: two passes. */
+static NET_BUFFER_LIST *recv_window(struct ipoc_engine *e, NET_BUFFER_LIST *first, ULONG *count)
+{
+	struct ref_job jobs[RX_BURST];
+	struct rx_pre pre[RX_BURST];
+	NET_BUFFER_LIST *nbl = first;
+	size_t n = 0, k;
+
+	for (k = 0; nbl && k < RX_BURST; nbl = nbl->Next, k++) {
+		struct rx_result r;
+
+		pre[k] = (struct rx_pre){ .job = &jobs[n] };
+		if (nbl->FirstNetBuffer)
+			recv_nb(e, nbl->FirstNetBuffer, &r, &pre[k], true);
+		if (pre[k].queued && !overlaps(pre, k))
+			n++;
+		else
+			pre[k].queued = false;
+	}
+	ref_run_jobs(jobs, n);
+	nbl = first;
+	for (size_t i = 0; i < k; i++, nbl = nbl->Next) {
+		struct rx_result r;
+
+		memset(&r, 0, sizeof(r));
+		if (nbl->FirstNetBuffer)
+			recv_nb(e, nbl->FirstNetBuffer, &r, pre[i].queued ? &pre[i] : NULL, false);
+		write_oob(nbl, &r);
+		nbl->Status = NDIS_STATUS_SUCCESS;
+	}
+	*count += (ULONG)k;
+	return nbl;
 }
 
 void ref_receive_net_buffer_lists(ipoc_engine *e, NET_BUFFER_LIST *chain, ULONG flags)
@@ -285,15 +371,8 @@ void ref_receive_net_buffer_lists(ipoc_engine *e, NET_BUFFER_LIST *chain, ULONG 
 	ULONG count = 0;
 
 	(void)flags;
-	for (NET_BUFFER_LIST *nbl = chain; nbl; nbl = nbl->Next, count++) {
-		struct rx_result r;
-
-		memset(&r, 0, sizeof(r));
-		if (nbl->FirstNetBuffer)
-			recv_nb(e, nbl->FirstNetBuffer, &r);
-		write_oob(nbl, &r);
-		nbl->Status = NDIS_STATUS_SUCCESS;
-	}
+	for (NET_BUFFER_LIST *nbl = chain; nbl;)
+		nbl = recv_window(e, nbl, &count);
 	if (count)
 		e->host.indicate_receive(e->host.ctx, chain, count, 0);
 }

@@ -18,11 +18,26 @@
  */
 #include <string.h>
 
+#include "ref_crypto.h"
+
 #include "ref_ah.h"
 #include "ref_esp.h"
 #include "ref_pkt.h"
 #include "ref_send.h"
 #include "wire.h"
+
+/* ESP seals queued for one burst (ref_run_jobs), and the NBLs not yet
+ * transmitted: every NBL goes to the wire in chain order, after the burst
+ * that sealed it. */
+enum { TX_BURST = 64 };
+
+struct send_q {
+	struct ref_job jobs[TX_BURST];
+	NET_BUFFER_LIST *owner[TX_BURST];
+	const struct ref_sa_member *m[TX_BURST];
+	size_t n;
+	NET_BUFFER_LIST *from;   /* first NBL not transmitted yet */
+};
 
 /* The slots an outbound NBL carries. */
 struct send_info {
@@ -86,7 +101,19 @@ static int seal_bundle(struct send_ctx *c, struct ref_sa *sa, const struct ref_i
 	}
 	if (!c->apply)
 		return 0;
-	/* Everything checked: from here on only the crypto library can fail. */
+	/* Everything checked: from here on only the crypto library can fail.
+	 * An ESP-only seal of a frame in one MDL joins the burst; AH covers
+	 * what ESP wrote, so a bundle with AH is sealed here. */
+	if (esp && !ah && c->q && c->direct && c->q->n < TX_BURST) {
+		struct send_q *q = c->q;
+
+		if (ref_esp_seal_job(esp, c->p, esp_off, ip->end, esn_hi(esp), &q->jobs[q->n],
+				     &why) != 0)
+			return send_fail(c, why);
+		q->owner[q->n] = c->nbl;
+		q->m[q->n++] = esp;
+		return 0;
+	}
 	if (esp && ref_esp_seal(esp, c->p, esp_off, ip->end, esn_hi(esp), &why) != 0)
 		return send_fail(c, why);
 	if (ah && ref_ah_seal(ah, c->p, ip, ah_off, esn_hi(ah), &why) != 0)
@@ -177,6 +204,7 @@ static int send_nb(struct send_ctx *c, NET_BUFFER *nb)
 	if (ref_frame_map(c->e, nb, &f) != 0)
 		return send_fail(c, "NET_BUFFER malformed or too long");
 	c->p = f.p;
+	c->direct = !f.copied;
 	if (ref_parse_eth(f.p, f.len, &l3, &etype) != 0 ||
 	    (etype != ETHERTYPE_IPV4 && etype != ETHERTYPE_IPV6) ||
 	    ref_parse_ip(f.p, f.len, l3, &ip) != 0)
@@ -234,17 +262,37 @@ static void transmit_all(struct ipoc_engine *e, const NET_BUFFER_LIST *nbl)
 		e->host.transmit(e->host.ctx, nbl, nb);
 }
 
-static NDIS_STATUS send_nbl(struct ipoc_engine *e, NET_BUFFER_LIST *nbl)
+/* Run the queued seals, fail the NBLs whose seal failed, and transmit the
+ * NBLs from q->from up to upto (excluded) that succeeded. */
+static void flush(struct ipoc_engine *e, struct send_q *q, NET_BUFFER_LIST *upto)
 {
-	struct send_ctx c = { .e = e, .status = NDIS_STATUS_SUCCESS };
+	ref_run_jobs(q->jobs, q->n);
+	for (size_t i = 0; i < q->n; i++) {
+		if (q->jobs[i].result == REF_CRYPTO_OK)
+			continue;
+		ref_log(e, IPOC_LOG_INFO, "send: NBL failed: %s", ref_esp_seal_failed(q->m[i]));
+		q->owner[i]->Status = NDIS_STATUS_INVALID_PACKET;
+	}
+	q->n = 0;
+	for (NET_BUFFER_LIST *nbl = q->from; nbl && nbl != upto; nbl = nbl->Next)
+		if (nbl->Status == NDIS_STATUS_SUCCESS)
+			transmit_all(e, nbl);
+	q->from = upto;
+}
+
+/* Send one NBL; the caller transmits it (flush) unless it is an LSO NBL,
+ * which transmits its segments itself (*self set). */
+static NDIS_STATUS send_nbl(struct ipoc_engine *e, NET_BUFFER_LIST *nbl, struct send_q *q,
+			    bool *self)
+{
+	struct send_ctx c = { .e = e, .status = NDIS_STATUS_SUCCESS, .nbl = nbl, .q = q };
 	struct send_info si;
 	NDIS_STATUS st;
 
+	*self = false;
 	read_info(nbl, &si);
-	if (!si.offload && !si.tunnel) {
-		transmit_all(e, nbl);
+	if (!si.offload && !si.tunnel)
 		return NDIS_STATUS_SUCCESS;
-	}
 	st = resolve(&c, &si);
 	if (st != NDIS_STATUS_SUCCESS)
 		return st;
@@ -255,8 +303,16 @@ static NDIS_STATUS send_nbl(struct ipoc_engine *e, NET_BUFFER_LIST *nbl)
 		return NDIS_STATUS_FAILURE;
 	}
 	c.hdr = si.hdr;
-	if ((si.lso & LSO_MSS_MASK) != 0)
+	if ((si.lso & LSO_MSS_MASK) != 0) {
+		/* What came before goes to the wire first. */
+		flush(e, q, nbl);
+		*self = true;
+		c.q = NULL;
 		return ref_send_lso(&c, nbl, si.lso);
+	}
+	/* Transport over tunnel seals inner then outer: not queued. */
+	if (c.inner)
+		c.q = NULL;
 	/* Two passes: an NBL that fails leaves every NB as it came. One NB of
 	 * one SA needs no first pass: seal_bundle checks before it writes. */
 	c.apply = !c.inner && nbl->FirstNetBuffer && !nbl->FirstNetBuffer->Next;
@@ -267,15 +323,26 @@ static NDIS_STATUS send_nbl(struct ipoc_engine *e, NET_BUFFER_LIST *nbl)
 	for (NET_BUFFER *nb = nbl->FirstNetBuffer; nb; nb = nb->Next)
 		if (send_nb(&c, nb) != 0)
 			return c.status;
-	transmit_all(e, nbl);
 	return NDIS_STATUS_SUCCESS;
 }
 
 void ref_send_net_buffer_lists(ipoc_engine *e, NET_BUFFER_LIST *chain, ULONG port, ULONG flags)
 {
+	struct send_q q;
+	bool self;
+
 	(void)port;
 	(void)flags;
-	for (NET_BUFFER_LIST *nbl = chain; nbl; nbl = nbl->Next)
-		nbl->Status = send_nbl(e, nbl);
+	q.n = 0;
+	q.from = chain;
+	for (NET_BUFFER_LIST *nbl = chain; nbl; nbl = nbl->Next) {
+		/* A full queue is run first, so this NBL's seals join a new one. */
+		if (q.n == TX_BURST)
+			flush(e, &q, nbl);
+		nbl->Status = send_nbl(e, nbl, &q, &self);
+		if (self)
+			q.from = nbl->Next;
+	}
+	flush(e, &q, NULL);
 	e->host.send_complete(e->host.ctx, chain, 0);
 }

@@ -13,6 +13,9 @@ struct send_ctx {
 	uint8_t *p;              /* the frame being sealed */
 	bool apply;              /* false: check every NB, change nothing */
 	NDIS_STATUS status;
+	NET_BUFFER_LIST *nbl;    /* the NBL being sent */
+	struct send_q *q;        /* where ESP seals may be queued, or NULL */
+	bool direct;             /* the frame lies in one MDL: sealed in place */
 };
 
 /* Log why, set status NDIS_STATUS_INVALID_PACKET, return -1. */
