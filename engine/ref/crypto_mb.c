@@ -291,15 +291,27 @@ static int setup_gcm(IMB_MGR *m, struct ref_xform *x, const uint8_t *key, uint32
 }
 
 /* HMAC (RFC 2104): the states after hashing the key XOR ipad and XOR opad,
- * one block each. Keys are at most 32 bytes here, shorter than a block. */
+ * one block each. A key longer than the block is hashed first (§3); the
+ * library hashes SHA-1 and SHA-256 alone but not MD5, so a long HMAC-MD5
+ * key is refused (NDIS's is 16 bytes). */
 static int setup_hmac(IMB_MGR *m, struct ref_xform *x, uint32_t alg, const uint8_t *key,
 		      uint32_t len)
 {
-	uint8_t blk[HMAC_BLOCK];
+	uint8_t blk[HMAC_BLOCK], short_key[32];
 	int i;
 
-	if (len > HMAC_BLOCK)
-		return -1;
+	if (len > HMAC_BLOCK) {
+		if (alg == IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1) {
+			IMB_SHA1(m, key, len, short_key);
+			len = 20;
+		} else if (alg == IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256) {
+			IMB_SHA256(m, key, len, short_key);
+			len = 32;
+		} else {
+			return -1;
+		}
+		key = short_key;
+	}
 	for (int pass = 0; pass < 2; pass++) {
 		uint8_t pad = pass ? 0x5c : 0x36;
 		uint8_t *out = pass ? x->opad : x->ipad;
@@ -323,6 +335,7 @@ static int setup_hmac(IMB_MGR *m, struct ref_xform *x, uint32_t alg, const uint8
 		}
 	}
 	ref_wipe(blk, sizeof(blk));
+	ref_wipe(short_key, sizeof(short_key));
 	switch (alg) {
 	case IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5:
 		x->hash = IMB_AUTH_MD5;

@@ -75,6 +75,17 @@ static void check_hmac(const struct vec_prim *p)
 	size_t n = p->mac_len > 0 ? (size_t)p->mac_len : p->mac.len;
 	struct ref_iov msg = { p->pt.data, p->pt.len };
 
+#ifdef IPOC_TEST_BACKEND_MB
+	/* intel-ipsec-mb hashes no MD5 but through HMAC-MD5, so a key longer
+	 * than the block (RFC 2104 §3 hashes it first) is refused; NDIS's
+	 * HMAC-MD5-96 key is 16 bytes (RFC 2403 §3). */
+	if (hmac_id(p->alg) == IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5 && p->key.len > 64) {
+		IPOC_CHECK(ref_xform_new(&x, true, 0, NULL, 0, hmac_id(p->alg), p->key.data,
+					 (uint32_t)p->key.len) != 0);
+		IPOC_CHECK(x == NULL);
+		return;
+	}
+#endif
 	IPOC_CHECK(ref_xform_new(&x, true, 0, NULL, 0, hmac_id(p->alg), p->key.data,
 				 (uint32_t)p->key.len) == 0);
 	if (!x || n > sizeof(out) || n > p->mac.len) {

@@ -51,18 +51,31 @@ int engine_arg_take(struct engine_arg *a, int c, const char *arg, const char *cm
 const char *engine_arg_path(const struct engine_arg *a, char *buf, size_t len)
 {
 	if (a->path) {
-		snprintf(buf, len, "%s", a->path);
+		if (loader_named_engine(a->path, buf, len) != 1)
+			snprintf(buf, len, "%s", a->path);
 		return buf;
 	}
+	if (a->fast_default && loader_named_engine("ref-mb", buf, len) == 1)
+		return buf;
 	return loader_default_engine(buf, len);
+}
+
+static bool same_file(const char *x, const char *y)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	return realpath(x, a) && realpath(y, b) && strcmp(a, b) == 0;
 }
 
 bool engine_is_reference(const char *path)
 {
-	char ref[4096], a[PATH_MAX], b[PATH_MAX];
+	char named[4096], ref[4096];
 
-	loader_default_engine(ref, sizeof(ref));
-	return realpath(path, a) && realpath(ref, b) && strcmp(a, b) == 0;
+	if (loader_named_engine(path, named, sizeof(named)) == 1)
+		path = named;
+	if (same_file(path, loader_default_engine(ref, sizeof(ref))))
+		return true;
+	return loader_named_engine("ref-mb", ref, sizeof(ref)) == 1 && same_file(path, ref);
 }
 
 int engine_arg_load(const struct engine_arg *a, int echo, struct eh **out, const char *cmd)
@@ -70,6 +83,11 @@ int engine_arg_load(const struct engine_arg *a, int echo, struct eh **out, const
 	struct eh_opts o = { EH_CHILD, a->timeout_ms, echo };
 	char path[4096], err[1024];
 
+	if (a->path && loader_named_engine(a->path, path, sizeof(path)) < 0) {
+		fprintf(stderr, "ipoc %s: engine %s: not built here (it needs intel-ipsec-mb on "
+			"x86-64: Debian libipsec-mb-dev)\n", cmd, a->path);
+		return CLI_ENGINE;
+	}
 	engine_arg_path(a, path, sizeof(path));
 	if (a->mode >= 0)
 		o.mode = (enum eh_mode)a->mode;

@@ -18,15 +18,18 @@
 #include "host.h"
 
 struct engine_arg {
-	const char *path;         /* --engine; NULL: the bundled reference engine */
+	const char *path;         /* --engine: a path or a short name (ref, ref-mb);
+	                             NULL: the subcommand's default */
 	int mode;                 /* -1: by the engine; else enum eh_mode */
 	unsigned timeout_ms;      /* --timeout; 0: the host's default (5 s) */
 	unsigned max_faults;      /* --max-faults: crashes, hangs and exits before the
 	                             run stops */
+	bool fast_default;        /* no --engine: ref-mb where it was built, else ref
+	                             (replay, bench); false: ref */
 };
 
 #define ENGINE_ARG_MAX_FAULTS 20u
-#define ENGINE_ARG_INIT { NULL, -1, 0, ENGINE_ARG_MAX_FAULTS }
+#define ENGINE_ARG_INIT { NULL, -1, 0, ENGINE_ARG_MAX_FAULTS, false }
 
 /* The long options, for a subcommand's getopt_long table, and the short
  * letters they return. */
@@ -39,7 +42,8 @@ struct engine_arg {
 #define ENGINE_ARG_LETTERS "e:IHT:F:"
 /* Usage lines for them. */
 #define ENGINE_ARG_USAGE \
-	"  --engine PATH      engine shared object (default: the bundled reference engine)\n" \
+	"  --engine PATH      engine shared object, or a bundled engine by name: ref (on\n" \
+	"                     OpenSSL, the default) or ref-mb (on intel-ipsec-mb)\n" \
 	"  --in-process       run the engine in this process (default for the bundled one)\n" \
 	"  --host-process     run it in the engine host process (default for any other)\n" \
 	"  --timeout S        seconds an engine call may take in the host process (default 5)\n" \
@@ -49,9 +53,11 @@ struct engine_arg {
  * message naming cmd. */
 int engine_arg_take(struct engine_arg *a, int c, const char *arg, const char *cmd);
 
-/* The path to load (the bundled engine when none was given) into buf. */
+/* The path to load into buf: --engine's (a short name resolved), else the
+ * subcommand's default bundled engine. */
 const char *engine_arg_path(const struct engine_arg *a, char *buf, size_t len);
-/* Is path the bundled reference engine (the same file)? */
+/* Is path (or short name) one of the bundled engines, ref or ref-mb (the
+ * same file)? They run in this process unless --host-process. */
 bool engine_is_reference(const char *path);
 
 /* Load the engine; echo: engine log level echoed to stderr (-1 none).

@@ -14,8 +14,8 @@
 #define IPOC_XSTR(x) #x
 #define IPOC_STR(x) IPOC_XSTR(x)
 
-#ifndef IPOC_INSTALLED_REF_ENGINE
-#define IPOC_INSTALLED_REF_ENGINE "/usr/local/lib/ipoc/libipoc_ref.so"
+#ifndef IPOC_INSTALLED_ENGINE_DIR
+#define IPOC_INSTALLED_ENGINE_DIR "/usr/local/lib/ipoc"
 #endif
 
 struct member {
@@ -158,17 +158,14 @@ static int candidate(char *buf, size_t len, const char *dir, const char *rel)
 	return n > 0 && (size_t)n < len && exists(buf);
 }
 
-const char *loader_default_engine(char *buf, size_t len)
+/* The bundled engine file (libipoc_ref.so or libipoc_ref_mb.so): beside
+ * this executable's build tree, in its own folder, else installed; or
+ * NULL when none of them is there. */
+static const char *bundled(const char *file, char *buf, size_t len)
 {
-	const char *env = getenv("IPOC_REF_ENGINE");
 	char exe[PATH_MAX];
-	ssize_t n;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
-	if (env && env[0]) {
-		snprintf(buf, len, "%s", env);
-		return buf;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *slash;
 
@@ -178,12 +175,48 @@ const char *loader_default_engine(char *buf, size_t len)
 		 * the engine beside them (the fuzz targets in OSS-Fuzz's
 		 * $OUT). */
 		if (slash) {
+			char rel[64];
+
 			*slash = '\0';
-			if (candidate(buf, len, exe, "../engine/ref/libipoc_ref.so") ||
-			    candidate(buf, len, exe, "libipoc_ref.so"))
+			snprintf(rel, sizeof(rel), "../engine/ref/%s", file);
+			if (candidate(buf, len, exe, rel) || candidate(buf, len, exe, file))
 				return buf;
 		}
 	}
-	snprintf(buf, len, "%s", IPOC_INSTALLED_REF_ENGINE);
+	return candidate(buf, len, IPOC_INSTALLED_ENGINE_DIR, file) ? buf : NULL;
+}
+
+const char *loader_default_engine(char *buf, size_t len)
+{
+	const char *env = getenv("IPOC_REF_ENGINE");
+
+	if (env && env[0]) {
+		snprintf(buf, len, "%s", env);
+		return buf;
+	}
+	if (!bundled("libipoc_ref.so", buf, len))
+		snprintf(buf, len, "%s/libipoc_ref.so", IPOC_INSTALLED_ENGINE_DIR);
 	return buf;
+}
+
+/* Short names: the engine's own name, and without "ipoc-". */
+static const struct {
+	const char *name, *alias, *file;
+} short_names[] = {
+	{ "ref", "ipoc-ref", "libipoc_ref.so" },
+	{ "ref-mb", "ipoc-ref-mb", "libipoc_ref_mb.so" },
+};
+
+int loader_named_engine(const char *name, char *buf, size_t len)
+{
+	for (size_t i = 0; i < sizeof(short_names) / sizeof(short_names[0]); i++) {
+		if (strcmp(name, short_names[i].name) != 0 && strcmp(name, short_names[i].alias) != 0)
+			continue;
+		if (i == 0) {
+			loader_default_engine(buf, len);
+			return 1;
+		}
+		return bundled(short_names[i].file, buf, len) ? 1 : -1;
+	}
+	return 0;
 }

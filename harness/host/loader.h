@@ -36,4 +36,10 @@ void loader_close(struct loaded_engine *le);
  * OSS-Fuzz's $OUT), else the installed one. Returns buf. */
 const char *loader_default_engine(char *buf, size_t len);
 
+/* A bundled engine by short name: `ref` (ipoc-ref, on OpenSSL: the default
+ * engine above) or `ref-mb` (ipoc-ref-mb, on intel-ipsec-mb, found the same
+ * way). Returns 1 with its path in buf, 0 when name is not a short name,
+ * -1 when it is one but that engine was not built here. */
+int loader_named_engine(const char *name, char *buf, size_t len);
+
 #endif /* IPOC_LOADER_H */
