@@ -129,8 +129,9 @@ void bench_mb_info(struct bench_mb_info *info);
 struct bench_mb *bench_mb_new(const struct bench_alg *a, const uint8_t *enc_key,
 			      const uint8_t *auth_key, char *err, size_t errlen);
 void bench_mb_free(struct bench_mb *x);
-/* From now on submit without the library's per-job validation (timing). */
-void bench_mb_fast(struct bench_mb *x);
+/* fast: submit without the library's per-job validation (timing); else
+ * with it (checks, and the default). */
+void bench_mb_fast(struct bench_mb *x, bool fast);
 /* Seal n <= BENCH_MB_MAX_BURST framed ESP packets esp[i][0, len) in place
  * as one burst, as bench_evp_seal does each. Returns 0 or -1. */
 int bench_mb_seal(struct bench_mb *x, uint8_t *const *esp, unsigned n, uint32_t len,

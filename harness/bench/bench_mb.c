@@ -28,8 +28,8 @@
  * The manager is alloc_mb_mgr + init_mb_mgr_auto: the fastest code path
  * this CPU has (NOAESNI .. AVX512), which bench_mb_info names. Bursts are
  * submitted with the library's per-job parameter validation until
- * bench_mb_fast(): the checks of each cell run validated, the timed bursts
- * do not (IMB_SUBMIT_BURST_NOCHECK, the same jobs).
+ * bench_mb_fast(x, true): the checks of each cell run validated, the timed
+ * bursts do not (IMB_SUBMIT_BURST_NOCHECK, the same jobs).
  */
 #include <stdalign.h>
 #include <stdio.h>
@@ -280,9 +280,9 @@ void bench_mb_free(struct bench_mb *x)
 	free(x);
 }
 
-void bench_mb_fast(struct bench_mb *x)
+void bench_mb_fast(struct bench_mb *x, bool fast)
 {
-	x->nocheck = true;
+	x->nocheck = fast;
 }
 
 /* ---- bursts ---- */
