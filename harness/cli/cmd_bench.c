@@ -670,7 +670,8 @@ static int bench_forked(const struct opts *o, const char *path, struct row *rows
 {
 	struct child_arg ca = { o, path, rows };
 	unsigned slack = o->ea.timeout_ms ? o->ea.timeout_ms : 5000;
-	unsigned cell_ms = (unsigned)(o->seconds * 4000) + slack;
+	/* three timed sides (engine, EVP, ipsec-mb), each given twice its time */
+	unsigned cell_ms = (unsigned)(o->seconds * 6000) + slack;
 	size_t total = count_cells(o), n = 0;
 	bool tty = isatty(STDERR_FILENO), ended = false, started = false;
 	struct rec *r = calloc(1, sizeof(*r));
