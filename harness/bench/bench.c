@@ -140,6 +140,8 @@ void bench_sa_open(struct bench_sa *b, struct session *s, const struct bench_alg
 	b->evp = bench_evp_new(a, b->enc_key, b->auth_key, b->error, sizeof(b->error));
 	if (!b->evp)
 		b->status = BENCH_ERROR;
+	else
+		b->mb = bench_mb_new(a, b->enc_key, b->auth_key, b->mb_note, sizeof(b->mb_note));
 }
 
 void bench_sa_close(struct bench_sa *b)
@@ -147,6 +149,7 @@ void bench_sa_close(struct bench_sa *b)
 	delete_sa(b->s, b->out);
 	delete_sa(b->s, b->in);
 	bench_evp_free(b->evp);
+	bench_mb_free(b->mb);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -233,6 +236,7 @@ struct cell {
 	struct layout l;
 	NET_BUFFER_LIST *chain;
 	uint8_t *frame[BENCH_BATCH];  /* the frames, in their MDL buffers */
+	uint8_t *esp[BENCH_BATCH];    /* their ESP headers */
 	uint8_t *plain;               /* BENCH_BATCH frames as TCP/IP framed them */
 	uint8_t *cipher;              /* the same after the engine sealed them */
 	uint8_t *tmp;                 /* one frame for EVP checks */
@@ -279,6 +283,7 @@ static int build_chain(struct cell *c)
 		if (ipoc_cursor_init(&cur, (*link)->FirstNetBuffer) != 0 ||
 		    !(c->frame[i] = ipoc_cursor_contig(&cur, c->l.frame_len)))
 			return fail(c, "NBL build: frame not in one MDL");
+		c->esp[i] = c->frame[i] + c->l.esp;
 		NET_BUFFER_LIST_INFO(*link, IPsecOffloadV2NetBufferListInfo) = c->b->out;
 		NET_BUFFER_LIST_INFO(*link, IPsecOffloadV2HeaderNetBufferListInfo) =
 			(PVOID)(uintptr_t)hdr;
@@ -344,6 +349,16 @@ static int evp_receive(struct cell *c)
 		if (bench_evp_open(c->b->evp, c->frame[i] + c->l.esp, c->l.esp_len) != 0)
 			return -1;
 	return 0;
+}
+
+static int mb_send(struct cell *c)
+{
+	return bench_mb_seal(c->b->mb, c->esp, BENCH_BATCH, c->l.esp_len, true) == 0 ? 0 : -1;
+}
+
+static int mb_receive(struct cell *c)
+{
+	return bench_mb_open(c->b->mb, c->esp, BENCH_BATCH, c->l.esp_len) == 0 ? 0 : -1;
 }
 
 static int sent_ok(struct cell *c)
@@ -440,6 +455,76 @@ static int check_receive(struct cell *c)
 	return 0;
 }
 
+/* The ipsec-mb column's bytes, checked as EVP's are: with the engine's IVs
+ * its burst must make the engine's frames (which equal EVP's), with IVs of
+ * its own EVP must open them, and it must open the engine's frames to the
+ * plaintext. A failure takes the column out of the cell (mb_note says why);
+ * the engine's and EVP's figures stand. */
+static int mb_fails(struct cell *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int mb_fails(struct cell *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->r->mb_note, sizeof(c->r->mb_note), fmt, ap);
+	va_end(ap);
+	c->r->raw[BENCH_RAW_MB].state = BENCH_COL_ERROR;
+	return -1;
+}
+
+static int check_mb(struct cell *c, enum bench_dir dir)
+{
+	const struct layout *l = &c->l;
+	uint32_t n = l->icv - l->payload, iv = c->b->alg->iv_len;
+
+	bench_mb_fast(c->b->mb, false);
+	restore(c, c->plain);
+	for (int i = 0; i < BENCH_BATCH; i++)
+		memcpy(c->esp[i] + ESP_HDR, cipher_of(c, i) + l->esp + ESP_HDR, iv);
+	if (bench_mb_seal(c->b->mb, c->esp, BENCH_BATCH, l->esp_len, false) != 0)
+		return mb_fails(c, "raw ipsec-mb: the seal burst failed");
+	for (int i = 0; i < BENCH_BATCH; i++) {
+		uint32_t at = first_diff(c->frame[i], cipher_of(c, i), l->frame_len);
+
+		if (at != l->frame_len)
+			return mb_fails(c, "raw ipsec-mb: frame %d differs from the engine's and "
+					"EVP's at byte %u", i, at);
+	}
+	restore(c, c->plain);
+	if (bench_mb_seal(c->b->mb, c->esp, BENCH_BATCH, l->esp_len, true) != 0)
+		return mb_fails(c, "raw ipsec-mb: the seal burst failed");
+	for (int i = 0; i < BENCH_BATCH; i++)
+		if (bench_evp_open(c->b->evp, c->esp[i], l->esp_len) != 0 ||
+		    memcmp(c->frame[i] + l->payload, plain_of(c, i) + l->payload, n) != 0)
+			return mb_fails(c, "raw ipsec-mb: EVP does not open its frame %d (own IV)", i);
+	if (dir == BENCH_RECEIVE) {
+		restore(c, c->cipher);
+		if (bench_mb_open(c->b->mb, c->esp, BENCH_BATCH, l->esp_len) != 0)
+			return mb_fails(c, "raw ipsec-mb: does not open the engine's frames");
+		for (int i = 0; i < BENCH_BATCH; i++)
+			if (memcmp(c->frame[i] + l->payload, plain_of(c, i) + l->payload, n) != 0)
+				return mb_fails(c, "raw ipsec-mb: the engine's frame %d does not "
+						"decrypt to its plaintext", i);
+	}
+	return 0;
+}
+
+/* The last timed ipsec-mb batch (submitted without the library's
+ * validation) is still in the frames: sealed frames EVP must open to the
+ * plaintext, or opened frames that are the plaintext. */
+static int check_mb_timed(struct cell *c, enum bench_dir dir)
+{
+	const struct layout *l = &c->l;
+	uint32_t n = l->icv - l->payload;
+
+	for (int i = 0; i < BENCH_BATCH; i++)
+		if ((dir == BENCH_SEND && bench_evp_open(c->b->evp, c->esp[i], l->esp_len) != 0) ||
+		    memcmp(c->frame[i] + l->payload, plain_of(c, i) + l->payload, n) != 0)
+			return mb_fails(c, "raw ipsec-mb: frame %d of its last timed batch is wrong", i);
+	return 0;
+}
+
 /* ---- timing ---- */
 
 static double now(void)
@@ -451,6 +536,7 @@ static double now(void)
 }
 
 struct side {
+	const char *name;
 	int (*batch)(struct cell *c);
 	int (*after)(struct cell *c);   /* check outside the timed region, or NULL */
 	const uint8_t *src;             /* restored before each batch */
@@ -474,7 +560,7 @@ static int run_slice(struct cell *c, struct side *s, double budget, double *rate
 		rc = s->batch(c);
 		spent += now() - t0;
 		if (rc != 0)
-			return fail(c, "EVP failed while timed");
+			return fail(c, "%s failed while timed", s->name);
 		if (s->after && s->after(c) != 0)
 			return -1;
 		packets += BENCH_BATCH;
@@ -485,38 +571,39 @@ static int run_slice(struct cell *c, struct side *s, double budget, double *rate
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static int time_cell(struct cell *c, enum bench_dir dir, double seconds)
 {
-	bool tx = dir == BENCH_SEND;
-	struct side eng = { tx ? engine_send : engine_receive, tx ? sent_ok : received_ok,
-			    tx ? c->plain : c->cipher, 0, 0 };
-	struct side raw = { tx ? evp_send : evp_receive, NULL, eng.src, 0, 0 };
-	double ratio[BENCH_ROUNDS];
+	bool tx = dir == BENCH_SEND, mb = c->r->raw[BENCH_RAW_MB].state == BENCH_COL_OK;
+	struct side side[1 + BENCH_N_RAW] = {
+		{ "the engine", tx ? engine_send : engine_receive, tx ? sent_ok : received_ok,
+		  tx ? c->plain : c->cipher, 0, 0 },
+		{ "EVP", tx ? evp_send : evp_receive, NULL, tx ? c->plain : c->cipher, 0, 0 },
+		{ "raw ipsec-mb", tx ? mb_send : mb_receive, NULL, tx ? c->plain : c->cipher, 0, 0 },
+	};
+	double rate[1 + BENCH_N_RAW][BENCH_ROUNDS];
+	const double *raw[BENCH_N_RAW] = { rate[1], mb ? rate[2] : NULL };
+	double ratio[BENCH_N_RAW];
 
-	for (int r = 0; r < BENCH_ROUNDS; r++) {
-		double e, w;
+	if (mb)
+		bench_mb_fast(c->b->mb, true);
+	for (int r = 0; r < BENCH_ROUNDS; r++)
+		for (int k = 0; k < 1 + BENCH_N_RAW; k++)
+			if ((k < 2 || mb) &&
+			    run_slice(c, &side[k], seconds / BENCH_ROUNDS, &rate[k][r]) != 0)
+				return -1;
+	if (mb && check_mb_timed(c, dir) != 0)
+		raw[BENCH_RAW_MB] = NULL;
+	bench_ratios(rate[0], raw, BENCH_ROUNDS, ratio, &c->r->ratio_fastest);
+	c->r->engine_pps = (double)side[0].packets / side[0].spent;
+	for (int k = 0; k < BENCH_N_RAW; k++) {
+		struct bench_col *col = &c->r->raw[k];
 
-		if (run_slice(c, &eng, seconds / BENCH_ROUNDS, &e) != 0 ||
-		    run_slice(c, &raw, seconds / BENCH_ROUNDS, &w) != 0)
-			return -1;
-		ratio[r] = e / w;
+		if (col->state != BENCH_COL_OK)
+			continue;
+		col->pps = (double)side[1 + k].packets / side[1 + k].spent;
+		col->ratio = ratio[k];
 	}
-	c->r->engine_pps = (double)eng.packets / eng.spent;
-	c->r->raw_pps = (double)raw.packets / raw.spent;
-	c->r->ratio = median(ratio, BENCH_ROUNDS);
+	c->r->fastest = bench_fastest(c->r);
 	return 0;
 }
 
@@ -527,13 +614,20 @@ void bench_cell(struct bench_sa *b, uint32_t size, enum bench_dir dir, double se
 
 	memset(r, 0, sizeof(*r));
 	r->ip_bytes = bench_ip_bytes(b->alg, size);
+	if (!b->mb) {
+		r->raw[BENCH_RAW_MB].state = BENCH_COL_ABSENT;
+		snprintf(r->mb_note, sizeof(r->mb_note), "%s", b->mb_note);
+	}
 	if (b->status != BENCH_OK) {
 		r->status = b->status;
 		snprintf(r->error, sizeof(r->error), "%s", b->error);
 		return;
 	}
 	if (cell_init(&c, b, size, r) == 0 && check_send(&c) == 0 &&
-	    (dir == BENCH_SEND || check_receive(&c) == 0))
+	    (dir == BENCH_SEND || check_receive(&c) == 0)) {
+		if (b->mb)
+			(void)check_mb(&c, dir);
 		(void)time_cell(&c, dir, seconds);
+	}
 	cell_fini(&c);
 }

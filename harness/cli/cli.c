@@ -10,7 +10,7 @@ static const struct subcommand subcommands[] = {
 	{ "replay", cmd_replay_main, "Replay a capture through an engine's receive path with its keys" },
 	{ "validate", cmd_validate_main, "Run the conformance suite against an engine: a verdict per case" },
 	{ "vectors", cmd_vectors_main, "Run known-answer vector files through an engine" },
-	{ "bench", cmd_bench_main, "ESP throughput per algorithm, size and direction, beside raw OpenSSL EVP" },
+	{ "bench", cmd_bench_main, "ESP throughput per algorithm, size and direction, beside raw OpenSSL EVP and intel-ipsec-mb" },
 	{ "repro", cmd_repro_main, "Replay a reproducer that validate saved, against an engine" },
 	{ "diff", cmd_diff_main, "Two engines side by side: suite verdicts and generated traffic" },
 	{ "report", cmd_report_main, "Merge runs that --json wrote into one report (JSON, JUnit, HTML)" },
