@@ -18,10 +18,13 @@
  * Bursts. A chain is taken in windows of RX_BURST NBLs. A first pass walks
  * each frame exactly as the second will, up to the outer ESP portion, and
  * queues the job that verifies and decrypts it (ref_esp_open_job); the
- * window's jobs run as one burst (ref_run_jobs), and the second pass is the
- * one-frame path above, which takes a queued job's result where it reaches
- * that portion: a verified packet is decrypted already, one that failed is
- * as it arrived and goes the one-frame way (next ESN epoch, trailer peek).
+ * window's jobs run as one burst (ref_run_jobs). The second pass is the
+ * one-frame path above; for a queued frame it takes up the walk where the
+ * first pass left it (nothing it passed depends on what other frames of
+ * the window change: SA table and enables stay as they are during a
+ * receive), with the job's result: a verified packet is decrypted already,
+ * one that failed is as it arrived and goes the one-frame way (next ESN
+ * epoch, trailer peek).
  * Only frames in one MDL (decrypted where they lie) that overlap no other
  * queued frame are queued; the first pass changes no engine state.
  */
@@ -125,10 +128,16 @@ static uint16_t auth_failed(bool ah, bool tunnel)
 	return tunnel ? CRYPTO_TUNNEL_ESP_AUTH_FAILED : CRYPTO_TRANSPORT_ESP_AUTH_FAILED;
 }
 
-/* A job queued for a frame's outer ESP portion. */
+/* A job queued for a frame's outer ESP portion, and where the first pass
+ * stood when it queued it: the second pass resumes there. */
 struct rx_pre {
 	struct ref_job *job;
-	const struct ref_sa_member *m;
+	struct ref_sa *sa;
+	struct ref_sa_member *m;
+	struct ref_ip ip;
+	struct rx_result r;
+	uint8_t *p;
+	int depth;
 	uint32_t off;
 	const uint8_t *lo, *hi;  /* the ESP packet's bytes */
 	bool queued;
@@ -155,15 +164,21 @@ static int rx_esp(struct rx_ctx *c, struct ref_sa *sa, struct ref_sa_member *m,
 	int nh;
 
 	if (c->prepare) {
-		c->pre->queued = ref_esp_open_job(m, c->p, off, ip->end, c->pre->job) == 0;
-		c->pre->m = m;
-		c->pre->off = off;
-		c->pre->lo = c->p + off;
-		c->pre->hi = c->p + ip->end;
+		struct rx_pre *q = c->pre;
+
+		q->queued = ref_esp_open_job(m, c->p, off, ip->end, q->job) == 0;
+		q->sa = sa;
+		q->m = m;
+		q->ip = *ip;
+		q->r = c->r;
+		q->p = c->p;
+		q->depth = c->depth;
+		q->off = off;
+		q->lo = c->p + off;
+		q->hi = c->p + ip->end;
 		return 1;
 	}
-	if (c->pre && c->pre->queued && c->pre->m == m && c->pre->off == off &&
-	    c->pre->job->result == REF_CRYPTO_OK)
+	if (c->pre && c->pre->m == m && c->pre->off == off && c->pre->job->result == REF_CRYPTO_OK)
 		v = ref_esp_open_trailer(m, c->p, off, ip->end, &t);
 	else
 		v = ref_esp_open(m, c->p, off, ip->end, &t);
@@ -357,8 +372,17 @@ static NET_BUFFER_LIST *recv_window(struct ipoc_engine *e, NET_BUFFER_LIST *firs
 		struct rx_result r;
 
 		memset(&r, 0, sizeof(r));
-		if (nbl->FirstNetBuffer)
-			recv_nb(e, nbl->FirstNetBuffer, &r, pre[i].queued ? &pre[i] : NULL, false);
+		if (pre[i].queued) {
+			/* The frame lies in one MDL, where the first pass left it:
+			 * take up the walk at its outer ESP portion. */
+			struct rx_ctx c = { .e = e, .p = pre[i].p, .r = pre[i].r,
+					    .depth = pre[i].depth, .pre = &pre[i] };
+
+			rx_esp(&c, pre[i].sa, pre[i].m, &pre[i].ip, pre[i].off);
+			r = c.r;
+		} else if (nbl->FirstNetBuffer) {
+			recv_nb(e, nbl->FirstNetBuffer, &r, NULL, false);
+		}
 		write_oob(nbl, &r);
 		nbl->Status = NDIS_STATUS_SUCCESS;
 	}
