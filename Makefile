@@ -48,7 +48,8 @@ build-asan: deps
 run: build
 	@/usr/bin/python3 ci/main_job.py $(BUILD) $(if $(ENGINE),--engine $(ENGINE))
 
-# Throughput beside raw OpenSSL EVP; a benchmark, not part of check.
+# Throughput beside raw OpenSSL EVP and raw intel-ipsec-mb, on ref-mb (else
+# ref); a benchmark, not part of check.
 bench: build
 	./$(BUILD)/harness/ipoc bench
 

@@ -64,7 +64,8 @@ static void bench_usage(FILE *f)
 		"                  [--seconds S] [--direction send|receive|both] [--json]\n"
 		"                  [--target-raw evp|ipsec-mb|auto]\n"
 		"                  [--in-process|--host-process] [--timeout S]\n"
-		"  --engine PATH      engine shared object (default: the bundled reference engine)\n"
+		"  --engine PATH      engine shared object, or ref / ref-mb (default: ref-mb where\n"
+		"                     it was built, else ref)\n"
 		"  --in-process       run the bench in this process (default for the bundled engine)\n"
 		"  --host-process     run the whole bench in a child process, which an engine can\n"
 		"                     crash, hang or exit (default for any other engine)\n"
@@ -190,6 +191,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->ea = (struct engine_arg)ENGINE_ARG_INIT;
+	o->ea.fast_default = true;    /* ref-mb where built (README: the bundled engines) */
 	o->seconds = 0.5;
 	o->target_raw = -1;
 	o->dirs[BENCH_SEND] = o->dirs[BENCH_RECEIVE] = true;
