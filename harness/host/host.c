@@ -380,6 +380,7 @@ static enum eh_rc roundtrip(struct eh *eh)
 		if (erc != EH_OK)
 			return erc;
 	}
+	eh->rep.plain = HP_PLAIN(op);
 	mr_init(&eh->rd, eh->rep.p, eh->rep.len);
 	if (mr_u32(&eh->rd) != op) {
 		set_error(eh, "host: reply to another request");
@@ -827,6 +828,7 @@ static enum eh_rc io(struct eh *eh, unsigned op, uint32_t inst, const struct eh_
 
 	*out = NULL;
 	begin(eh, op, inst);
+	eh->req.plain = true;   /* frames, no keys (HP_PLAIN) */
 	encode_io(eh, in);
 	repro_add(eh, UINT32_MAX, NULL, 0, NULL);
 	rc = roundtrip(eh);
