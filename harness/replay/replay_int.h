@@ -20,6 +20,9 @@
 
 #define REPLAY_BATCH 64u
 #define REPLAY_CHUNK 2048u
+/* The tests set the chunk smaller (a multiple of REPLAY_BATCH), so that
+ * the corpus' captures of a few hundred frames are shared out too. */
+#define REPLAY_CHUNK_ENV "IPOC_REPLAY_CHUNK"
 
 /* What one receive gave for one frame. bytes point into the engine host's
  * reply: valid until its next operation. */

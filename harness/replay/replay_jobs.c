@@ -211,6 +211,20 @@ static void put_err(struct rjob *j, int32_t code, const char *why)
 	put_text_rec(j, R_ERR, &code, 4, why);
 }
 
+/* Records per chunk: REPLAY_CHUNK, or what REPLAY_CHUNK_ENV says when it
+ * is a multiple of REPLAY_BATCH (batches then stay those of one process). */
+static uint64_t chunk_size(void)
+{
+	const char *e = getenv(REPLAY_CHUNK_ENV);
+	char *end;
+	unsigned long long n;
+
+	if (!e || !*e)
+		return REPLAY_CHUNK;
+	n = strtoull(e, &end, 10);
+	return *end || !n || n % REPLAY_BATCH || n > (1ull << 32) ? REPLAY_CHUNK : n;
+}
+
 /* A job: its chunks of the capture, replayed; records to w. */
 static int job_work(void *ctx, unsigned worker, unsigned jobs, struct ojw *w)
 {
@@ -219,7 +233,7 @@ static int job_work(void *ctx, unsigned worker, unsigned jobs, struct ojw *w)
 	struct rjob j = { w, NULL, NULL, 0, 0, false, false };
 	cookie_io_functions_t io = { NULL, text_write, NULL, NULL };
 	char err[1024], why[256];
-	uint64_t chunk = UINT64_MAX;
+	uint64_t chunk = UINT64_MAX, size = chunk_size();
 	bool mine = false;
 
 	c->job = &j;
@@ -254,7 +268,7 @@ static int job_work(void *ctx, unsigned worker, unsigned jobs, struct ojw *w)
 			}
 			break;
 		}
-		k = (num - 1) / REPLAY_CHUNK;
+		k = (num - 1) / size;
 		if (k != chunk) {
 			if (mine) {
 				replay_flush(c);
