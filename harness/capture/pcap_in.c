@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* pcap_in.c - see pcap_in.h. */
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "pcap_in.h"
 
@@ -77,9 +81,113 @@ static struct pcap_in *open_either(const char *path, FILE *fp, char *err, size_t
 	return in;
 }
 
+/* A capture that is a regular file is read through a mapping of it: libpcap
+ * reads a record as a header and a body through stdio, which over a file
+ * costs a read() into stdio's buffer (a copy out of the page cache) and a
+ * copy into libpcap's; over the mapping (a stream of our own) stdio's
+ * buffer is filled by a copy out of the mapped pages, no system call. Pages read are let go
+ * behind the reader every DROP_STEP bytes, so the resident memory stays
+ * flat whatever the capture's size. Anything else (a pipe, a device, a
+ * file that cannot be mapped) is read through stdio with a buffer of
+ * READ_BUF bytes. */
+enum { READ_BUF = 1 << 20, MAP_BUF = 16 << 10, DROP_STEP = 1 << 20 };
+
+struct mapped {
+	const uint8_t *base;
+	size_t size, pos, dropped;
+};
+
+static ssize_t map_read(void *cookie, char *buf, size_t n)
+{
+	struct mapped *m = cookie;
+	size_t left = m->size - m->pos;
+
+	if (n > left)
+		n = left;
+	memcpy(buf, m->base + m->pos, n);
+	m->pos += n;
+	if (m->pos - m->dropped >= DROP_STEP) {
+		size_t upto = m->pos / DROP_STEP * DROP_STEP;
+
+		madvise((void *)(uintptr_t)(m->base + m->dropped), upto - m->dropped,
+			MADV_DONTNEED);
+		m->dropped = upto;
+	}
+	return (ssize_t)n;
+}
+
+static int map_seek(void *cookie, off64_t *off, int whence)
+{
+	struct mapped *m = cookie;
+	off64_t at = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (off64_t)m->pos
+		     : (off64_t)m->size;
+
+	if (*off < -at || at + *off > (off64_t)m->size)
+		return -1;
+	m->pos = (size_t)(at + *off);
+	if (m->pos < m->dropped)
+		m->dropped = m->pos / DROP_STEP * DROP_STEP;
+	*off = (off64_t)m->pos;
+	return 0;
+}
+
+static int map_close(void *cookie)
+{
+	struct mapped *m = cookie;
+
+	munmap((void *)(uintptr_t)m->base, m->size);
+	free(m);
+	return 0;
+}
+
+/* path as a stream over its mapping, or NULL (then read it otherwise). */
+static FILE *map_open(const char *path)
+{
+	cookie_io_functions_t io = { map_read, NULL, map_seek, map_close };
+	struct mapped *m;
+	struct stat sb;
+	void *base;
+	FILE *fp;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+	    (uint64_t)sb.st_size > SIZE_MAX) {
+		close(fd);
+		return NULL;
+	}
+	base = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (base == MAP_FAILED)
+		return NULL;
+	madvise(base, (size_t)sb.st_size, MADV_SEQUENTIAL);
+	m = calloc(1, sizeof(*m));
+	if (!m || !(fp = fopencookie(m, "rb", io))) {
+		munmap(base, (size_t)sb.st_size);
+		free(m);
+		return NULL;
+	}
+	m->base = base;
+	m->size = (size_t)sb.st_size;
+	setvbuf(fp, NULL, _IOFBF, MAP_BUF);
+	return fp;
+}
+
 struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
 {
-	return open_either(path, NULL, err, errlen);
+	FILE *fp = map_open(path);
+
+	if (fp)
+		return open_either(path, fp, err, errlen);
+	fp = fopen(path, "rb");
+	if (!fp || setvbuf(fp, NULL, _IOFBF, READ_BUF) != 0) {
+		/* libpcap says why the file cannot be read, as it always has */
+		if (fp)
+			fclose(fp);
+		return open_either(path, NULL, err, errlen);
+	}
+	return open_either(path, fp, err, errlen);
 }
 
 struct pcap_in *pcap_in_fopen(const char *name, FILE *fp, char *err, size_t errlen)

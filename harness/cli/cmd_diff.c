@@ -15,12 +15,14 @@
 #include "cli.h"
 #include "diff.h"
 #include "engine_arg.h"
+#include "ojobs.h"
 #include "validate.h"
 
 static void diff_usage(FILE *f)
 {
 	fprintf(f, "usage: ipoc diff --engine A [--engine B] [--seed N] [--count N] [--lengths]\n"
 		"                 [--item N] [--no-suite] [--no-traffic] [--in-process|--host-process]\n"
+		"                 [--jobs N]\n"
 		"                 [--timeout S] [--verbose] [--quiet] [--json FILE] [--junit FILE]\n"
 		"                 [--html FILE]\n"
 		"  --engine PATH      an engine to compare (twice; one not named is the bundled\n"
@@ -35,6 +37,9 @@ static void diff_usage(FILE *f)
 		"  --item N           only item N of the seed, told in detail (reproduce one)\n"
 		"  --no-suite         skip the conformance suite's comparison\n"
 		"  --no-traffic       skip the generated traffic\n"
+		"  --jobs N           run the suite's cases and the items in N processes, each with\n"
+		"                     engine hosts of its own; the output is that of one\n"
+		"                     (default: the number of cores)\n"
 		"  --verbose          a line per item\n"
 		"  --quiet            no progress line\n"
 		RPT_USAGE
@@ -70,8 +75,32 @@ static int load_side(const struct engine_arg *base, const char *path, struct dsi
 	return rc;
 }
 
+/* Where the engines come from, for a job that loads them again. */
+struct sides {
+	const struct engine_arg *base;
+	const char *paths[2];
+	int which;                  /* suite_on: the side loaded */
+};
+
+static int reload_side(void *arg, int side, struct eh **out)
+{
+	const struct sides *s = arg;
+	struct engine_arg ea = *s->base;
+
+	ea.path = s->paths[side];
+	return engine_arg_load(&ea, -1, out, "diff") == CLI_OK ? 0 : -1;
+}
+
+static int reload_suite(void *arg, struct eh **out)
+{
+	const struct sides *s = arg;
+
+	return reload_side(arg, s->which, out);
+}
+
 /* The suite on one side; NULL when it could not run. */
-static struct vrun *suite_on(struct dside *s, struct eh *ref, unsigned max_faults, bool progress)
+static struct vrun *suite_on(struct dside *s, struct eh *ref, unsigned max_faults, bool progress,
+			     unsigned jobs, struct sides *from, int which)
 {
 	struct vrun *r = calloc(1, sizeof(*r));
 	struct vselect sel = { NULL, NULL };
@@ -88,7 +117,9 @@ static struct vrun *suite_on(struct dside *s, struct eh *ref, unsigned max_fault
 	r->ref = ref;
 	r->caps = s->caps;
 	r->o = (struct vopts){ max_faults, NULL, false, 0 };
-	vrun_cases(r, quiet, progress);
+	from->which = which;
+	if (jobs <= 1 || vrun_cases_jobs(r, jobs, reload_suite, from, quiet, progress) != 0)
+		vrun_cases(r, quiet, progress);
 	fclose(quiet);
 	return r;
 }
@@ -96,10 +127,11 @@ static struct vrun *suite_on(struct dside *s, struct eh *ref, unsigned max_fault
 /* Compare the suite's verdicts, case by case; cases either side does not
  * claim are left out. */
 static int suite_diff(struct dside *a, struct dside *b, struct eh *ref, unsigned max_faults,
-		      bool progress, struct dresult *out, unsigned *compared, unsigned *left_out)
+		      bool progress, unsigned jobs, struct sides *from, struct dresult *out,
+		      unsigned *compared, unsigned *left_out)
 {
-	struct vrun *ra = suite_on(a, ref, max_faults, progress);
-	struct vrun *rb = ra ? suite_on(b, ref, max_faults, progress) : NULL;
+	struct vrun *ra = suite_on(a, ref, max_faults, progress, jobs, from, 0);
+	struct vrun *rb = ra ? suite_on(b, ref, max_faults, progress, jobs, from, 1) : NULL;
 	int rc = 0;
 
 	if (!ra || !rb) {
@@ -151,6 +183,7 @@ int cmd_diff_main(int argc, char **argv)
 		{ "item", required_argument, NULL, 'i' },
 		{ "no-suite", no_argument, NULL, 'S' },
 		{ "no-traffic", no_argument, NULL, 'X' },
+		{ "jobs", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -169,6 +202,7 @@ int cmd_diff_main(int argc, char **argv)
 	struct dresult suite_res, traffic_res;
 	struct engine_arg refa = ENGINE_ARG_INIT;
 	struct eh *ref = NULL;
+	struct sides from;
 	uint64_t v;
 	int c, rc;
 
@@ -177,7 +211,7 @@ int cmd_diff_main(int argc, char **argv)
 	memset(&suite_res, 0, sizeof(suite_res));
 	memset(&traffic_res, 0, sizeof(traffic_res));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "s:n:Li:SXvqhJ:U:W:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "s:n:Li:SXP:vqhJ:U:W:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if (n_paths == 2) {
@@ -199,6 +233,11 @@ int cmd_diff_main(int argc, char **argv)
 			if (parse_u64(optarg, "--item", 10000000, &v) != 0)
 				return CLI_USAGE;
 			o.item = (int)v;
+			break;
+		case 'P':
+			if (parse_u64(optarg, "--jobs", OJOBS_MAX, &v) != 0 || v == 0)
+				return CLI_USAGE;
+			o.jobs = (unsigned)v;
 			break;
 		case 'L': o.lengths = true; break;
 		case 'S': suite = false; break;
@@ -228,6 +267,13 @@ int cmd_diff_main(int argc, char **argv)
 		fprintf(stderr, "ipoc diff: --no-suite and --no-traffic leave nothing to compare\n");
 		return CLI_USAGE;
 	}
+	if (!o.jobs)
+		o.jobs = ojobs_cores();
+	from.base = &ea;
+	from.paths[0] = paths[0];
+	from.paths[1] = paths[1];
+	o.reload = reload_side;
+	o.reload_arg = &from;
 	refa.mode = EH_IN_PROCESS;
 	rc = engine_arg_load(&refa, -1, &ref, "diff");
 	if (rc == CLI_OK)
@@ -242,8 +288,8 @@ int cmd_diff_main(int argc, char **argv)
 	       eh_info(b.eh)->name, eh_info(b.eh)->version, eh_info(b.eh)->path,
 	       eh_mode(b.eh) == EH_CHILD ? "engine host process" : "in process");
 	if (suite) {
-		if (suite_diff(&a, &b, ref, ea.max_faults, !quiet, &suite_res, &s_compared,
-			       &s_left) != 0) {
+		if (suite_diff(&a, &b, ref, ea.max_faults, !quiet, o.jobs, &from, &suite_res,
+			       &s_compared, &s_left) != 0) {
 			fprintf(stderr, "ipoc diff: out of memory\n");
 			rc = CLI_FAILURES;
 			goto out;

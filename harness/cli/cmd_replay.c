@@ -2,17 +2,19 @@
 /*
  * cmd_replay.c - `ipoc replay CAPTURE [--keys FILE] [--engine PATH]
  * [--expect FILE | --allow-failures] [--nat-t MODE] [--write-failures
- * OUT.pcapng] [--reencrypt] [--verbose] [--quiet] [--json FILE] [--junit
- * FILE] [--html FILE]`: every frame a result of the run's report (rpt.h),
- * group the capture.
+ * OUT.pcapng] [--reencrypt] [--jobs N] [--verbose] [--quiet] [--json FILE]
+ * [--junit FILE] [--html FILE]`: every frame a result of the run's report
+ * (rpt.h), group the capture.
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "engine_arg.h"
+#include "ojobs.h"
 #include "replay.h"
 #include "rpt.h"
 
@@ -39,6 +41,10 @@ static void replay_usage(FILE *f)
 		"                         as OUT.esp_sa (OUT without .pcapng)\n"
 		"  --reencrypt            send every frame that decrypted back through the send\n"
 		"                         path (captured IV injected) and expect the captured bytes\n"
+		"  --jobs N               share the frames out among N processes, each with an\n"
+		"                         engine instance (and host) of its own holding the same\n"
+		"                         SAs; the output is that of one (default: the number of\n"
+		"                         cores)\n"
 		"  --verbose              a line per frame (with the SPI that matched), not only\n"
 		"                         for those that fail\n"
 		"  --quiet                no progress line\n"
@@ -50,6 +56,7 @@ struct args {
 	struct engine_arg ea;
 	enum replay_nat_t nat_t;
 	bool verbose, quiet, reencrypt, allow_failures;
+	unsigned jobs;             /* 0: the number of cores */
 	struct rpt_outputs outs;
 };
 
@@ -63,6 +70,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "reencrypt", no_argument, NULL, 'r' },
 		{ "allow-failures", no_argument, NULL, 'a' },
 		{ "nat-t", required_argument, NULL, 'n' },
+		{ "jobs", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' }, RPT_OPTIONS, { NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -70,7 +78,7 @@ static int parse(int argc, char **argv, struct args *a)
 	memset(a, 0, sizeof(*a));
 	a->ea = (struct engine_arg)ENGINE_ARG_INIT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "k:x:w:vqrhan:J:U:W:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "k:x:w:vqrhan:P:J:U:W:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': a->allow_failures = true; break;
 		case 'n':
@@ -86,6 +94,18 @@ static int parse(int argc, char **argv, struct args *a)
 				return -1;
 			}
 			break;
+		case 'P': {
+			char *end;
+			unsigned long j = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || j < 1 || j > OJOBS_MAX) {
+				fprintf(stderr, "ipoc replay: --jobs %s: want 1 to %u\n", optarg,
+					OJOBS_MAX);
+				return -1;
+			}
+			a->jobs = (unsigned)j;
+			break;
+		}
 		case 'k': a->keys = optarg; break;
 		case 'x': a->expect = optarg; break;
 		case 'w': a->fail_out = optarg; break;
@@ -149,6 +169,9 @@ static void summary(const struct replay_stats *st, const struct replay_opts *o)
 			"(%llu transport over tunnel)\n",
 			(unsigned long long)st->reenc_same, (unsigned long long)st->reenc_differs,
 			(unsigned long long)st->reenc_na, (unsigned long long)st->reenc_nested);
+	if (st->chain_faults)
+		fprintf(o->out, "engine faults on a chain of NBLs that no frame of it brought back "
+			"alone: %llu\n", (unsigned long long)st->chain_faults);
 	fprintf(o->out, "%.3f s, %.0f frames/s\n", st->seconds,
 		st->seconds > 0 ? (double)st->frames / st->seconds : 0.0);
 	fprintf(o->out, "replay: %s\n", verdict_summary(&st->v, sum, sizeof(sum)));
@@ -252,7 +275,13 @@ static int run(const struct args *a, struct replay_opts *o)
 			"not a pass\n");
 		return CLI_FAILURES;
 	}
-	return verdict_bad(&st.v) || st.sa_refused ? CLI_FAILURES : CLI_OK;
+	return verdict_bad(&st.v) || st.sa_refused || st.chain_faults ? CLI_FAILURES : CLI_OK;
+}
+
+/* A job's own engine host (replay_opts reload). */
+static int reload(void *arg, struct eh **out)
+{
+	return engine_arg_load(arg, -1, out, "replay") == CLI_OK ? 0 : -1;
 }
 
 int cmd_replay_main(int argc, char **argv)
@@ -300,6 +329,9 @@ int cmd_replay_main(int argc, char **argv)
 	o.reencrypt = a.reencrypt;
 	o.progress = !a.quiet;
 	o.max_faults = a.ea.max_faults;
+	o.jobs = a.jobs ? a.jobs : ojobs_cores();
+	o.reload = reload;
+	o.reload_arg = &a.ea;
 	rc = run(&a, &o);
 out:
 	eh_free(eng);

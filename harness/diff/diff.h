@@ -39,6 +39,11 @@ struct dopts {
 	bool lengths;               /* faults whose outcome the docs leave open */
 	int item;                   /* >= 0: only this item, told in detail */
 	bool verbose;
+	unsigned jobs;              /* processes sharing the items (0, 1: this one) */
+	/* With jobs > 1, a side (0 A, 1 B) in the engine host process is
+	 * loaded again for each job: 0, or -1. */
+	int (*reload)(void *arg, int side, struct eh **out);
+	void *reload_arg;
 };
 
 /* One engine of the pair. */
@@ -94,6 +99,9 @@ int dresult_to_rpt(const struct dresult *d, struct rpt *r, const char *group, co
 /* Generated traffic through a and b (ref: the reference engine in this
  * process, which frames and seals). Faults of either engine are counted
  * as divergences (the host restarts it). Progress to stderr when asked.
+ * With o->jobs > 1 the items are shared out among forked jobs, each with
+ * engine hosts of its own, and counted in item order: the same result and
+ * lines as one process.
  * Returns 0, or -1 when the harness itself could not run. */
 int diff_traffic(struct dside *a, struct dside *b, struct eh *ref, const struct dopts *o,
 		 struct dresult *out, FILE *log, bool progress);

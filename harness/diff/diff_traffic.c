@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "diff.h"
+#include "ojobs.h"
 #include "session.h"
 #include "vflow.h"
 
@@ -651,34 +652,78 @@ static void told(const struct item *it, const struct outcome *oc, char *buf, siz
 		 oc->n_cuts ? "s" : "");
 }
 
-/* One item through both engines; the divergence (if any) into out. */
-static int run_item(struct dside *a, struct dside *b, struct eh *ref, const struct item *it,
-		    uint64_t seed, unsigned index, const struct vopts *vo, struct dresult *out,
-		    FILE *log, bool verbose)
+/* What one item came to, for the result: counts and the divergence (the
+ * arguments of its dresult_add). Fixed-size, so that a job can send it. */
+struct ires {
+	uint32_t excluded, compared, divergent, faults;
+	bool add;
+	bool has_fault;
+	char sig[256], algs[72], fault[32];
+	char ex[400];
+	uint32_t len;
+	char detail[640];
+};
+
+/* One item through both engines; what it came to into r, its line (when
+ * verbose) on log. */
+static void run_item(struct dside *a, struct dside *b, struct eh *ref, const struct item *it,
+		     uint64_t seed, unsigned index, const struct vopts *vo, struct ires *r,
+		     FILE *log, bool verbose)
 {
 	static struct outcome oc;
-	char sig[256], ex[400], t[160];
+	char t[160];
 
-	if (!compare_item(a, b, ref, it, vo, &out->faults, &oc)) {
-		out->excluded++;
+	if (!compare_item(a, b, ref, it, vo, &r->faults, &oc)) {
+		r->excluded++;
 		if (verbose)
 			fprintf(log, "%s: not run: %s\n", it->c.id, oc.why_not);
-		return 0;
+		return;
 	}
-	out->compared++;
+	r->compared++;
 	if (verbose)
 		fprintf(log, "%s: %s %s %s %s, %u bytes, %u MDLs: %s\n", it->c.id,
 			it->send ? "send" : "receive", oc.dom, it->c.p.alg->name, fault_names[it->f],
 			oc.len, oc.n_cuts + 1, oc.what[0] ? oc.what : "same");
 	if (!oc.what[0])
-		return 0;
-	out->divergent++;
-	signature(it, &oc, sig, sizeof(sig));
+		return;
+	r->divergent++;
+	r->add = true;
+	signature(it, &oc, r->sig, sizeof(r->sig));
 	told(it, &oc, t, sizeof(t));
-	snprintf(ex, sizeof(ex), "item %u (ipoc diff --seed %llu --item %u): %s", index,
+	snprintf(r->ex, sizeof(r->ex), "item %u (ipoc diff --seed %llu --item %u): %s", index,
 		 (unsigned long long)seed, index, t);
-	return dresult_add(out, sig, oc.algs, it->send ? NULL : fault_names[it->f], ex, oc.len,
-			   oc.detail);
+	snprintf(r->algs, sizeof(r->algs), "%s", oc.algs);
+	r->has_fault = !it->send;
+	snprintf(r->fault, sizeof(r->fault), "%s", it->send ? "" : fault_names[it->f]);
+	r->len = oc.len;
+	snprintf(r->detail, sizeof(r->detail), "%s", oc.detail);
+}
+
+/* Item i, generated and run (not claimed by both: excluded). */
+static void one_item(struct dside *a, struct dside *b, struct eh *ref, const struct dopts *o,
+		     unsigned i, struct ires *r, FILE *log)
+{
+	struct vopts vo = { 1000000, NULL, o->verbose, 0 };
+	static struct item it;
+
+	memset(r, 0, sizeof(*r));
+	if (!gen_item(o, i, a, b, &it)) {
+		r->excluded++;
+		return;
+	}
+	run_item(a, b, ref, &it, o->seed, i, &vo, r, log, o->verbose || o->item >= 0);
+}
+
+/* Count what an item came to into out. 0, or -1 when out of memory. */
+static int apply(struct dresult *out, const struct ires *r)
+{
+	out->items++;
+	out->excluded += r->excluded;
+	out->compared += r->compared;
+	out->divergent += r->divergent;
+	out->faults += r->faults;
+	return r->add ? dresult_add(out, r->sig, r->algs, r->has_fault ? r->fault : NULL, r->ex,
+				    r->len, r->detail) : 0;
 }
 
 int diff_one(struct dside *a, struct dside *b, struct eh *ref, const struct ditem *d,
@@ -711,24 +756,155 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* --jobs: items are dealt out in chunks of DIFF_CHUNK, chunk k to job
+ * k mod jobs (common/ojobs.h), each job with engine hosts of its own; per
+ * item a job sends its line (verbose) and what it came to, and the parent
+ * counts them in item order: the result is that of one process. */
+#define DIFF_CHUNK 32u
+
+enum { DR_TEXT = 1, DR_ITEM, DR_ERR };
+
+struct djob {
+	struct dside *a, *b;
+	struct eh *ref;
+	const struct dopts *o;
+	unsigned first, end;
+	struct dresult *out;
+	FILE *log;
+	bool progress, tty;
+	double last;
+	int rc;
+	char why[256];
+};
+
+struct textcap {
+	char *p;
+	size_t len, cap;
+};
+
+static ssize_t cap_write(void *cookie, const char *p, size_t n)
+{
+	struct textcap *t = cookie;
+
+	if (t->len + n > t->cap) {
+		size_t cap = t->cap ? t->cap : 4096;
+		char *np;
+
+		while (cap < t->len + n)
+			cap *= 2;
+		if (!(np = realloc(t->p, cap)))
+			return -1;
+		t->p = np;
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, p, n);
+	t->len += n;
+	return (ssize_t)n;
+}
+
+/* A side in the engine host process gets a host of its own in the job. */
+static int job_side(const struct dopts *o, struct dside *s, int which)
+{
+	if (eh_mode(s->eh) != EH_CHILD)
+		return 0;
+	eh_abandon(s->eh);
+	s->eh = NULL;
+	return o->reload && o->reload(o->reload_arg, which, &s->eh) == 0 ? 0 : -1;
+}
+
+static int djob_work(void *ctx, unsigned worker, unsigned jobs, struct ojw *w)
+{
+	struct djob *d = ctx;
+	struct textcap t = { NULL, 0, 0 };
+	cookie_io_functions_t io = { NULL, cap_write, NULL, NULL };
+	FILE *log = fopencookie(&t, "w", io);
+	static struct ires r;
+
+	if (!log)
+		return 1;
+	if (job_side(d->o, d->a, 0) != 0 || job_side(d->o, d->b, 1) != 0) {
+		static const char why[] = "a job could not load an engine again";
+
+		ojw_put(w, DR_ERR, why, sizeof(why) - 1);
+		return ojw_end_chunk(w, true) == 0 ? 0 : 1;
+	}
+	for (uint64_t k = worker;; k += jobs) {
+		uint64_t from = d->first + k * DIFF_CHUNK;
+		unsigned to;
+
+		if (from >= d->end)
+			break;   /* the last chunk was another job's */
+		to = from + DIFF_CHUNK < d->end ? (unsigned)from + DIFF_CHUNK : d->end;
+		for (unsigned i = (unsigned)from; i < to; i++) {
+			one_item(d->a, d->b, d->ref, d->o, i, &r, log);
+			fflush(log);
+			if (t.len && ojw_put(w, DR_TEXT, t.p, t.len) != 0)
+				return 1;
+			t.len = 0;
+			if (ojw_put(w, DR_ITEM, &r, sizeof(r)) != 0)
+				return 1;
+		}
+		if (ojw_end_chunk(w, to == d->end) != 0)
+			return 1;
+		if (to == d->end)
+			return 0;
+	}
+	return ojw_end_chunk(w, true) == 0 ? 0 : 1;
+}
+
+static int djob_rec(void *ctx, uint64_t chunk, uint32_t type, const uint8_t *p, size_t n)
+{
+	struct djob *d = ctx;
+	static struct ires r;
+
+	(void)chunk;
+	if (type == DR_TEXT) {
+		fwrite(p, 1, n, d->log);
+		return 0;
+	}
+	if (type == DR_ERR) {
+		snprintf(d->why, sizeof(d->why), "%.*s", (int)n, (const char *)p);
+		d->rc = -2;
+		return 1;
+	}
+	if (type != DR_ITEM || n != sizeof(r))
+		return -1;
+	memcpy(&r, p, n);
+	if (apply(d->out, &r) != 0)
+		return -1;
+	if (d->progress && now_s() - d->last > (d->tty ? 1.0 : 10.0)) {
+		d->last = now_s();
+		fprintf(stderr, "%sdiff: %u/%u items, %u divergent, %u jobs%s", d->tty ? "\r" : "",
+			d->out->items, d->end - d->first, d->out->divergent, d->o->jobs,
+			d->tty ? "" : "\n");
+	}
+	return 0;
+}
+
 int diff_traffic(struct dside *a, struct dside *b, struct eh *ref, const struct dopts *o,
 		 struct dresult *out, FILE *log, bool progress)
 {
-	struct vopts vo = { 1000000, NULL, o->verbose, 0 };
-	static struct item it;
+	static struct ires r;
 	double last = now_s();
 	bool tty = isatty(2);
 	unsigned first = o->item >= 0 ? (unsigned)o->item : 0;
 	unsigned end = o->item >= 0 ? first + 1 : o->count;
 
+	if (o->jobs > 1 && end - first > DIFF_CHUNK) {
+		struct djob d = { a, b, ref, o, first, end, out, log, progress, tty, last, 0, "" };
+		char err[256];
+		int rc = ojobs_run(o->jobs, djob_work, &d, djob_rec, &d, err, sizeof(err));
+
+		if (progress && tty)
+			fprintf(stderr, "\r%-60s\r", "");
+		if (rc != 0)
+			fprintf(stderr, "ipoc diff: %s\n", d.rc ? d.why : rc == -1 ? "out of memory"
+				: err);
+		return rc == 0 ? 0 : -1;
+	}
 	for (unsigned i = first; i < end; i++) {
-		out->items++;
-		if (!gen_item(o, i, a, b, &it)) {
-			out->excluded++;
-			continue;
-		}
-		if (run_item(a, b, ref, &it, o->seed, i, &vo, out, log,
-			     o->verbose || o->item >= 0) != 0)
+		one_item(a, b, ref, o, i, &r, log);
+		if (apply(out, &r) != 0)
 			return -1;
 		if (progress && now_s() - last > (tty ? 1.0 : 10.0)) {
 			last = now_s();

@@ -63,6 +63,7 @@ struct eh {
 	struct eh_nbl_out *nbls;
 	struct eh_nb_out *nbs;
 	struct eh_tx *tx;
+	uint32_t cap_nbls, cap_nbs, cap_tx;   /* entries the three hold */
 	struct mb repro;            /* requests since eh_mark, masked */
 	uint32_t n_repro;
 	bool no_repro;              /* eh_keep_requests(eh, false) */
@@ -380,6 +381,7 @@ static enum eh_rc roundtrip(struct eh *eh)
 		if (erc != EH_OK)
 			return erc;
 	}
+	eh->rep.plain = HP_PLAIN(op);
 	mr_init(&eh->rd, eh->rep.p, eh->rep.len);
 	if (mr_u32(&eh->rd) != op) {
 		set_error(eh, "host: reply to another request");
@@ -732,6 +734,26 @@ static void encode_io(struct eh *eh, const struct eh_io_in *in)
 	}
 }
 
+/* Room for n elements of size sz in *p (cap of them so far): the result
+ * arrays are kept from one operation to the next and grown, never cleared
+ * (decode_io sets every field of each entry it fills). false when out of
+ * memory. */
+static bool grow(void **p, uint32_t *cap, uint32_t n, size_t sz)
+{
+	void *np;
+
+	if (n == 0)
+		n = 1;
+	if (*p && n <= *cap)
+		return true;
+	np = realloc(*p, (size_t)n * sz);
+	if (!np)
+		return false;
+	*p = np;
+	*cap = n;
+	return true;
+}
+
 static enum eh_rc decode_io(struct eh *eh)
 {
 	struct mr *r = &eh->rd;
@@ -774,11 +796,8 @@ static enum eh_rc decode_io(struct eh *eh)
 	if (r->bad)
 		return set_error(eh, "host: malformed reply"), EH_ERROR;
 	r->off = mark;
-	free(eh->nbls);
-	free(eh->nbs);
-	eh->nbls = calloc(o->n_nbl ? o->n_nbl : 1, sizeof(*eh->nbls));
-	eh->nbs = calloc(total_nb ? total_nb : 1, sizeof(*eh->nbs));
-	if (!eh->nbls || !eh->nbs)
+	if (!grow((void **)&eh->nbls, &eh->cap_nbls, o->n_nbl, sizeof(*eh->nbls)) ||
+	    !grow((void **)&eh->nbs, &eh->cap_nbs, total_nb, sizeof(*eh->nbs)))
 		return set_error(eh, "out of memory"), EH_ERROR;
 	o->nbls = eh->nbls;
 	total_nb = 0;
@@ -804,9 +823,7 @@ static enum eh_rc decode_io(struct eh *eh)
 	o->n_tx = mr_u32(r);
 	if (r->bad || o->n_tx > (1u << 20))
 		return set_error(eh, "host: malformed reply"), EH_ERROR;
-	free(eh->tx);
-	eh->tx = calloc(o->n_tx ? o->n_tx : 1, sizeof(*eh->tx));
-	if (!eh->tx)
+	if (!grow((void **)&eh->tx, &eh->cap_tx, o->n_tx, sizeof(*eh->tx)))
 		return set_error(eh, "out of memory"), EH_ERROR;
 	o->tx = eh->tx;
 	for (uint32_t i = 0; i < o->n_tx; i++) {
@@ -827,6 +844,7 @@ static enum eh_rc io(struct eh *eh, unsigned op, uint32_t inst, const struct eh_
 
 	*out = NULL;
 	begin(eh, op, inst);
+	eh->req.plain = true;   /* frames, no keys (HP_PLAIN) */
 	encode_io(eh, in);
 	repro_add(eh, UINT32_MAX, NULL, 0, NULL);
 	rc = roundtrip(eh);

@@ -10,9 +10,11 @@
 
 void mb_reset(struct mb *m)
 {
-	ipoc_wipe(m->p, m->len);
+	if (!m->plain)
+		ipoc_wipe(m->p, m->len);
 	m->len = 0;
 	m->oom = false;
+	m->plain = false;
 }
 
 void mb_free(struct mb *m)
@@ -22,7 +24,7 @@ void mb_free(struct mb *m)
 	memset(m, 0, sizeof(*m));
 }
 
-uint8_t *mb_reserve(struct mb *m, size_t n)
+uint8_t *mb_reserve_grow(struct mb *m, size_t n)
 {
 	if (m->oom)
 		return NULL;
@@ -51,21 +53,6 @@ uint8_t *mb_reserve(struct mb *m, size_t n)
 	}
 	m->len += n;
 	return m->p + m->len - n;
-}
-
-void mb_u32(struct mb *m, uint32_t v)
-{
-	uint8_t *d = mb_reserve(m, 4);
-
-	if (d)
-		for (int i = 0; i < 4; i++)
-			d[i] = (uint8_t)(v >> (8 * i));
-}
-
-void mb_u64(struct mb *m, uint64_t v)
-{
-	mb_u32(m, (uint32_t)v);
-	mb_u32(m, (uint32_t)(v >> 32));
 }
 
 void mb_bytes(struct mb *m, const void *p, uint32_t n)
@@ -104,22 +91,6 @@ static const uint8_t *take(struct mr *r, size_t n)
 	s = r->p + r->off;
 	r->off += n;
 	return s;
-}
-
-uint32_t mr_u32(struct mr *r)
-{
-	const uint8_t *s = take(r, 4);
-
-	if (!s)
-		return 0;
-	return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
-}
-
-uint64_t mr_u64(struct mr *r)
-{
-	uint64_t lo = mr_u32(r);
-
-	return lo | (uint64_t)mr_u32(r) << 32;
 }
 
 const uint8_t *mr_bytes(struct mr *r, uint32_t *n)

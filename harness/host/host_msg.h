@@ -15,21 +15,53 @@
 #include <stdint.h>
 
 /* A message being written. Buffers it outgrows are wiped (messages carry
- * keys); mb_free wipes the last one. oom is sticky: check it once. */
+ * keys); mb_free wipes the last one. oom is sticky: check it once. plain
+ * says the message holds nothing secret (a send or receive: frames, not
+ * keys), so the next mb_reset need not wipe it; it is cleared by that
+ * reset, so every other message is wiped. */
 struct mb {
 	uint8_t *p;
 	size_t len, cap;
 	bool oom;
+	bool plain;
 };
 
-void mb_reset(struct mb *m);              /* len 0, keeps the buffer (wiped) */
+/* len 0, keeps the buffer (wiped unless plain); plain cleared. */
+void mb_reset(struct mb *m);
 void mb_free(struct mb *m);
-void mb_u32(struct mb *m, uint32_t v);
-void mb_u64(struct mb *m, uint64_t v);
 void mb_bytes(struct mb *m, const void *p, uint32_t n);   /* u32 length, then the bytes */
 void mb_str(struct mb *m, const char *s);                 /* as mb_bytes, NULL = "" */
-/* Room for n bytes at the end, to be filled by the caller; NULL on oom. */
-uint8_t *mb_reserve(struct mb *m, size_t n);
+/* mb_reserve when the buffer must grow. */
+uint8_t *mb_reserve_grow(struct mb *m, size_t n);
+
+/* Room for n bytes at the end, to be filled by the caller; NULL on oom.
+ * The integers below are inline: a frame's request and reply carry some
+ * two hundred of them (its OOB slots), on every send and receive. */
+static inline uint8_t *mb_reserve(struct mb *m, size_t n)
+{
+	if (m->oom || n > m->cap - m->len)
+		return mb_reserve_grow(m, n);
+	m->len += n;
+	return m->p + m->len - n;
+}
+
+static inline void mb_u32(struct mb *m, uint32_t v)
+{
+	uint8_t *d = mb_reserve(m, 4);
+
+	if (d) {
+		d[0] = (uint8_t)v;
+		d[1] = (uint8_t)(v >> 8);
+		d[2] = (uint8_t)(v >> 16);
+		d[3] = (uint8_t)(v >> 24);
+	}
+}
+
+static inline void mb_u64(struct mb *m, uint64_t v)
+{
+	mb_u32(m, (uint32_t)v);
+	mb_u32(m, (uint32_t)(v >> 32));
+}
 
 /* A message being read. bad is sticky: after a short read every getter
  * returns 0 / NULL. */
@@ -40,8 +72,26 @@ struct mr {
 };
 
 void mr_init(struct mr *r, const uint8_t *p, size_t len);
-uint32_t mr_u32(struct mr *r);
-uint64_t mr_u64(struct mr *r);
+
+static inline uint32_t mr_u32(struct mr *r)
+{
+	const uint8_t *s;
+
+	if (r->bad || 4 > r->len - r->off) {
+		r->bad = true;
+		return 0;
+	}
+	s = r->p + r->off;
+	r->off += 4;
+	return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
+}
+
+static inline uint64_t mr_u64(struct mr *r)
+{
+	uint64_t lo = mr_u32(r);
+
+	return lo | (uint64_t)mr_u32(r) << 32;
+}
 /* Pointer to the next length-prefixed byte string (inside the message),
  * its length in *n; NULL (and *n 0) when short. */
 const uint8_t *mr_bytes(struct mr *r, uint32_t *n);

@@ -50,6 +50,10 @@ enum hp_op {
 	HP_QUIT,
 };
 
+/* Requests and replies that carry frames, never keys: their buffers need
+ * no wiping (struct mb plain). */
+#define HP_PLAIN(op) ((op) == HP_SEND || (op) == HP_RECEIVE)
+
 /* Instances one engine host keeps open at once. */
 #define HP_MAX_INST 64u
 /* Limits a request is checked against before anything is built. */

@@ -652,7 +652,9 @@ int hs_handle(struct hs *hs, const uint8_t *req, size_t len, struct mb *rep)
 	case HP_SCAN: rc = op_scan(&r, &body); break;
 	default: rc = -1; break;
 	}
+	body.plain = HP_PLAIN(op);
 	mb_reset(rep);
+	rep->plain = HP_PLAIN(op);
 	mb_u32(rep, op);
 	mb_u32(rep, rc == 0 && !body.oom ? 0 : 1);
 	if (rc != 0 || body.oom) {
@@ -705,7 +707,9 @@ void hs_serve(struct hs *hs, int fd)
 			break;
 		if (hs_handle(hs, req.p, req.len, &rep) != 0)
 			break;
-		mb_reset(&req);   /* it held keys */
+		req.plain = n >= 4 && HP_PLAIN((uint32_t)req.p[0] | (uint32_t)req.p[1] << 8 |
+					       (uint32_t)req.p[2] << 16 | (uint32_t)req.p[3] << 24);
+		mb_reset(&req);   /* it held keys, unless plain */
 		hdr[0] = (uint8_t)rep.len;
 		hdr[1] = (uint8_t)(rep.len >> 8);
 		hdr[2] = (uint8_t)(rep.len >> 16);

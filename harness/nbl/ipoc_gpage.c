@@ -6,10 +6,14 @@
  *   [G][small 0][G][small 1][G] ... [small S-1][G][large 0 ...][G] ...
  * where G is a PROT_NONE page, a small cell one page and a large cell
  * IPOC_GPAGE_LARGE_PAGES pages. Every cell thus has a guard page on both
- * sides. The guards are protected once, when the arena is first used;
- * afterwards allocation pops a free-cell stack. Memory of a cell is not
- * cleared between uses (the builder writes every byte it hands out, and
- * the guard bytes it checks), and pages never touched are never backed.
+ * sides. The arena is mapped PROT_NONE as a whole, and a cell is made
+ * readable and writable the first time it is handed out (one mprotect per
+ * cell ever used: a run that keeps a few dozen NBLs alive at a time pays
+ * for a few dozen, not for the 8,448 guards of the whole arena, and the
+ * mapping is split into as few areas). Allocation pops a free-cell stack,
+ * so the same cells come back. Memory of a cell is not cleared between
+ * uses (the builder writes every byte it hands out, and the guard bytes it
+ * checks), and pages never touched are never backed.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -30,11 +34,12 @@ struct arena {
 	uint8_t *small, *large;         /* first cell of each class */
 	uint32_t free_small[SMALL_CELLS], n_small;
 	uint32_t free_large[LARGE_CELLS], n_large;
+	bool open_small[SMALL_CELLS], open_large[LARGE_CELLS];   /* made read-write */
 };
 
 static struct arena A;
 
-/* Map the arena and protect its guard pages; false when that failed (the
+/* Map the arena, every page PROT_NONE; false when that failed (the
  * allocator then maps each buffer on its own). */
 static bool arena_init(void)
 {
@@ -49,23 +54,14 @@ static bool arena_init(void)
 	small_span = (size_t)SMALL_CELLS * 2 * p;
 	large_span = (size_t)LARGE_CELLS * (IPOC_GPAGE_LARGE_PAGES + 1) * p;
 	A.map_len = p + small_span + large_span;
-	A.base = mmap(NULL, A.map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
-		      MAP_NORESERVE, -1, 0);
+	A.base = mmap(NULL, A.map_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		      -1, 0);
 	if (A.base == MAP_FAILED) {
 		A.base = NULL;
 		return false;
 	}
 	A.small = A.base + p;
 	A.large = A.small + small_span;
-	if (mprotect(A.base, p, PROT_NONE) != 0)
-		goto fail;
-	for (i = 0; i < SMALL_CELLS; i++)
-		if (mprotect(A.small + (size_t)i * 2 * p + p, p, PROT_NONE) != 0)
-			goto fail;
-	for (i = 0; i < LARGE_CELLS; i++)
-		if (mprotect(A.large + ((size_t)i * (IPOC_GPAGE_LARGE_PAGES + 1) +
-					IPOC_GPAGE_LARGE_PAGES) * p, p, PROT_NONE) != 0)
-			goto fail;
 	for (i = 0; i < SMALL_CELLS; i++)
 		A.free_small[i] = SMALL_CELLS - 1 - i;
 	for (i = 0; i < LARGE_CELLS; i++)
@@ -73,10 +69,18 @@ static bool arena_init(void)
 	A.n_small = SMALL_CELLS;
 	A.n_large = LARGE_CELLS;
 	return true;
-fail:
-	munmap(A.base, A.map_len);
-	A.base = NULL;
-	return false;
+}
+
+/* Make a cell read-write the first time it is used; false when the
+ * system refused (the buffer then gets a mapping of its own). */
+static bool cell_open(bool *open, uint8_t *cell, size_t len)
+{
+	if (*open)
+		return true;
+	if (mprotect(cell, len, PROT_READ | PROT_WRITE) != 0)
+		return false;
+	*open = true;
+	return true;
 }
 
 /* A mapping of its own: a guard page, the cell, a guard page. */
@@ -106,13 +110,18 @@ int ipoc_gpage_alloc(uint32_t len, enum ipoc_gpage_side side, struct ipoc_gbuf *
 	arena_init();
 	p = A.page ? A.page : (size_t)sysconf(_SC_PAGESIZE);
 	need = len ? len : 1;
-	if (A.base && need <= p && A.n_small) {
+	if (A.base && need <= p && A.n_small &&
+	    cell_open(&A.open_small[A.free_small[A.n_small - 1]],
+		      A.small + (size_t)A.free_small[A.n_small - 1] * 2 * p, p)) {
 		uint32_t i = A.free_small[--A.n_small];
 
 		g->cell = A.small + (size_t)i * 2 * p;
 		g->cell_len = p;
 		g->slot = (int32_t)i;
-	} else if (A.base && need <= IPOC_GPAGE_LARGE_PAGES * p && A.n_large) {
+	} else if (A.base && need <= IPOC_GPAGE_LARGE_PAGES * p && A.n_large &&
+		   cell_open(&A.open_large[A.free_large[A.n_large - 1]],
+			     A.large + (size_t)A.free_large[A.n_large - 1] *
+			     (IPOC_GPAGE_LARGE_PAGES + 1) * p, IPOC_GPAGE_LARGE_PAGES * p)) {
 		uint32_t i = A.free_large[--A.n_large];
 
 		g->cell = A.large + (size_t)i * (IPOC_GPAGE_LARGE_PAGES + 1) * p;

@@ -6,7 +6,7 @@
  * Implementation notes
  *
  * - Bookkeeping lives in one struct nbl_priv per NBL, reached through
- *   nbl->ProtocolReserved[0]: the harness is the protocol side of the
+ *   nbl->ProtocolReserved[0] and allocated with the NBL in one block: the harness is the protocol side of the
  *   miniport interface, and MiniportReserved belongs to the engine under
  *   test. The private struct owns the NB array, the MDL array, one record
  *   per MDL buffer (where its guard bytes and unused space are) and a copy
@@ -317,32 +317,49 @@ static int frames_check(const struct ipoc_frame *frames, size_t n, size_t *n_mdl
 	return 0;
 }
 
+/* Bytes of n Ts from offset *at, aligned for T; *at moves past them. */
+#define PLACE(at, T, n) place(at, _Alignof(T), sizeof(T) * (n))
+
+static size_t place(size_t *at, size_t align, size_t size)
+{
+	size_t off = (*at + align - 1) / align * align;
+
+	*at = off + size;
+	return off;
+}
+
+/* The NBL and its bookkeeping in one zeroed allocation (a receive builds
+ * one NBL per frame: one allocation and one free each, not seven). */
 static NET_BUFFER_LIST *nbl_alloc(size_t n_nb, size_t n_mdl)
 {
+	size_t at = sizeof(NET_BUFFER_LIST), o_p, o_nbs, o_mdls, o_nbsb, o_mdlsb, o_recs;
 	NET_BUFFER_LIST *nbl;
 	struct nbl_priv *p;
+	uint8_t *m;
 
-	nbl = zalloc_aligned(_Alignof(NET_BUFFER_LIST), sizeof(*nbl));
-	p = calloc(1, sizeof(*p));
-	if (!nbl || !p) {
-		free(nbl);
-		free(p);
+	o_p = PLACE(&at, struct nbl_priv, 1);
+	o_nbs = PLACE(&at, NET_BUFFER, n_nb);
+	o_mdls = PLACE(&at, MDL, n_mdl);
+	o_nbsb = PLACE(&at, NET_BUFFER, n_nb);
+	o_mdlsb = PLACE(&at, MDL, n_mdl);
+	o_recs = PLACE(&at, struct mdl_rec, n_mdl);
+	at = (at + _Alignof(NET_BUFFER_LIST) - 1) / _Alignof(NET_BUFFER_LIST) *
+	     _Alignof(NET_BUFFER_LIST);
+	m = zalloc_aligned(_Alignof(NET_BUFFER_LIST), at);
+	if (!m)
 		return NULL;
-	}
+	nbl = (NET_BUFFER_LIST *)(void *)m;
+	p = (struct nbl_priv *)(void *)(m + o_p);
 	p->magic = PRIV_MAGIC;
 	p->owner = nbl;
 	p->n_nb = n_nb;
 	p->n_mdl = n_mdl;
+	p->nbs = (NET_BUFFER *)(void *)(m + o_nbs);
+	p->mdls = (MDL *)(void *)(m + o_mdls);
+	p->nbs_built = (NET_BUFFER *)(void *)(m + o_nbsb);
+	p->mdls_built = (MDL *)(void *)(m + o_mdlsb);
+	p->recs = (struct mdl_rec *)(void *)(m + o_recs);
 	nbl->ProtocolReserved[0] = p;
-	p->nbs = zalloc_aligned(_Alignof(NET_BUFFER), n_nb * sizeof(NET_BUFFER));
-	p->mdls = zalloc_aligned(_Alignof(MDL), n_mdl * sizeof(MDL));
-	p->nbs_built = zalloc_aligned(_Alignof(NET_BUFFER), n_nb * sizeof(NET_BUFFER));
-	p->mdls_built = zalloc_aligned(_Alignof(MDL), n_mdl * sizeof(MDL));
-	p->recs = calloc(n_mdl, sizeof(*p->recs));
-	if (!p->nbs || !p->mdls || !p->recs || !p->nbs_built || !p->mdls_built) {
-		ipoc_nbl_free(nbl);
-		return NULL;
-	}
 	return nbl;
 }
 
@@ -411,14 +428,8 @@ void ipoc_nbl_free(NET_BUFFER_LIST *nbl)
 	for (i = 0; p->recs && i < p->n_mdl; i++)
 		if (p->recs[i].buf)
 			buf_free(&p->recs[i]);
-	free(p->recs);
-	free(p->mdls);
-	free(p->nbs);
-	free(p->mdls_built);
-	free(p->nbs_built);
 	p->magic = 0;
-	free(p);
-	free(nbl);
+	free(nbl);   /* and with it everything nbl_alloc placed behind it */
 }
 
 /* see ipoc_nbl.h */
@@ -456,12 +467,22 @@ static int rec_check(const struct mdl_rec *r, char *err, size_t errlen)
 		       "NB %u MDL %u: guard after the buffer corrupted at byte %lu (guard byte %u, ByteCount %u)",
 		       r->nb_idx, r->mdl_idx, (unsigned long)r->byte_count + k, k, r->byte_count);
 	}
-	for (uint32_t k = 0; k < r->byte_count && !bad; k++) {
-		if ((k >= r->room_lo && k < r->room_hi) || r->buf[k] == ROOM_FILL)
+	/* Only the unused space holds ROOM_FILL: the data between room_lo
+	 * and room_hi is not walked (a receive of a full frame costs no pass
+	 * over its bytes here). */
+	for (uint32_t k = 0; k < r->room_lo && !bad; k++) {
+		if (r->buf[k] == ROOM_FILL)
 			continue;
 		bad = 1;
 		seterr(err, errlen, "NB %u MDL %u: unused data space written at byte %u (%s)",
-		       r->nb_idx, r->mdl_idx, k, k < r->room_lo ? "before the data" : "after the data");
+		       r->nb_idx, r->mdl_idx, k, "before the data");
+	}
+	for (uint32_t k = r->room_hi; k < r->byte_count && !bad; k++) {
+		if (r->buf[k] == ROOM_FILL)
+			continue;
+		bad = 1;
+		seterr(err, errlen, "NB %u MDL %u: unused data space written at byte %u (%s)",
+		       r->nb_idx, r->mdl_idx, k, "after the data");
 	}
 	GUARD_POISON(r->pre, r->pre_len);
 	GUARD_POISON(r->post, r->post_len);

@@ -3,11 +3,16 @@
  * replay.c - see replay.h.
  *
  * Each record becomes a one-NET_BUFFER, one-MDL NBL built where the engine
- * lives (guard pages on both sides of the buffer's page) and goes through
- * receive_net_buffer_lists; what comes back is slot 1 (CryptoDone,
- * NextCryptoDone, CryptoStatus), slot 12 (HeaderInfoSet, NextHeader,
- * PadLength), the bytes, and whether the engine kept to its buffer and left
- * the structures alone. Every key-file SA is offloaded as an inbound SA
+ * lives (guard pages on both sides of the buffer's page); REPLAY_BATCH of
+ * them go through receive_net_buffer_lists as one chain (replay_int.h).
+ * What comes back per NBL is slot 1 (CryptoDone, NextCryptoDone,
+ * CryptoStatus), slot 12 (HeaderInfoSet, NextHeader, PadLength), the
+ * bytes, and whether the engine kept to its buffer and left the structures
+ * alone. A chain the engine faults on, or answers with something that is
+ * not about one NBL (an NBL it never got, a wrong count), is sent again one
+ * frame per call, so that each verdict names its frame as a replay of one
+ * frame at a time would; a fault that no frame alone brings back is told
+ * as a fault of the chain. Every key-file SA is offloaded as an inbound SA
  * before the first frame (with the UDP encapsulation replay_infer.h gives
  * it), and again in a fresh engine host after a fault. The capture is read
  * one record at a time, never whole.
@@ -18,33 +23,11 @@
 #include <unistd.h>
 
 #include "ipoc_nbl.h"
-#include "pcap_in.h"
-#include "replay.h"
-#include "replay_fail.h"
 #include "replay_frame.h"
-#include "replay_reencrypt.h"
+#include "replay_int.h"
 #include "sa_offload.h"
 #include "session.h"
 #include "vec_frame.h"
-
-/* What one receive gave. */
-struct outcome {
-	bool done, next_done, hdr_set;
-	int status, next_header, pad_length;
-	int inner;                /* protected protocol: ESP trailer or AH header; -1 */
-	uintptr_t slot1, slot11, slot12;
-	uint8_t *bytes;
-	uint32_t len;
-	char contract[300];       /* what the engine broke of the ABI, or "" */
-};
-
-struct engine_run {
-	struct eh *eh;
-	uint32_t inst;
-	bool up;                  /* an instance with the SAs is open */
-	uint8_t *offloaded;       /* per key-file SA: FAM_BIT of each family the engine took */
-	struct outcome last;
-};
 
 #define FAM_BIT(f) ((f) == VEC_FAMILY_IPV6 ? 2u : 1u)
 
@@ -115,7 +98,7 @@ static enum eh_rc offload_all(struct engine_run *r, const struct replay_opts *o,
 
 /* Open an instance on r->eh and offload the key file's SAs. 0, or -1 with
  * err (open failed, or the engine faulted: *rc). */
-static int open_run(struct engine_run *r, const struct replay_opts *o, const uint32_t *udp_esp,
+int replay_open_run(struct engine_run *r, const struct replay_opts *o, const uint32_t *udp_esp,
 		    uint64_t *refused, bool report, enum eh_rc *rc, char *err, size_t errlen)
 {
 	struct ipoc_open_params p = { sizeof(p), 0, 0, 0 };
@@ -144,11 +127,12 @@ static int open_run(struct engine_run *r, const struct replay_opts *o, const uin
 	return 0;
 }
 
-/* What the engine broke of what it owes every frame, or "" (why). */
-static void contract(const struct eh_io_out *o, const uint8_t *frame, uint32_t len,
+/* What the engine broke of what it owes every frame, or "" (why): of NBL
+ * i of the call o. */
+static void contract(const struct eh_io_out *o, uint32_t i, const uint8_t *frame, uint32_t len,
 		     struct outcome *out)
 {
-	const struct eh_nbl_out *n = &o->nbls[0];
+	const struct eh_nbl_out *n = &o->nbls[i];
 	const char *w = NULL;
 
 	if (o->error[0])
@@ -174,31 +158,20 @@ static void contract(const struct eh_io_out *o, const uint8_t *frame, uint32_t l
 			 : "");
 }
 
-/* Receive one frame on run r; the outcome in r->last (bytes into after,
- * 1 << 19 bytes). Returns how the operation went. */
-static enum eh_rc receive(struct engine_run *r, const uint8_t *frame, uint32_t len,
-			  uint8_t *after)
+/* The outcome of NBL i of the call o, the frame it was built from. */
+static void take(const struct eh_io_out *o, uint32_t i, const uint8_t *frame, uint32_t len,
+		 struct outcome *out)
 {
-	struct eh_nb_in nb = { frame, len, { NULL, 0, 0, 0, 0 } };
-	struct eh_nbl_in nbl = { &nb, 1, { 0 } };
-	struct eh_io_in in = { &nbl, 1, IPOC_NBL_GUARD_TAIL, EH_RECV_WRITABLE, 0, 0 };
-	const struct eh_io_out *o;
-	struct outcome *out = &r->last;
+	const struct eh_nbl_out *n = &o->nbls[i];
 	uint32_t w, h;
-	enum eh_rc rc;
 
-	memset(out, 0, sizeof(*out));
-	out->bytes = after;
-	/* The IPsec slots hold garbage before: the engine writes them. */
-	nbl.slots[IPsecOffloadV2NetBufferListInfo] = 0xA5A5A5A5u;
-	nbl.slots[IPsecOffloadV2TunnelNetBufferListInfo] = 0xA5A5A5A5u;
-	nbl.slots[IPsecOffloadV2HeaderNetBufferListInfo] = 0xA5A5A5A5u;
-	rc = eh_receive(r->eh, r->inst, &in, &o);
-	if (rc != EH_OK)
-		return rc;
-	out->slot1 = o->nbls[0].slots[IPsecOffloadV2NetBufferListInfo];
-	out->slot11 = o->nbls[0].slots[IPsecOffloadV2TunnelNetBufferListInfo];
-	out->slot12 = o->nbls[0].slots[IPsecOffloadV2HeaderNetBufferListInfo];
+	out->contract[0] = '\0';
+	out->bytes = NULL;
+	out->len = 0;
+	out->inner = -1;
+	out->slot1 = n->slots[IPsecOffloadV2NetBufferListInfo];
+	out->slot11 = n->slots[IPsecOffloadV2TunnelNetBufferListInfo];
+	out->slot12 = n->slots[IPsecOffloadV2HeaderNetBufferListInfo];
 	w = (uint32_t)out->slot1;
 	h = (uint32_t)out->slot12;
 	out->done = w & IPSEC_RX_CRYPTO_DONE;
@@ -207,12 +180,52 @@ static enum eh_rc receive(struct engine_run *r, const uint8_t *frame, uint32_t l
 	out->hdr_set = h & IPSEC_HDR_RX_HEADER_INFO_SET;
 	out->next_header = (int)IPSEC_HDR_TX_NEXT_HEADER(h);
 	out->pad_length = (int)IPSEC_HDR_TX_PAD_LENGTH(h);
-	if (o->nbls[0].n_nb && o->nbls[0].nbs[0].bytes && o->nbls[0].nbs[0].len <= (1u << 19)) {
-		out->len = o->nbls[0].nbs[0].len;
-		memcpy(after, o->nbls[0].nbs[0].bytes, out->len);
+	if (n->n_nb && n->nbs[0].bytes && n->nbs[0].len <= (1u << 19)) {
+		out->len = n->nbs[0].len;
+		out->bytes = n->nbs[0].bytes;
 	}
-	contract(o, frame, len, out);
-	return EH_OK;
+	contract(o, i, frame, len, out);
+}
+
+/* Receive n frames (frames[i], lens[i]) as one chain on run r. */
+static enum eh_rc receive_chain(struct engine_run *r, const uint8_t *const *frames,
+				const uint32_t *lens, unsigned n, const struct eh_io_out **o)
+{
+	struct eh_nb_in nb[REPLAY_BATCH];
+	struct eh_nbl_in nbl[REPLAY_BATCH];
+	struct eh_io_in in = { nbl, n, IPOC_NBL_GUARD_TAIL, EH_RECV_WRITABLE, 0, 0 };
+
+	for (unsigned i = 0; i < n; i++) {
+		nb[i] = (struct eh_nb_in){ frames[i], lens[i], { NULL, 0, 0, 0, 0 } };
+		memset(&nbl[i], 0, sizeof(nbl[i]));
+		nbl[i].nbs = &nb[i];
+		nbl[i].n_nb = 1;
+		/* The IPsec slots hold garbage before: the engine writes them. */
+		nbl[i].slots[IPsecOffloadV2NetBufferListInfo] = 0xA5A5A5A5u;
+		nbl[i].slots[IPsecOffloadV2TunnelNetBufferListInfo] = 0xA5A5A5A5u;
+		nbl[i].slots[IPsecOffloadV2HeaderNetBufferListInfo] = 0xA5A5A5A5u;
+	}
+	return eh_receive(r->eh, r->inst, &in, o);
+}
+
+/* Receive one frame on run r; its outcome into out. */
+static enum eh_rc receive(struct engine_run *r, const uint8_t *frame, uint32_t len,
+			  struct outcome *out)
+{
+	const struct eh_io_out *o;
+	enum eh_rc rc = receive_chain(r, &frame, &len, 1, &o);
+
+	memset(out, 0, sizeof(*out));
+	if (rc == EH_OK)
+		take(o, 0, frame, len, out);
+	return rc;
+}
+
+/* Is the call's answer about its NBLs one by one (else the chain is sent
+ * again a frame at a time, for the verdict to name the frame)? */
+static bool per_nbl(const struct eh_io_out *o, unsigned n)
+{
+	return !o->error[0] && !o->strays && !o->bad_count && o->n_nbl == n;
 }
 
 static uint32_t rd32be(const uint8_t *s)
@@ -389,88 +402,106 @@ static void set_inner(struct outcome *o, int ah_next)
 		   : o->done && o->status == CRYPTO_SUCCESS ? ah_next : -1;
 }
 
-struct replay_ctx {
-	const struct replay_opts *o;
-	struct replay_stats *st;
-	struct engine_run eng, ref;
-	struct pcap_in *in;
-	struct replay_fail *fail;
-	struct reenc *reenc;
-	uint32_t *udp_esp;        /* per key-file SA: its UdpEspEncapsulation */
-	struct replay_seen *seen; /* per key-file SA: what the first pass saw */
-	uint8_t *after, *after_ref;
-	bool dead;                /* the engine host could not be brought back */
-	char dead_why[512];
-};
 
 /* What the replay knows of a frame while judging it. */
 struct frame_ctx {
 	uint64_t num, ts;
 	int64_t spi;              /* the SA the outcome is about, -1 */
 	const struct key_sa *k;   /* that SA, or NULL */
-	const char *desc;
+	const char *desc;         /* or NULL: described from e when needed */
 	bool ipsec;               /* an IPsec frame: its SPI is worth naming */
+	const uint8_t *raw;       /* the record as captured */
+	uint32_t raw_len;
+	const struct outcome *e;
 };
 
 /* Report one frame: its line (every frame with --verbose, else those not
- * passed or listed), the callback, the failures file. */
+ * passed or listed), the callback, the failures file. A frame that passed
+ * quietly costs nothing here beyond its count. */
 static void judge(struct replay_ctx *c, const struct frame_ctx *fc, enum verdict v, bool listed,
 		  const char *why)
 {
-	char alg[48] = "", who[96] = "", comment[900];
+	const struct replay_opts *o = c->o;
+	bool line = o->verbose || v != V_PASSED || listed;
+	bool fail = (v != V_PASSED || listed) && (c->fail || (c->job && o->fail_out));
+	char alg[48] = "", who[96] = "", comment[900], desc[240];
 	struct replay_frame rec = { fc->num, fc->ts, fc->spi, alg, fc->desc, v, listed, why };
 
 	c->st->v.n[v]++;
 	c->st->listed += listed;
+	if (!line && !fail && !o->on_frame)
+		return;
+	if (!rec.outcome) {
+		describe(fc->e, desc, sizeof(desc));
+		rec.outcome = desc;
+	}
 	if (fc->k)
 		alg_name(fc->k, alg, sizeof(alg));
 	if (fc->spi >= 0 && (fc->ipsec || fc->k))
 		snprintf(who, sizeof(who), "SPI 0x%08llx (%s): ", (unsigned long long)fc->spi,
 			 fc->k ? alg : "no SA");
-	if (c->o->verbose || v != V_PASSED || listed)
-		fprintf(c->o->out, "frame %llu: %s%s%s%s\n", (unsigned long long)fc->num, who,
-			fc->desc, v == V_FAILED ? "  MISMATCH: " : listed ? "  LISTED: " :
+	if (line)
+		fprintf(c->out, "frame %llu: %s%s%s%s\n", (unsigned long long)fc->num, who,
+			rec.outcome, v == V_FAILED ? "  MISMATCH: " : listed ? "  LISTED: " :
 			v == V_PASSED ? "" : "  ", v == V_PASSED && !listed ? "" : why);
-	if (c->o->on_frame)
-		c->o->on_frame(c->o->on_frame_arg, &rec);
-	if ((v != V_PASSED || listed) && c->fail) {
-		const uint8_t *raw;
-		uint32_t len;
-		int lt;
-
+	if (o->on_frame) {
+		if (c->job)
+			rjob_frame(c, &rec);
+		else
+			o->on_frame(o->on_frame_arg, &rec);
+	}
+	if (fail) {
 		snprintf(comment, sizeof(comment), "frame %llu of %s: %s%s%s%s",
-			 (unsigned long long)fc->num, c->o->capture_name ? c->o->capture_name
-			 : "the capture", who, fc->desc, why[0] ? ": " : "", why);
-		pcap_in_raw(c->in, &raw, &len, &lt);
-		replay_fail_frame(c->fail, raw, len, fc->ts, comment);
+			 (unsigned long long)fc->num, o->capture_name ? o->capture_name
+			 : "the capture", who, rec.outcome, why[0] ? ": " : "", why);
+		if (c->job)
+			rjob_fail(c, fc->raw, fc->raw_len, fc->ts, comment);
+		else
+			replay_fail_frame(c->fail, fc->raw, fc->raw_len, fc->ts, comment);
 	}
 }
 
-/* After the engine faulted: a fresh engine host, the SAs offloaded again
- * (and the re-encryption instance). */
-static void revive(struct replay_ctx *c)
+/* One more fault (a frame's, or a chain's): 0, or -1 when that was one
+ * too many (--max-faults) and the replay is dead. */
+static int count_fault(struct replay_ctx *c)
 {
-	const char *t = eh_fault(c->o->eh)->tail;
+	c->st->faults++;
+	if (++c->faults >= c->o->max_faults) {
+		c->dead = true;
+		snprintf(c->dead_why, sizeof(c->dead_why), "the engine faulted %u times "
+			 "(--max-faults)", c->faults);
+		return -1;
+	}
+	return 0;
+}
+
+/* A fresh engine host, the SAs offloaded again (and the re-encryption
+ * instance); dead when that fails. */
+static void restart(struct replay_ctx *c)
+{
 	char err[512];
 	enum eh_rc rc;
 	uint64_t ignored = 0;
 
-	eh_print_tail(c->o->out, "  engine's last output: ", t, 1000);
 	c->eng.up = false;
 	c->reenc = NULL;   /* its instance went with the process */
-	if (++c->st->faults >= c->o->max_faults) {
-		c->dead = true;
-		snprintf(c->dead_why, sizeof(c->dead_why), "the engine faulted %u times "
-			 "(--max-faults)", c->st->faults);
-		return;
-	}
-	if (eh_restart(c->o->eh, err, sizeof(err)) != 0 ||
-	    open_run(&c->eng, c->o, c->udp_esp, &ignored, false, &rc, err, sizeof(err)) != 0 ||
-	    (c->o->reencrypt && !(c->reenc = reenc_open(c->o->eh, c->o->keys, c->udp_esp, &rc, err,
-							 sizeof(err))))) {
+	if (eh_restart(c->eng.eh, err, sizeof(err)) != 0 ||
+	    replay_open_run(&c->eng, c->o, c->udp_esp, &ignored, false, &rc, err,
+			    sizeof(err)) != 0 ||
+	    (c->o->reencrypt && !(c->reenc = reenc_open(c->eng.eh, c->o->keys, c->udp_esp, &rc,
+							 err, sizeof(err))))) {
 		c->dead = true;
 		snprintf(c->dead_why, sizeof(c->dead_why), "%s", err);
 	}
+}
+
+/* After the engine faulted on a frame (judged): its last output, then a
+ * fresh engine host unless that was one fault too many. */
+static void revive(struct replay_ctx *c)
+{
+	eh_print_tail(c->out, "  engine's last output: ", eh_fault(c->eng.eh)->tail, 1000);
+	if (count_fault(c) == 0)
+		restart(c);
 }
 
 /* The key-file SA the engine took that matches the frame (replay_frame.h),
@@ -482,27 +513,31 @@ static long matched_sa(const struct replay_ctx *c, const struct rp_outer *ro)
 	return i >= 0 && (c->eng.offloaded[i] & FAM_BIT(ro->fam)) ? i : -1;
 }
 
-/* The verdict on the engine's outcome of a frame (fc) that is not about
- * the ABI contract: against the expectations, the reference engine, or
- * the own-keys rule; *listed when allow_failures turned a failure into a
- * listing. */
+/* The verdict on the engine's outcome e of a frame (fc) that is not about
+ * the ABI contract: against the expectations, the reference engine (its
+ * outcome r, or NULL: receive it here), or the own-keys rule; *listed when
+ * allow_failures turned a failure into a listing. */
 static enum verdict outcome_verdict(struct replay_ctx *c, const struct frame_ctx *fc, long mi,
-				    const uint8_t *f, uint32_t len, int ah_next, bool *listed,
+				    const uint8_t *f, uint32_t len, int ah_next,
+				    const struct outcome *e, struct outcome *r, bool *listed,
 				    char *why, size_t n)
 {
 	const struct replay_opts *o = c->o;
-	const struct outcome *e = &c->eng.last;
+	struct outcome single;
 	bool ok;
 
 	if (o->expect)
 		return meets(e, fc->spi, &o->expect->f[fc->num - 1], why, n) ? V_PASSED : V_FAILED;
 	if (o->ref) {
-		if (receive(&c->ref, f, len, c->after_ref) != EH_OK) {
-			snprintf(why, n, "the reference engine did not answer");
-			return V_FAILED;
+		if (!r) {
+			r = &single;
+			if (receive(&c->ref, f, len, r) != EH_OK) {
+				snprintf(why, n, "the reference engine did not answer");
+				return V_FAILED;
+			}
 		}
-		set_inner(&c->ref.last, ah_next);
-		ok = same(e, &c->ref.last, why, n);
+		set_inner(r, ah_next);
+		ok = same(e, r, why, n);
 	} else {
 		const struct key_sa *k = mi >= 0 ? &o->keys->sas[mi] : NULL;
 
@@ -517,8 +552,9 @@ static enum verdict outcome_verdict(struct replay_ctx *c, const struct frame_ctx
 	return o->allow_failures ? V_PASSED : V_FAILED;
 }
 
-/* --reencrypt of a frame that decrypted; returns the verdict (v, or
- * failed), -1 when the engine faulted (judged and revived here). */
+/* --reencrypt of a frame that decrypted (its bytes in c->after); returns
+ * the verdict (v, or failed), -1 when the engine faulted (judged and
+ * revived here). */
 static int reencrypt(struct replay_ctx *c, const struct frame_ctx *fc, const uint8_t *f,
 		     uint32_t len, enum verdict v, char *why, size_t n)
 {
@@ -536,8 +572,8 @@ static int reencrypt(struct replay_ctx *c, const struct frame_ctx *fc, const uin
 		st->reenc_nested += nested;
 		return V_FAILED;
 	case REENC_FAULT:
-		snprintf(why, n, "re-encryption: %s", eh_fault_text(c->o->eh, ft, sizeof(ft)));
-		judge(c, fc, verdict_of_rc(eh_fault(c->o->eh)->kind), false, why);
+		snprintf(why, n, "re-encryption: %s", eh_fault_text(c->eng.eh, ft, sizeof(ft)));
+		judge(c, fc, verdict_of_rc(eh_fault(c->eng.eh)->kind), false, why);
 		revive(c);
 		return -1;
 	default:
@@ -546,60 +582,65 @@ static int reencrypt(struct replay_ctx *c, const struct frame_ctx *fc, const uin
 	}
 }
 
-static void one_frame(struct replay_ctx *c, uint64_t num, uint64_t ts, const uint8_t *f,
-		      uint32_t len)
+/* Count the frame under its SA's algorithm (the row of the SA last counted
+ * is remembered: a capture of one SA names it once). */
+static void count_sa_alg(struct replay_ctx *c, const struct key_sa *k)
+{
+	char alg[48];
+
+	if (c->alg_k == k && c->alg_i < c->st->n_algs) {
+		c->st->alg_frames[c->alg_i]++;
+		return;
+	}
+	alg_name(k, alg, sizeof(alg));
+	count_alg(c->st, alg);
+	for (unsigned i = 0; i < c->st->n_algs; i++)
+		if (strcmp(c->st->alg_name[i], alg) == 0) {
+			c->alg_k = k;
+			c->alg_i = i;
+		}
+}
+
+/* Judge frame f (entry be) on the engine's outcome e, and the reference
+ * engine's r (NULL: receive it here when differential). */
+static void judge_frame(struct replay_ctx *c, const struct bent *be, const uint8_t *f,
+			const uint8_t *raw, struct outcome *e, struct outcome *r)
 {
 	const struct replay_opts *o = c->o;
 	struct replay_stats *st = c->st;
-	struct outcome *e = &c->eng.last;
-	struct frame_ctx fc = { num, ts, -1, NULL, "", false };
-	char desc[240], why[400] = "";
+	uint32_t len = be->len;
+	struct frame_ctx fc = { be->num, be->ts, -1, NULL, NULL, false, raw, be->raw_len, e };
+	char why[400] = "";
 	struct rp_outer ro;
 	uint32_t spi;
-	int ah_next = -1, r;
+	int ah_next = -1, rr;
 	bool ah = false, listed = false;
 	enum verdict v = V_PASSED;
-	enum eh_rc rc = receive(&c->eng, f, len, c->after);
 	long mi;
 
 	rp_outer_parse(f, len, &ro);
 	mi = matched_sa(c, &ro);
 	fc.ipsec = ro.ipsec;
-
 	if (frame_spi(f, len, &spi, &ah, &ah_next)) {
 		fc.k = key_for(o->keys, spi, ah);
 		fc.spi = spi;
 	}
-	if (rc != EH_OK) {
-		char ft[256];
-
-		fc.desc = eh_fault_text(o->eh, ft, sizeof(ft));
-		judge(c, &fc, verdict_of_rc(rc), false, "");
-		revive(c);
-		return;
-	}
 	/* The SA the outcome is about: the inner one once the inner portion
 	 * was checked (pcaps/README.md, `spi`). */
 	if (e->next_done && fc.k) {
-		fc.spi = inner_spi(c->after, e->len, fc.k);
+		fc.spi = e->bytes ? inner_spi(e->bytes, e->len, fc.k) : -1;
 		fc.k = fc.spi >= 0 ? key_for(o->keys, (uint32_t)fc.spi, false) : NULL;
 	}
 	/* What the frame protects: the innermost decrypted ESP trailer's Next
 	 * Header, else, for a verified AH frame, AH's own Next Header. */
 	set_inner(e, ah_next);
-	describe(e, desc, sizeof(desc));
-	fc.desc = desc;
 	if (e->done) {
 		if (e->status > CRYPTO_INVALID_PROTOCOL)
 			st->bad_status++;
 		else
 			st->by_status[e->status]++;
-		if (fc.k) {
-			char alg[48];
-
-			alg_name(fc.k, alg, sizeof(alg));
-			count_alg(st, alg);
-		}
+		if (fc.k)
+			count_sa_alg(c, fc.k);
 	} else {
 		st->passthrough++;
 	}
@@ -611,14 +652,237 @@ static void one_frame(struct replay_ctx *c, uint64_t num, uint64_t ts, const uin
 		v = V_FAILED;
 		snprintf(why, sizeof(why), "%s", e->contract);
 	} else {
-		v = outcome_verdict(c, &fc, mi, f, len, ah_next, &listed, why, sizeof(why));
+		v = outcome_verdict(c, &fc, mi, f, len, ah_next, e, r, &listed, why, sizeof(why));
 	}
 	if (v == V_PASSED && !listed && c->reenc && e->done && e->status == CRYPTO_SUCCESS) {
-		if ((r = reencrypt(c, &fc, f, len, v, why, sizeof(why))) < 0)
+		memcpy(c->after, e->bytes, e->len);
+		if ((rr = reencrypt(c, &fc, f, len, v, why, sizeof(why))) < 0)
 			return;
-		v = (enum verdict)r;
+		v = (enum verdict)rr;
 	}
 	judge(c, &fc, v, listed, why);
+}
+
+/* A frame received on its own: judged, or its fault judged and the engine
+ * host revived. */
+static void one_frame(struct replay_ctx *c, const struct bent *be, const uint8_t *f,
+		      const uint8_t *raw)
+{
+	struct outcome e;
+	enum eh_rc rc = receive(&c->eng, f, be->len, &e);
+
+	if (rc != EH_OK) {
+		struct frame_ctx fc = { be->num, be->ts, -1, NULL, "", false, raw, be->raw_len, NULL };
+		struct rp_outer ro;
+		uint32_t spi;
+		int ah_next;
+		bool ah = false;
+		char ft[256];
+
+		rp_outer_parse(f, be->len, &ro);
+		fc.ipsec = ro.ipsec;
+		if (frame_spi(f, be->len, &spi, &ah, &ah_next)) {
+			fc.k = key_for(c->o->keys, spi, ah);
+			fc.spi = spi;
+		}
+		fc.desc = eh_fault_text(c->eng.eh, ft, sizeof(ft));
+		judge(c, &fc, verdict_of_rc(rc), false, "");
+		revive(c);
+		return;
+	}
+	judge_frame(c, be, f, raw, &e, NULL);
+}
+
+/* A record with no IP packet: reported, and passed through, so an
+ * expectation for it can only be `pass` (or list it). */
+static void skipped(struct replay_ctx *c, const struct bent *be, const uint8_t *raw)
+{
+	char desc[300], exp[300], alts[300];
+	struct frame_ctx fc = { be->num, be->ts, -1, NULL, desc, false, raw, be->raw_len, NULL };
+	const struct exp_frame *e = c->o->expect ? &c->o->expect->f[be->num - 1] : NULL;
+
+	c->st->skipped++;
+	snprintf(desc, sizeof(desc), "skipped: %s", be->why);
+	if (!e) {
+		/* Nothing says what it should give: not judged (not counted). */
+		struct replay_frame rec = { be->num, be->ts, -1, "", desc, V_SKIPPED, false, "" };
+
+		fprintf(c->out, "frame %llu: %s\n", (unsigned long long)be->num, desc);
+		if (c->o->on_frame) {
+			if (c->job)
+				rjob_frame(c, &rec);
+			else
+				c->o->on_frame(c->o->on_frame_arg, &rec);
+		}
+		return;
+	}
+	if (e->accept & EXP_BIT(EXP_PASS)) {
+		if (!c->o->verbose)   /* judge() prints passed frames only when verbose */
+			fprintf(c->out, "frame %llu: %s\n", (unsigned long long)be->num, desc);
+		judge(c, &fc, V_PASSED, false, "");
+		return;
+	}
+	snprintf(exp, sizeof(exp), "no IP packet, so not offloaded; expected %s",
+		 exp_accept_text(e, alts, sizeof(alts)));
+	judge(c, &fc, V_FAILED, false, exp);
+}
+
+/* The batch's chain faulted and no frame of it did alone: said, and
+ * counted as a fault. */
+static void chain_fault(struct replay_ctx *c, const char *what, const char *tail)
+{
+	struct batch *b = c->b;
+
+	fprintf(c->out, "frames %llu to %llu: the engine %s on a chain of %u NBLs, and on "
+		"none of them alone\n", (unsigned long long)b->e[0].num,
+		(unsigned long long)b->e[b->n - 1].num, what, b->n);
+	eh_print_tail(c->out, "  engine's last output: ", tail, 1000);
+	c->st->chain_faults++;
+	count_fault(c);
+}
+
+void replay_flush(struct replay_ctx *c)
+{
+	struct batch *b = c->b;
+	const uint8_t *fr[REPLAY_BATCH];
+	uint32_t len[REPLAY_BATCH];
+	unsigned idx[REPLAY_BATCH], n = 0;
+	const struct eh_io_out *o;
+	bool singles = true, faulted = false;
+	char what[256] = "";
+	static char tail[4096];
+	enum eh_rc rc;
+
+	for (unsigned i = 0; i < b->n; i++)
+		if (!b->e[i].skip) {
+			idx[n] = i;
+			fr[n] = b->buf + b->e[i].off;
+			len[n++] = b->e[i].len;
+		}
+	if (n > 1) {
+		rc = receive_chain(&c->eng, fr, len, n, &o);
+		if (rc == EH_OK && per_nbl(o, n)) {
+			for (unsigned k = 0; k < n; k++)
+				take(o, k, fr[k], len[k], &b->eo[idx[k]]);
+			singles = false;
+		} else if (rc != EH_OK) {
+			/* The frame at fault is found by sending them one by one
+			 * to a fresh engine host. */
+			faulted = true;
+			eh_fault_text(c->eng.eh, what, sizeof(what));
+			snprintf(tail, sizeof(tail), "%s", eh_fault(c->eng.eh)->tail);
+			restart(c);
+			if (c->dead)
+				c->dead_at = b->e[0].num;
+		}
+		if (!singles && c->o->ref) {
+			if (receive_chain(&c->ref, fr, len, n, &o) == EH_OK && per_nbl(o, n))
+				for (unsigned k = 0; k < n; k++)
+					take(o, k, fr[k], len[k], &b->ro[idx[k]]);
+			else
+				singles = true;
+		}
+	}
+	for (unsigned i = 0; i < b->n && !c->dead; i++) {
+		const struct bent *be = &b->e[i];
+		const uint8_t *raw = b->buf + be->raw_off;
+		unsigned before = c->faults;
+
+		if (be->skip)
+			skipped(c, be, raw);
+		else if (singles)
+			one_frame(c, be, b->buf + be->off, raw);
+		else
+			judge_frame(c, be, b->buf + be->off, raw, &b->eo[i],
+				    c->o->ref ? &b->ro[i] : NULL);
+		if (faulted && c->faults != before)
+			faulted = false;   /* a frame alone brought the fault back */
+		if (c->dead)
+			c->dead_at = be->num;
+		if (c->job)
+			rjob_after_frame(c, be->num, before);
+	}
+	if (faulted && !c->dead) {
+		unsigned before = c->faults;
+
+		chain_fault(c, what, tail);
+		if (c->dead)
+			c->dead_at = b->e[b->n - 1].num;
+		if (c->job)
+			rjob_after_frame(c, b->e[b->n - 1].num, before);
+	}
+	b->n = 0;
+	b->used = 0;
+}
+
+/* Bytes of frames a batch holds before it is sent with fewer than
+ * REPLAY_BATCH records (large frames), so memory stays flat. */
+#define BATCH_BYTES (1u << 20)
+
+/* Room for n bytes at the end of the batch's buffer; NULL when out of
+ * memory. */
+static uint8_t *room(struct batch *b, size_t n)
+{
+	if (!b->buf || b->used + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 64u << 10;
+		uint8_t *nb;
+
+		while (cap < b->used + n)
+			cap *= 2;
+		nb = realloc(b->buf, cap);
+		if (!nb)
+			return NULL;
+		b->buf = nb;
+		b->cap = cap;
+	}
+	b->used += n;
+	return b->buf + b->used - n;
+}
+
+int replay_take(struct replay_ctx *c, enum pcap_in_result r, const uint8_t *f, uint32_t len,
+		uint64_t num, uint64_t ts, const char *why, char *err, size_t errlen)
+{
+	struct batch *b = c->b;
+	struct bent *be;
+	const uint8_t *raw = NULL;
+	uint32_t raw_len = 0, flen = r == PCAP_IN_SKIP ? 0 : len;
+	size_t need;
+	int lt;
+	uint8_t *d;
+
+	/* The record as captured goes with it only for the failures file;
+	 * an Ethernet record is the frame itself. */
+	if (c->o->fail_out)
+		pcap_in_raw(c->in, &raw, &raw_len, &lt);
+	need = (size_t)flen + (raw && raw != f ? raw_len : 0);
+	if (b->n && b->used + need > BATCH_BYTES)
+		replay_flush(c);
+	be = &b->e[b->n];
+	if (!(d = room(b, need))) {
+		snprintf(err, errlen, "out of memory for a batch of frames");
+		return -1;
+	}
+	be->num = num;
+	be->ts = ts;
+	be->skip = r == PCAP_IN_SKIP;
+	be->len = flen;
+	be->raw_len = raw_len;
+	be->why[0] = '\0';
+	if (be->skip)
+		snprintf(be->why, sizeof(be->why), "%s", why);
+	be->off = (size_t)(d - b->buf);
+	if (flen)
+		memcpy(d, f, flen);
+	be->raw_off = be->off;
+	if (raw && raw != f) {
+		be->raw_off = be->off + flen;
+		memcpy(d + flen, raw, raw_len);
+	}
+	/* A batch ends at a multiple of REPLAY_BATCH records (or sooner): the
+	 * same batches whatever the jobs. */
+	if (++b->n == c->batch || num % REPLAY_BATCH == 0)
+		replay_flush(c);
+	return 0;
 }
 
 static double now(void)
@@ -649,13 +913,15 @@ static int setup(struct replay_ctx *c, const char *capture, char *err, size_t er
 	enum eh_rc rc;
 	int inferred;
 
+	c->out = o->out;
+	c->batch = o->reencrypt ? 1 : REPLAY_BATCH;
 	c->after = malloc(1u << 19);
-	c->after_ref = malloc(1u << 19);
+	c->b = calloc(1, sizeof(*c->b));
 	c->udp_esp = calloc(n, sizeof(*c->udp_esp));
 	c->seen = calloc(n, sizeof(*c->seen));
 	c->eng.offloaded = calloc(n, 1);
 	c->ref.offloaded = calloc(n, 1);
-	if (!c->after || !c->after_ref || !c->udp_esp || !c->seen || !c->eng.offloaded ||
+	if (!c->after || !c->b || !c->udp_esp || !c->seen || !c->eng.offloaded ||
 	    !c->ref.offloaded) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -677,12 +943,14 @@ static int setup(struct replay_ctx *c, const char *capture, char *err, size_t er
 		eh_keep_requests(c->eng.eh, false);
 	if (c->ref.eh)
 		eh_keep_requests(c->ref.eh, false);
-	if (open_run(&c->eng, o, c->udp_esp, &c->st->sa_refused, true, &rc, err, errlen) != 0)
+	if (replay_open_run(&c->eng, o, c->udp_esp, &c->st->sa_refused, true, &rc, err,
+			    errlen) != 0)
 		return -3;
-	if (o->ref && open_run(&c->ref, o, c->udp_esp, &c->st->sa_refused, false, &rc, err,
-			       errlen) != 0)
+	if (o->ref && replay_open_run(&c->ref, o, c->udp_esp, &c->st->sa_refused, false, &rc, err,
+				      errlen) != 0)
 		return -3;
-	if (o->reencrypt && !(c->reenc = reenc_open(o->eh, o->keys, c->udp_esp, &rc, err, errlen)))
+	if (o->reencrypt && !(c->reenc = reenc_open(c->eng.eh, o->keys, c->udp_esp, &rc, err,
+						    errlen)))
 		return -3;
 	if (o->fail_out) {
 		const uint8_t *rec;
@@ -708,43 +976,15 @@ static int teardown(struct replay_ctx *c, char *err, size_t errlen)
 	reenc_close(c->reenc);
 	pcap_in_close(c->in);
 	rc = replay_fail_close(c->fail, c->o->out, err, errlen);
+	if (c->b)
+		free(c->b->buf);
+	free(c->b);
 	free(c->after);
-	free(c->after_ref);
 	free(c->udp_esp);
 	free(c->seen);
 	free(c->eng.offloaded);
 	free(c->ref.offloaded);
 	return rc;
-}
-
-/* A record with no IP packet: reported, and passed through, so an
- * expectation for it can only be `pass` (or list it). */
-static void skipped(struct replay_ctx *c, uint64_t num, uint64_t ts, const char *why)
-{
-	char desc[300], exp[300], alts[300];
-	struct frame_ctx fc = { num, ts, -1, NULL, desc, false };
-	const struct exp_frame *e = c->o->expect ? &c->o->expect->f[num - 1] : NULL;
-
-	c->st->skipped++;
-	snprintf(desc, sizeof(desc), "skipped: %s", why);
-	if (!e) {
-		/* Nothing says what it should give: not judged (not counted). */
-		struct replay_frame rec = { num, ts, -1, "", desc, V_SKIPPED, false, "" };
-
-		fprintf(c->o->out, "frame %llu: %s\n", (unsigned long long)num, desc);
-		if (c->o->on_frame)
-			c->o->on_frame(c->o->on_frame_arg, &rec);
-		return;
-	}
-	if (e->accept & EXP_BIT(EXP_PASS)) {
-		if (!c->o->verbose)   /* judge() prints passed frames only when verbose */
-			fprintf(c->o->out, "frame %llu: %s\n", (unsigned long long)num, desc);
-		judge(c, &fc, V_PASSED, false, "");
-		return;
-	}
-	snprintf(exp, sizeof(exp), "no IP packet, so not offloaded; expected %s",
-		 exp_accept_text(e, alts, sizeof(alts)));
-	judge(c, &fc, V_FAILED, false, exp);
 }
 
 static int loop(struct replay_ctx *c, char *err, size_t errlen)
@@ -753,7 +993,7 @@ static int loop(struct replay_ctx *c, char *err, size_t errlen)
 	char why[256];
 
 	for (;;) {
-		const uint8_t *f;
+		const uint8_t *f = NULL;
 		uint32_t len;
 		uint64_t num, ts;
 		enum pcap_in_result r = pcap_in_next(c->in, &f, &len, &num, &ts, why, sizeof(why));
@@ -761,26 +1001,37 @@ static int loop(struct replay_ctx *c, char *err, size_t errlen)
 		if (r == PCAP_IN_EOF)
 			break;
 		if (r == PCAP_IN_ERROR) {
-			snprintf(err, errlen, "%s", why);
-			return -1;
+			replay_flush(c);
+			if (!c->dead) {
+				snprintf(err, errlen, "%s", why);
+				return -1;
+			}
+		} else {
+			c->st->frames++;
+			if (c->o->expect && num > c->o->expect->frames) {
+				replay_flush(c);
+				if (!c->dead) {
+					snprintf(err, errlen, "%s: the capture has more frames than "
+						 "it lists (%llu)", c->o->expect->name,
+						 (unsigned long long)c->o->expect->frames);
+					return -1;
+				}
+			} else if (replay_take(c, r, f, len, num, ts, why, err, errlen) != 0) {
+				return -1;
+			}
 		}
-		c->st->frames++;
-		if (c->o->expect && num > c->o->expect->frames) {
-			snprintf(err, errlen, "%s: the capture has more frames than it lists (%llu)",
-				 c->o->expect->name, (unsigned long long)c->o->expect->frames);
-			return -1;
-		}
-		if (r == PCAP_IN_SKIP) {
-			skipped(c, num, ts, why);
-			continue;
-		}
-		one_frame(c, num, ts, f, len);
 		if (c->dead) {
 			snprintf(err, errlen, "the replay stopped at frame %llu: %s",
-				 (unsigned long long)num, c->dead_why);
+				 (unsigned long long)c->dead_at, c->dead_why);
 			return -4;
 		}
 		progress(c, start, &last, false);
+	}
+	replay_flush(c);
+	if (c->dead) {
+		snprintf(err, errlen, "the replay stopped at frame %llu: %s",
+			 (unsigned long long)c->dead_at, c->dead_why);
+		return -4;
 	}
 	c->st->seconds = now() - start;
 	progress(c, start, &last, true);
@@ -803,7 +1054,8 @@ int replay_run(const char *capture, const struct replay_opts *o, struct replay_s
 	memset(st, 0, sizeof(*st));
 	rc = setup(&c, capture, err, errlen);
 	if (rc == 0)
-		rc = loop(&c, err, errlen);
+		rc = o->jobs > 1 ? replay_jobs_loop(&c, capture, err, errlen)
+		     : loop(&c, err, errlen);
 	if (teardown(&c, cerr, sizeof(cerr)) != 0 && rc == 0) {
 		snprintf(err, errlen, "%s", cerr);
 		rc = -1;

@@ -66,6 +66,12 @@ struct replay_opts {
 	bool verbose;                            /* a line per frame */
 	bool progress;                           /* a progress line on stderr */
 	unsigned max_faults;                     /* crashes, hangs and exits before it stops */
+	unsigned jobs;                           /* processes sharing the frames (0, 1: this
+						  * one alone); the output is the same */
+	/* With jobs > 1 and eh in the engine host process: load the engine
+	 * again, for a job of its own (0, or -1). */
+	int (*reload)(void *arg, struct eh **out);
+	void *reload_arg;
 	FILE *out;
 	/* Called once per frame, in capture order (NULL: none). */
 	void (*on_frame)(void *arg, const struct replay_frame *f);
@@ -83,6 +89,7 @@ struct replay_stats {
 	uint64_t sa_refused;      /* key-file SAs the engine refused */
 	uint64_t bad_status;      /* CryptoStatus outside CRYPTO_SUCCESS..INVALID_PROTOCOL */
 	unsigned faults;          /* crashes, hangs and exits */
+	uint64_t chain_faults;    /* of them: on a chain of NBLs, on no frame of it alone */
 	uint64_t reenc_same, reenc_differs, reenc_na;   /* --reencrypt */
 	uint64_t reenc_nested;    /* of reenc_same + reenc_differs: transport over tunnel */
 	uint64_t matched;         /* frames an offloaded SA matches */

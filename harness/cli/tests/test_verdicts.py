@@ -101,6 +101,28 @@ for name, verdict, text in [
           rc == 1 and c.get(verdict, 0) == 3 and "the replay stopped at frame" in err,
           f"exit {rc}, counts {c}; {err.strip()[:300]}")
 
+# replay --jobs: an engine that faults on every IPsec frame gives the same
+# lines, the same closing counts and stops at the same frame (--max-faults
+# counted over the jobs, in capture order) with --jobs 1, 2 and 3; jobs take
+# 64 frames at a time here, so the 87 frames are shared out, and a limit of
+# 70 stops the run in the second chunk.
+os.environ["IPOC_REPLAY_CHUNK"] = "64"
+for name, limit in [("crash", "3"), ("crash", "70"), ("exit", "5"), ("write_past", "4")]:
+    runs = []
+    for jobs in ("1", "2", "3"):
+        rc, out, err = replay(fault(name), "--max-faults", limit, "--verbose", "--jobs", jobs)
+        # (the time line and the fault addresses, which differ from run to run)
+        out = re.sub(r"^\d+\.\d+ s, \d+ frames/s$", "", out, flags=re.M)
+        runs.append((rc, re.sub(r"0x[0-9a-f]{9,}", "0xADDR", out), err))
+    check(f"replay {name} --max-faults {limit}: --jobs 1 stops with a fault verdict",
+          runs[0][0] == 1 and "the replay stopped at frame" in runs[0][2],
+          f"exit {runs[0][0]}; {runs[0][2][-300:]}")
+    for jobs, r in zip(("2", "3"), runs[1:]):
+        check(f"replay {name} --max-faults {limit}: --jobs {jobs} as --jobs 1", r == runs[0],
+              f"exit {r[0]} vs {runs[0][0]}; stderr {r[2][-200:]!r} vs {runs[0][2][-200:]!r}; "
+              f"stdout {len(r[1])} vs {len(runs[0][1])} chars")
+del os.environ["IPOC_REPLAY_CHUNK"]
+
 for name, text in [("write_before", "guard before the buffer corrupted at byte -1"),
                    ("trim", "DataLength changed")]:
     rc, out, err = vectors(fault(name))

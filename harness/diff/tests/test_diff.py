@@ -3,14 +3,16 @@
 """Suite `diff`: `ipoc diff` finds no divergence between the reference
 engine and itself (in the engine host process), finds each mutant's fault
 under the signature that names it, groups it (one fault, few signatures,
-each with its count), prints the same signatures in every run, and
-`--item N` brings back the smallest example of a divergence on its own.
+each with its count), prints the same signatures in every run,
+`--item N` brings back the smallest example of a divergence on its own, and
+--jobs 2 and 3 print and report what --jobs 1 does.
 
 usage: test_diff.py IPOC REF_ENGINE MUTANT_DIR
 """
 import os
 import re
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "ci"))
 from testcheck import Tally, run  # noqa: E402
@@ -104,6 +106,45 @@ if m:
           and "1 items" not in out and re.search(r"^traffic: seed 1, 1 item, 1 compared", out,
                                                  re.M),
           f"exit {rc}; {out[-600:]}")
+
+# --jobs: the output and the reports of --jobs 2 and 3 are those of --jobs 1,
+# suite and traffic, with divergences (a mutant, in the engine host process,
+# and one that crashes) and without (the reference against itself), with a
+# line per item (--verbose).
+def reports(tmp, jobs, *args):
+    d = os.path.join(tmp, f"j{jobs}")
+    os.makedirs(d)
+    rc, out, err = run([IPOC, "diff", *args, "--quiet", "--jobs", str(jobs), "--json",
+                        os.path.join(d, "r.json"), "--junit", os.path.join(d, "r.xml"),
+                        "--html", os.path.join(d, "r.html")])
+    files = {}
+    for f in sorted(os.listdir(d)):
+        t = open(os.path.join(d, f), encoding="utf-8").read().replace(d, "DIR")
+        t = re.sub(r'"seconds": [0-9.eE+-]+|time="[^"]*"|timestamp="[^"]*"|\d+(\.\d+)? s\b',
+                   "T", t)
+        files[f] = t
+    return rc, out, files
+
+
+for label, args in [("codes-swapped", ["--engine", mutant("codes-swapped"), "--count", "300"]),
+                    ("crash-1byte-mdl", ["--engine", mutant("crash-1byte-mdl"), "--count", "200",
+                                         "--no-suite"]),
+                    ("ref vs ref verbose", ["--engine", REF, "--count", "150", "--verbose"])]:
+    with tempfile.TemporaryDirectory(prefix="ipoc-diff-jobs-") as tmp:
+        base = reports(tmp, 1, *args)
+        check(f"--jobs 1 {label}: ran", base[0] in (0, 1) and "traffic: seed 1" in base[1],
+              f"exit {base[0]}; {base[1][-300:]}")
+        for jobs in (2, 3):
+            got = reports(tmp, jobs, *args)
+            check(f"--jobs {jobs} {label}: exit as --jobs 1", got[0] == base[0],
+                  f"{got[0]} vs {base[0]}")
+            check(f"--jobs {jobs} {label}: stdout as --jobs 1", got[1] == base[1],
+                  next((f"line {i}: {x!r} vs {y!r}" for i, (x, y) in
+                        enumerate(zip(got[1].splitlines(), base[1].splitlines())) if x != y),
+                       f"{len(got[1])} vs {len(base[1])} chars"))
+            for f in base[2]:
+                check(f"--jobs {jobs} {label}: {f} as --jobs 1", got[2].get(f) == base[2][f],
+                      f"{len(got[2].get(f, ''))} vs {len(base[2][f])} chars")
 
 # Usage and load errors.
 rc, out, err = ipoc("diff", "--engine", REF, "--no-suite", "--no-traffic")
