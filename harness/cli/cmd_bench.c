@@ -86,7 +86,7 @@ static void bench_usage(FILE *f)
 		"  --seconds S        timed seconds per side and cell (default: 0.5)\n"
 		"  --direction D      send, receive or both (default: both)\n"
 		"  --json             one JSON object instead of the table\n"
-		"algorithms:\n%s", default_sizes, bench_alg_forms);
+		"algorithms:\n%s", default_sizes, bench_alg_forms());
 }
 
 static const char *dir_name(enum bench_dir d)
