@@ -115,8 +115,10 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True      # no __pycache__ in the source tree
-sys.path[:0] = [os.path.join(ROOT, 'vectors'), os.path.join(ROOT, 'pcaps')]
+sys.path[:0] = [os.path.join(ROOT, 'vectors'), os.path.join(ROOT, 'pcaps'),
+                os.path.join(ROOT, 'engine', 'alg')]
 import crosscheck      # noqa: E402  the vector reader and its SA fields
+import ipoc_algs       # noqa: E402  the algorithm table (engine/alg/ipoc_algs.def)
 import tshark_check    # noqa: E402  the expectations and key-file readers
 
 logging.getLogger('scapy').setLevel(logging.ERROR)
@@ -131,14 +133,19 @@ from scapy.utils import rdpcap                                           # noqa:
 # ---------------------------------------------------------------------------
 # SAs
 
-# vector-format algorithm names -> scapy's CRYPT_ALGOS / AUTH_ALGOS names
-SCAPY_ENC = {'none': 'NULL', 'null': 'NULL', 'des-cbc': 'DES', '3des-cbc': '3DES',
-             'aes-cbc-128': 'AES-CBC', 'aes-cbc-192': 'AES-CBC', 'aes-cbc-256': 'AES-CBC',
-             'aes-gcm-128': 'AES-GCM', 'aes-gcm-192': 'AES-GCM', 'aes-gcm-256': 'AES-GCM'}
-SCAPY_AUTH = {'none': None, 'hmac-md5-96': 'HMAC-MD5-96', 'hmac-sha1-96': 'HMAC-SHA1-96',
-              'hmac-sha256-128': 'SHA2-256-128'}
+# vector-format algorithm names -> scapy's CRYPT_ALGOS / AUTH_ALGOS names (the
+# table's scapy column)
+SCAPY_ENC = {a.name: a.scapy for a in ipoc_algs.of_kind(*ipoc_algs.ENC_KINDS)}
+SCAPY_ENC['none'] = SCAPY_ENC[ipoc_algs.of_kind('CIPHER')[0].name]
+SCAPY_AUTH = {a.name: a.scapy for a in ipoc_algs.of_kind('INTEGRITY')}
+SCAPY_AUTH['none'] = None
 # block the ESP payload must fill (RFC 4303 s2.4: at least 4 bytes)
-BLOCK = {'des-cbc': 8, '3des-cbc': 8, 'aes-cbc-128': 16, 'aes-cbc-192': 16, 'aes-cbc-256': 16}
+BLOCK = {a.name: a.block for a in ipoc_algs.of_kind('CIPHER') if a.block > 4}
+
+
+def row(name):
+    """The table row of a vector-format name, or None ('none')."""
+    return ipoc_algs.BY_NAME.get(name)
 INNER = {1: 'icmp', 4: 'ipv4', 6: 'tcp', 17: 'udp', 41: 'ipv6', 58: 'icmpv6'}
 EXT_HDRS = (IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting)
 
@@ -169,24 +176,23 @@ class Member:
         self.portion = portion          # 'TUNNEL', 'TRANSPORT' or None (not said)
         self.udp = udp                  # ESP in UDP (RFC 3948): True, False or None (not said)
         self.bundle_esp = None          # the ESP member behind this AH member in one SA
-        if proto == 'esp' and enc.startswith('aes-gcm'):
+        if proto == 'esp' and row(enc) and row(enc).kind == 'AEAD':
             self.icv_len = icv_len
         else:
-            self.icv_len = {'none': 0, 'hmac-md5-96': 12, 'hmac-sha1-96': 12,
-                            'hmac-sha256-128': 16}.get(auth, 16)
+            self.icv_len = row(auth).icv if row(auth) else 0
 
     def name(self):
         return '%s SPI 0x%08x' % (self.proto.upper(), self.spi)
 
     def scapy_sa(self, seq_hi):
         """scapy's SecurityAssociation for this member, or NotJudged."""
-        if self.auth.startswith('aes-gmac'):
+        if row(self.auth) and row(self.auth).kind == 'GMAC':
             raise NotJudged('%s GMAC' % self.proto.upper())
         if self.proto == 'ah':
             return SecurityAssociation(AH, spi=self.spi, auth_algo=SCAPY_AUTH[self.auth],
                                        auth_key=self.auth_key, esn_en=self.esn, esn=seq_hi)
-        gcm = self.enc.startswith('aes-gcm')
-        if gcm and self.icv_len != 16:
+        gcm = bool(row(self.enc)) and row(self.enc).kind == 'AEAD'
+        if gcm and self.icv_len != 16:     # scapy's GCM takes a 16-byte ICV only
             raise NotJudged('GCM ICV %d' % self.icv_len)
         if self.esn and self.auth != 'none':
             raise NotJudged('ESP HMAC+ESN')
@@ -238,19 +244,17 @@ def members_of_case(sa):
     return esp
 
 
-# esp_sa names (pcaps/README.md, "Key files") -> vector-format names
-ESP_SA_ENC = {'NULL': 'null', 'DES-CBC [RFC2405]': 'des-cbc', 'TripleDES-CBC [RFC2451]': '3des-cbc',
-              'AES-CBC [RFC3602]': 'aes-cbc'}
-ESP_SA_AUTH = {'NULL': 'none', 'HMAC-MD5-96 [RFC2403]': 'hmac-md5-96',
-               'HMAC-SHA-1-96 [RFC2404]': 'hmac-sha1-96', 'HMAC-SHA-256-128 [RFC4868]': 'hmac-sha256-128'}
-GCM_RE = re.compile(r'^AES-GCM with (8|12|16) octet ICV \[RFC4106\]$')
-# xfrm names -> vector-format names
-XFRM_ENC = {'ecb(cipher_null)': 'null', 'cipher_null': 'null', 'cbc(des)': 'des-cbc', 'des': 'des-cbc',
-            'cbc(des3_ede)': '3des-cbc', 'des3_ede': '3des-cbc', 'cbc(aes)': 'aes-cbc', 'aes': 'aes-cbc'}
-XFRM_AUTH = {('hmac(md5)', 96): 'hmac-md5-96', ('md5', 96): 'hmac-md5-96',
-             ('hmac(sha1)', 96): 'hmac-sha1-96', ('sha1', 96): 'hmac-sha1-96',
-             ('hmac(sha256)', 128): 'hmac-sha256-128', ('sha256', 128): 'hmac-sha256-128',
-             ('digest_null', 0): 'none'}
+# esp_sa and xfrm names -> vector-format names: the table's esp_sa and xfrm
+# columns, by name and key length (ipoc_algs.by_esp_sa, by_xfrm)
+
+
+def by_xfrm_auth(name, bits, key):
+    """The vector-format name of an xfrm integrity algorithm truncated to
+    bits, or None when NDIS has no such algorithm."""
+    if (name, bits) == ('digest_null', 0):
+        return 'none'
+    a = ipoc_algs.by_xfrm(name, len(key))
+    return a.name if a and a.kind == 'INTEGRITY' and a.icv * 8 == bits else None
 
 
 def key_bytes(text):
@@ -264,31 +268,22 @@ def key_bytes(text):
     return bytes.fromhex(('0' if len(h) % 2 else '') + h)
 
 
-def sized(name, key):
-    """aes-cbc / aes-gcm / aes-gmac with the key length (salt excluded)."""
-    return '%s-%d' % (name, len(key) * 8)
-
-
 def read_key_file(path):
     table = SaTable()
     if path.endswith('.esp_sa'):
         for lineno, f, _ in tshark_check.esp_sa_records(path):
             where = '%s:%d' % (path, lineno)
             enc_key, auth_key = key_bytes(f[5]), key_bytes(f[7])
-            m = GCM_RE.match(f[4])
-            if m:
-                enc, icv = sized('aes-gcm', enc_key[:-4]), int(m.group(1))
-            elif f[4] in ESP_SA_ENC:
-                enc, icv = ESP_SA_ENC[f[4]], None
-                if enc == 'aes-cbc':
-                    enc = sized(enc, enc_key)
-            else:
+            e, icv = ipoc_algs.by_esp_sa(f[4], len(enc_key))
+            if not e or not e.is_enc:
                 raise InputError('%s: encryption %r is not one this check knows' % (where, f[4]))
-            if f[6] not in ESP_SA_AUTH:
+            enc, icv = e.name, icv if e.kind == 'AEAD' else None
+            a = None if f[6] == 'NULL' else ipoc_algs.by_esp_sa(f[6], len(auth_key))[0]
+            if f[6] != 'NULL' and (not a or a.is_enc):
                 raise InputError('%s: authentication %r is not one this check knows' % (where, f[6]))
             # esp_sa says neither mode nor UDP encapsulation, nor ESN (4.0 form)
-            table.add(Member('esp', int(f[3], 0), packed(f[2]), ESP_SA_AUTH[f[6]], auth_key, enc, enc_key,
-                             icv, udp=False))
+            table.add(Member('esp', int(f[3], 0), packed(f[2]), a.name if a else 'none', auth_key, enc,
+                             enc_key, icv, udp=False))
         return table
     for st in tshark_check.xfrm_states(path):
         where = '%s: SPI 0x%08x' % (path, st['spi'])
@@ -301,25 +296,25 @@ def read_key_file(path):
         if 'aead' in st:
             name, key, bits = st['aead']
             k = key_bytes(key)
-            if name == 'rfc4106(gcm(aes))':
-                enc, enc_key, icv, auth = sized('aes-gcm', k[:-4]), k, bits // 8, 'none'
-            elif name == 'rfc4543(gcm(aes))':
-                enc, auth, auth_key = 'null', sized('aes-gmac', k[:-4]), k
+            a = ipoc_algs.by_xfrm(name, len(k))
+            if a and a.kind == 'AEAD':
+                enc, enc_key, icv, auth = a.name, k, bits // 8, 'none'
+            elif a and a.kind == 'GMAC':
+                enc, auth, auth_key = ipoc_algs.of_kind('CIPHER')[0].name, a.name, k
             else:
                 raise InputError('%s: aead %s' % (where, name))
         else:
             if 'auth-trunc' in st:
                 name, key, bits = st['auth-trunc']
-                if (name, bits) not in XFRM_AUTH:
+                auth, auth_key = by_xfrm_auth(name, bits, key_bytes(key)), key_bytes(key)
+                if auth is None:
                     raise InputError('%s: auth-trunc %s %d' % (where, name, bits))
-                auth, auth_key = XFRM_AUTH[(name, bits)], key_bytes(key)
             if 'enc' in st:
                 name, key = st['enc']
-                if name not in XFRM_ENC:
+                e = ipoc_algs.by_xfrm(name, len(key_bytes(key)))
+                if not e or e.kind != 'CIPHER':
                     raise InputError('%s: enc %s' % (where, name))
-                enc, enc_key = XFRM_ENC[name], key_bytes(key)
-                if enc == 'aes-cbc':
-                    enc = sized(enc, enc_key)
+                enc, enc_key = e.name, key_bytes(key)
         if st['proto'] == 'ah':
             if auth is None or auth == 'none':
                 raise InputError('%s: AH without an integrity algorithm' % where)
@@ -428,9 +423,10 @@ def syntax_reason(member, layer, pkt):
     way scapy does not check, or None."""
     if member.proto == 'esp':
         n = len(layer.data)
-        ivlen = 0 if member.enc in ('null', 'none') else (16 if member.enc.startswith('aes-cbc') else 8)
-        if member.auth.startswith('aes-gmac'):
-            ivlen = 8
+        e, a = row(member.enc), row(member.auth)
+        ivlen = e.iv if e else 0
+        if a and a.kind == 'GMAC':
+            ivlen = a.iv
         if n < ivlen + 2 + member.icv_len:
             return 'ESP too short'
         if (n - ivlen - member.icv_len) % BLOCK.get(member.enc, 4):

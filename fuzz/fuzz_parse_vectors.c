@@ -5,9 +5,8 @@
  *
  * Oracles: a refusal is one line "(fuzz):LINE: ..." whose LINE is a line
  * of the input; what is accepted holds what the runner relies on, checked
- * here against the algorithms' own numbers (RFC 2405, 2451, 3602, 4106,
- * 4543, 2403, 2404, 4868, as vectors/README.md tabulates them), not the
- * reader's: every case has a direction, a mode, an outer family its
+ * here against the algorithm table's numbers (engine/alg/ipoc_algs.def,
+ * whose unit test holds them to their RFCs), not the reader's checks: every case has a direction, a mode, an outer family its
  * addresses agree with, an SA with a member, keys and ICV and IV lengths
  * its algorithms take, the packets its direction needs (non-empty, plain
  * as long as wire), and ids that are unique and fit; every prim has the
@@ -30,69 +29,42 @@ static unsigned lines_of(const uint8_t *p, size_t n)
 	return l;
 }
 
-/* Key bytes of an ESP cipher, salt included (RFC 4106 s8.1). */
-static size_t enc_key(enum vec_enc e)
+/* Key bytes of an SA's algorithm, salt included (RFC 4106 s8.1); none
+ * takes 0, an unset or unknown value 999 (no key length fits). */
+static size_t key_of(const struct ipoc_alg *a, uint32_t v)
 {
-	switch (e) {
-	case VEC_ENC_NONE:
-	case VEC_ENC_NULL:
-		return 0;
-	case VEC_ENC_DES_CBC:
-		return 8;
-	case VEC_ENC_3DES_CBC:
-	case VEC_ENC_AES_CBC_192:
-		return 24;
-	case VEC_ENC_AES_CBC_128:
-		return 16;
-	case VEC_ENC_AES_CBC_256:
-		return 32;
-	case VEC_ENC_AES_GCM_128:
-		return 16 + 4;
-	case VEC_ENC_AES_GCM_192:
-		return 24 + 4;
-	case VEC_ENC_AES_GCM_256:
-		return 32 + 4;
-	default:
-		return 999;   /* unset or unknown: no key length fits */
-	}
+	return a ? a->key_len : v == VEC_ALG_NONE ? 0 : 999;
 }
 
-static bool gcm(enum vec_enc e)
+static size_t enc_key(uint32_t e)
 {
-	return e >= VEC_ENC_AES_GCM_128 && e <= VEC_ENC_AES_GCM_256;
+	return key_of(vec_enc_alg(e), e);
 }
 
-static bool gmac(enum vec_auth a)
+static size_t auth_key(uint32_t a)
 {
-	return a >= VEC_AUTH_AES_GMAC_128 && a <= VEC_AUTH_AES_GMAC_256;
+	return key_of(vec_auth_alg(a), a);
 }
 
-static size_t auth_key(enum vec_auth a)
+static bool gcm(uint32_t e)
 {
-	switch (a) {
-	case VEC_AUTH_NONE:
-		return 0;
-	case VEC_AUTH_HMAC_MD5_96:
-		return 16;
-	case VEC_AUTH_HMAC_SHA1_96:
-		return 20;
-	case VEC_AUTH_HMAC_SHA256_128:
-		return 32;
-	case VEC_AUTH_AES_GMAC_128:
-		return 16 + 4;
-	case VEC_AUTH_AES_GMAC_192:
-		return 24 + 4;
-	case VEC_AUTH_AES_GMAC_256:
-		return 32 + 4;
-	default:
-		return 999;
-	}
+	return vec_enc_is(e, IPOC_ALG_AEAD);
 }
 
-static unsigned auth_icv(enum vec_auth a)
+static bool gmac(uint32_t a)
 {
-	return a == VEC_AUTH_NONE ? 0 : a == VEC_AUTH_HMAC_MD5_96 || a == VEC_AUTH_HMAC_SHA1_96
-	       ? 12 : 16;
+	return vec_auth_is(a, IPOC_ALG_GMAC);
+}
+
+static unsigned auth_icv(uint32_t a)
+{
+	return vec_auth_alg(a) ? vec_auth_alg(a)->icv_len : 0;
+}
+
+/* No encryption, or the NULL cipher. */
+static bool no_cipher(uint32_t e)
+{
+	return e == VEC_ALG_NONE || ipoc_alg_is_null(vec_enc_alg(e));
 }
 
 static void bytes_ok(const struct vec_bytes *b, const char *id, const char *what)
@@ -113,28 +85,27 @@ static void bytes_ok(const struct vec_bytes *b, const char *id, const char *what
 static void check_esp(const struct vec_case *c, const struct vec_esp *e)
 {
 	unsigned icv = gcm(e->enc) ? e->icv_len : auth_icv(e->auth);
-	size_t iv = e->enc >= VEC_ENC_DES_CBC && e->enc <= VEC_ENC_3DES_CBC ? 8
-		    : e->enc >= VEC_ENC_AES_CBC_128 && e->enc <= VEC_ENC_AES_CBC_256 ? 16
-		    : gcm(e->enc) || gmac(e->auth) ? 8 : 0;
+	size_t iv = vec_enc_alg(e->enc) && vec_enc_alg(e->enc)->iv_len ? vec_enc_alg(e->enc)->iv_len
+		    : gmac(e->auth) ? vec_auth_alg(e->auth)->iv_len : 0;
 
 	bytes_ok(&e->enc_key, c->id, "esp.enc_key");
 	bytes_ok(&e->auth_key, c->id, "esp.auth_key");
 	bytes_ok(&e->iv, c->id, "iv");
-	if (e->enc == VEC_ENC_UNSET || e->auth == VEC_AUTH_UNSET)
+	if (e->enc == VEC_ALG_UNSET || e->auth == VEC_ALG_UNSET)
 		fz_fault("parse_vectors: an ESP member without its algorithms", "%s", c->id);
 	/* RFC 4303 s3.2 / RFC 2410 s2: NULL encryption and no integrity together
 	 * is no ESP at all. */
-	if ((e->enc == VEC_ENC_NONE || e->enc == VEC_ENC_NULL) && e->auth == VEC_AUTH_NONE)
+	if (no_cipher(e->enc) && e->auth == VEC_ALG_NONE)
 		fz_fault("parse_vectors: ESP with neither cipher nor authentication", "%s", c->id);
-	if (gcm(e->enc) && e->auth != VEC_AUTH_NONE)
+	if (gcm(e->enc) && e->auth != VEC_ALG_NONE)
 		fz_fault("parse_vectors: AES-GCM with an authentication algorithm", "%s", c->id);
-	if (gmac(e->auth) && e->enc != VEC_ENC_NULL && e->enc != VEC_ENC_NONE)
+	if (gmac(e->auth) && !no_cipher(e->enc))
 		fz_fault("parse_vectors: AES-GMAC with a cipher", "%s", c->id);
 	if (e->enc_key.len != enc_key(e->enc) || e->auth_key.len != auth_key(e->auth))
 		fz_fault("parse_vectors: an ESP key of a length its algorithm does not take",
 			 "%s: %s %zu bytes, %s %zu bytes", c->id, vec_enc_name(e->enc),
 			 e->enc_key.len, vec_auth_name(e->auth), e->auth_key.len);
-	if (e->icv_len != icv || (gcm(e->enc) && icv != 8 && icv != 12 && icv != 16))
+	if (e->icv_len != icv || (gcm(e->enc) && !ipoc_alg_icv_ok(vec_enc_alg(e->enc), icv)))
 		fz_fault("parse_vectors: an ESP ICV length its algorithm does not give",
 			 "%s: %u", c->id, e->icv_len);
 	if (vec_esp_iv_len(e) != iv)
@@ -150,13 +121,13 @@ static void check_ah(const struct vec_case *c, const struct vec_ah *a)
 {
 	bytes_ok(&a->auth_key, c->id, "ah.auth_key");
 	bytes_ok(&a->iv, c->id, "ah.iv");
-	if (a->auth == VEC_AUTH_NONE || a->auth == VEC_AUTH_UNSET)
+	if (!vec_auth_alg(a->auth))
 		fz_fault("parse_vectors: AH without an algorithm", "%s", c->id);
 	if (a->auth_key.len != auth_key(a->auth))
 		fz_fault("parse_vectors: an AH key of a length its algorithm does not take",
 			 "%s: %zu", c->id, a->auth_key.len);
 	/* RFC 4543 s4: AH-GMAC's ICV field is the 8-byte IV and the tag. */
-	if (a->icv_len != (gmac(a->auth) ? 24 : auth_icv(a->auth)))
+	if (a->icv_len != (gmac(a->auth) ? vec_auth_alg(a->auth)->iv_len : 0) + auth_icv(a->auth))
 		fz_fault("parse_vectors: an AH ICV length its algorithm does not give", "%s: %u",
 			 c->id, a->icv_len);
 	if ((a->iv.len || (c->direction & VEC_DIR_SEND)) && a->iv.len != (gmac(a->auth) ? 8 : 0))
@@ -227,40 +198,49 @@ static void check_case(const struct vec_case *c, unsigned nlines)
 			 c->id, c->line);
 }
 
+/* What a [prim] algorithm takes, from its table row: raw key bytes (0:
+ * any), CBC block (IV of that length, pt/ct multiples of it), HMAC digest
+ * bytes (its key length: RFC 2403, 2404, 4868). */
+struct prim_rule {
+	size_t key, block, digest;
+	bool gcm;
+};
+
+static struct prim_rule rule_of(const struct ipoc_alg *a)
+{
+	struct prim_rule r = { 0, 0, 0, false };
+
+	if (a->kind == IPOC_ALG_INTEGRITY) {
+		r.digest = a->key_len;
+	} else {
+		r.key = ipoc_alg_raw_key_len(a);
+		r.block = a->kind == IPOC_ALG_CIPHER && a->iv_len ? a->block : 0;
+		r.gcm = a->kind == IPOC_ALG_AEAD || a->kind == IPOC_ALG_GMAC;
+	}
+	return r;
+}
+
 static void check_prim(const struct vec_prim *p, unsigned nlines)
 {
-	static const struct { uint8_t key, block, digest; } rule[] = {
-		[VEC_PRIM_NULL] = { 0, 0, 0 },
-		[VEC_PRIM_DES_CBC] = { 8, 8, 0 }, [VEC_PRIM_3DES_CBC] = { 24, 8, 0 },
-		[VEC_PRIM_AES_CBC_128] = { 16, 16, 0 }, [VEC_PRIM_AES_CBC_192] = { 24, 16, 0 },
-		[VEC_PRIM_AES_CBC_256] = { 32, 16, 0 },
-		[VEC_PRIM_AES_GCM_128] = { 16, 0, 0 }, [VEC_PRIM_AES_GCM_192] = { 24, 0, 0 },
-		[VEC_PRIM_AES_GCM_256] = { 32, 0, 0 },
-		[VEC_PRIM_AES_GMAC_128] = { 16, 0, 0 }, [VEC_PRIM_AES_GMAC_192] = { 24, 0, 0 },
-		[VEC_PRIM_AES_GMAC_256] = { 32, 0, 0 },
-		[VEC_PRIM_HMAC_MD5] = { 0, 0, 16 }, [VEC_PRIM_HMAC_SHA1] = { 0, 0, 20 },
-		[VEC_PRIM_HMAC_SHA256] = { 0, 0, 32 },
-	};
 	const struct vec_bytes *all[] = { &p->key, &p->iv, &p->aad, &p->pt, &p->ct, &p->tag,
 					  &p->mac };
+	struct prim_rule r;
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		bytes_ok(all[i], p->id, "a prim value");
-	if (p->alg <= VEC_PRIM_UNSET || p->alg > VEC_PRIM_HMAC_SHA256)
+	if (!p->alg)
 		fz_fault("parse_vectors: a prim without an algorithm", "%s", p->id);
-	if (rule[p->alg].key && p->key.len != rule[p->alg].key)
+	r = rule_of(p->alg);
+	if (r.key && p->key.len != r.key)
 		fz_fault("parse_vectors: a prim key of a length its algorithm does not take",
 			 "%s: %zu", p->id, p->key.len);
-	if (rule[p->alg].block && (p->pt.len % rule[p->alg].block || p->ct.len != p->pt.len ||
-				   p->iv.len != rule[p->alg].block))
+	if (r.block && (p->pt.len % r.block || p->ct.len != p->pt.len || p->iv.len != r.block))
 		fz_fault("parse_vectors: a CBC prim of lengths CBC cannot have", "%s", p->id);
-	if (p->alg >= VEC_PRIM_AES_GCM_128 && p->alg <= VEC_PRIM_AES_GMAC_256 &&
-	    (p->tag.len == 0 || p->tag.len > 16 || p->iv.len == 0))
+	if (r.gcm && (p->tag.len == 0 || p->tag.len > 16 || p->iv.len == 0))
 		fz_fault("parse_vectors: a GCM/GMAC prim with no tag or IV", "%s", p->id);
-	if (rule[p->alg].digest &&
-	    p->mac.len != (p->mac_len >= 0 ? (size_t)p->mac_len : rule[p->alg].digest))
+	if (r.digest && p->mac.len != (p->mac_len >= 0 ? (size_t)p->mac_len : r.digest))
 		fz_fault("parse_vectors: an HMAC prim whose MAC is not its length", "%s", p->id);
-	if (rule[p->alg].digest && (p->mac.len == 0 || p->mac.len > rule[p->alg].digest))
+	if (r.digest && (p->mac.len == 0 || p->mac.len > r.digest))
 		fz_fault("parse_vectors: an HMAC prim MAC longer than the digest", "%s", p->id);
 	if (p->line == 0 || p->line > nlines)
 		fz_fault("parse_vectors: a prim's line is not a line of the input", "%s: %u", p->id,

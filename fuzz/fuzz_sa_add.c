@@ -48,6 +48,7 @@
 
 #include "frame_build.h"
 #include "fz.h"
+#include "ipoc_alg.h"
 #include "sa_build.h"
 #include "wipe.h"
 
@@ -170,11 +171,8 @@ static ULONG pick_bit(struct fz_in *in, ULONG mask)
 	return 0;
 }
 
-#define GCM_ENC (IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128 | IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192 | \
-		 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256)
-#define GMAC_AUTH (IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128 | \
-		   IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192 | \
-		   IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256)
+/* GMAC rows' bits (the algorithm table's). */
+#define GMAC_AUTH ipoc_alg_mask(IPOC_ALG_GMAC)
 
 static void member_esp(struct fz_in *in, struct sa_member *mb)
 {
@@ -182,21 +180,26 @@ static void member_esp(struct fz_in *in, struct sa_member *mb)
 	ULONG auth;
 
 	mb->op = IPsecOffloadV2Esp;
-	if (enc & GCM_ENC) {
-		static const ULONG icv[3] = { 8, 12, 16 };
+	if (ipoc_alg_enc(enc) && ipoc_alg_enc(enc)->kind == IPOC_ALG_AEAD) {
+		/* one of the row's ICV lengths, shortest first */
+		const struct ipoc_alg *a = ipoc_alg_enc(enc);
+		ULONG icv[32], n = 0;
 
+		for (ULONG v = 0; v < 32; v++)
+			if (ipoc_alg_icv_ok(a, v))
+				icv[n++] = v;
 		mb->enc.id = enc;
 		mb->enc.key_len = sa_enc_key_len(enc);
-		mb->enc.add_info = icv[fz_below(in, 3)];
+		mb->enc.add_info = icv[fz_below(in, n)];
 		return;
 	}
 	/* With a cipher, HMAC (GMAC goes with NULL encryption only); without
 	 * one, any authentication; never neither (RFC 4303 s3.2). */
 	auth = pick_bit(in, caps.IPsecV2.AuthenticationAlgorithms &
-			(enc && enc != IPSEC_OFFLOAD_V2_ENCRYPTION_NONE ? ~(ULONG)GMAC_AUTH : ~0u));
+			(enc && !ipoc_alg_is_null(ipoc_alg_enc(enc)) ? ~(ULONG)GMAC_AUTH : ~0u));
 	if (!auth) {
 		/* nothing claimed goes with it: NULL encryption and any MAC */
-		enc = caps.IPsecV2.EncryptionAlgorithms & IPSEC_OFFLOAD_V2_ENCRYPTION_NONE;
+		enc = caps.IPsecV2.EncryptionAlgorithms & ipoc_alg_null()->ndis;
 		auth = pick_bit(in, caps.IPsecV2.AuthenticationAlgorithms);
 	}
 	if (enc) {
@@ -234,8 +237,8 @@ static bool unclaimed_spec(struct fz_in *in, struct sa_spec *s)
 		mb->op = IPsecOffloadV2Esp;
 		mb->enc.id = pick_bit(in, ue);
 		mb->enc.key_len = sa_enc_key_len(mb->enc.id);
-		if (mb->enc.id & GCM_ENC) {
-			mb->enc.add_info = 16;
+		if (ipoc_alg_enc(mb->enc.id) && ipoc_alg_enc(mb->enc.id)->kind == IPOC_ALG_AEAD) {
+			mb->enc.add_info = ipoc_alg_enc(mb->enc.id)->icv_len;
 		} else {
 			mb->auth.id = pick_bit(in, c->AuthenticationAlgorithms & ~(ULONG)GMAC_AUTH);
 			mb->auth.key_len = sa_auth_key_len(mb->auth.id);

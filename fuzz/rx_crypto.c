@@ -17,13 +17,9 @@
 #include <openssl/params.h>
 #include <openssl/provider.h>
 
+#include "ipoc_alg.h"
 #include "rx_crypto.h"
 
-#define GCM_ENC (IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128 | \
-		 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192 | IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256)
-#define GMAC (IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128 | \
-	      IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192 | \
-	      IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256)
 
 struct rxc_ctx {
 	bool ok;
@@ -45,22 +41,21 @@ static OSSL_LIB_CTX *libctx(void)
 	return lib;
 }
 
-static const char *cipher_name(uint32_t enc)
+/* OpenSSL's name of a row's cipher or digest (the table's evp column),
+ * when the row is of the kind; else NULL. */
+static const char *evp_of(const struct ipoc_alg *a, enum ipoc_alg_kind kind)
 {
-	switch (enc) {
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC: return "DES-CBC";
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC: return "DES-EDE3-CBC";
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128: return "AES-128-CBC";
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192: return "AES-192-CBC";
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256: return "AES-256-CBC";
-	default: return NULL;
-	}
+	return a && a->kind == kind ? a->evp : NULL;
 }
 
-static const char *gcm_name(uint32_t salted)
+static bool is_gcm(const struct rx_member *m)
 {
-	return salted == 20 ? "AES-128-GCM" : salted == 28 ? "AES-192-GCM"
-	       : salted == 36 ? "AES-256-GCM" : NULL;
+	return evp_of(ipoc_alg_enc(m->enc), IPOC_ALG_AEAD) != NULL;
+}
+
+static bool is_gmac(const struct rx_member *m)
+{
+	return ipoc_alg_auth(m->auth) && ipoc_alg_auth(m->auth)->kind == IPOC_ALG_GMAC;
 }
 
 static EVP_CIPHER_CTX *keyed(const char *name, const uint8_t *key, int enc, bool gcm)
@@ -87,26 +82,25 @@ static struct rxc_ctx *ctx(struct rx_member *m)
 	c = m->cx = calloc(1, sizeof(*c));
 	if (!c)
 		abort();
-	if (m->enc & GCM_ENC) {
-		c->gcm = keyed(gcm_name(m->ekey_len), m->ekey, 1, true);
+	if (evp_of(ipoc_alg_enc(m->enc), IPOC_ALG_AEAD)) {
+		c->gcm = keyed(evp_of(ipoc_alg_enc(m->enc), IPOC_ALG_AEAD), m->ekey, 1, true);
 		memcpy(c->salt, m->ekey + m->ekey_len - 4, 4);
 		c->ok = c->gcm != NULL;
 		return c->ok ? c : NULL;
 	}
 	c->ok = true;
-	if (cipher_name(m->enc)) {
-		c->enc = keyed(cipher_name(m->enc), m->ekey, 1, false);
-		c->dec = keyed(cipher_name(m->enc), m->ekey, 0, false);
+	if (evp_of(ipoc_alg_enc(m->enc), IPOC_ALG_CIPHER)) {
+		c->enc = keyed(evp_of(ipoc_alg_enc(m->enc), IPOC_ALG_CIPHER), m->ekey, 1, false);
+		c->dec = keyed(evp_of(ipoc_alg_enc(m->enc), IPOC_ALG_CIPHER), m->ekey, 0, false);
 		c->ok = c->enc && c->dec;
 	}
-	if (m->auth & GMAC) {
-		c->gcm = keyed(gcm_name(m->akey_len), m->akey, 1, true);
+	if (evp_of(ipoc_alg_auth(m->auth), IPOC_ALG_GMAC)) {
+		c->gcm = keyed(evp_of(ipoc_alg_auth(m->auth), IPOC_ALG_GMAC), m->akey, 1, true);
 		memcpy(c->salt, m->akey + m->akey_len - 4, 4);
 		c->ok = c->ok && c->gcm;
 	} else if (m->auth) {
-		const char *d = m->auth == IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5 ? "MD5"
-				: m->auth == IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1 ? "SHA1" : "SHA256";
-		EVP_MAC *mac = EVP_MAC_fetch(libctx(), "HMAC", NULL);
+		const char *d = evp_of(ipoc_alg_auth(m->auth), IPOC_ALG_INTEGRITY);
+		EVP_MAC *mac = d ? EVP_MAC_fetch(libctx(), "HMAC", NULL) : NULL;
 		OSSL_PARAM par[2] = { OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 								       (char *)d, 0),
 				      OSSL_PARAM_construct_end() };
@@ -221,7 +215,7 @@ static int esp_icv(struct rx_member *m, struct rxc_ctx *c, const uint8_t *p, uin
 	uint8_t h[4], aad[12];
 
 	be32(h, hi);
-	if (m->auth & GMAC) {
+	if (is_gmac(m)) {
 		/* RFC 4543 §3.3: AAD SPI, [ESN high], seq, IV, payload .. Next Header. */
 		struct iov v[2] = { { p + hdr, a->icv - hdr }, { NULL, 0 } };
 		int r;
@@ -261,7 +255,7 @@ int rxc_esp_seal(struct rx_member *m, uint8_t *p, uint32_t hdr, uint32_t end, ui
 	if (clen % m->block)
 		return -1;
 	memcpy(p + a.iv, iv, m->iv_len);
-	if (m->enc & GCM_ENC) {
+	if (is_gcm(m)) {
 		uint8_t aad[12];
 		struct iov v = { aad, esp_aad(m, p, hdr, esn_hi, aad) };
 
@@ -288,7 +282,7 @@ int rxc_esp_verify(struct rx_member *m, const uint8_t *p, uint32_t hdr, uint32_t
 	if (!m->icv_len)
 		return 1;
 	memcpy(icv, p + a.icv, m->icv_len);
-	if (m->enc & GCM_ENC) {
+	if (is_gcm(m)) {
 		uint8_t aad[12];
 		struct iov v = { aad, esp_aad(m, p, hdr, esn_hi, aad) };
 		uint32_t clen = a.icv - a.payload;
@@ -316,7 +310,7 @@ int rxc_esp_decrypt(struct rx_member *m, const uint8_t *p, uint32_t hdr, uint32_
 		return -1;
 	clen = a.icv - a.payload;
 	memcpy(out, p + a.payload, clen);
-	if (m->enc & GCM_ENC) {
+	if (is_gcm(m)) {
 		uint8_t nonce[12];
 		int n;
 

@@ -31,15 +31,6 @@ const struct rx_group_info rx_groups[RXG_N] = {
 			IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TRANSPORT_OVER_TUNNEL, false, 0, true },
 };
 
-#define GCM_ENC (IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128 | \
-		 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192 | IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256)
-#define AES_CBC (IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128 | \
-		 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192 | IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256)
-#define DES_CBC (IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC | IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC)
-#define GMAC (IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128 | \
-	      IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192 | \
-	      IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256)
-
 /* Key bytes of (spi, which): splitmix64 from the SPI; fixed for ever. */
 static void derive(uint32_t spi, uint32_t which, uint8_t *p, uint32_t n)
 {
@@ -54,31 +45,35 @@ static void derive(uint32_t spi, uint32_t which, uint8_t *p, uint32_t n)
 	}
 }
 
-/* Wire lengths per RFC: IVs (RFC 2405/2451 8, RFC 3602 16, RFC 4106/4543
- * 8), ICVs (RFC 2403/2404 12, RFC 4868 16, RFC 4543 16, GCM as given). */
+/* Wire lengths from the algorithm table (engine/alg/ipoc_algs.def): IVs,
+ * cipher blocks, ICVs (GCM's as given). */
 static void member(struct rx_member *m, const struct vmember *v, uint32_t spi,
 		   const struct rx_group_info *g)
 {
+	const struct ipoc_alg *e, *a;
+
 	memset(m, 0, sizeof(*m));
 	m->op = v->op;
 	m->spi = spi;
 	m->enc = v->op == IPsecOffloadV2Esp ? v->enc : 0;
-	m->auth = (v->enc & GCM_ENC) ? 0 : v->auth;
+	e = ipoc_alg_enc(v->enc);
+	m->auth = e && e->kind == IPOC_ALG_AEAD ? 0 : v->auth;
+	e = ipoc_alg_enc(m->enc);
+	a = ipoc_alg_auth(m->auth);
 	m->block = 4;
-	if (m->enc & GCM_ENC) {
-		m->iv_len = 8;
+	if (e && e->kind == IPOC_ALG_AEAD) {
+		m->iv_len = e->iv_len;
 		m->icv_len = v->icv;
 	} else {
-		if (m->enc & AES_CBC)
-			m->iv_len = m->block = 16;
-		else if (m->enc & DES_CBC)
-			m->iv_len = m->block = 8;
-		else if (m->auth & GMAC)
-			m->iv_len = 8;
-		m->icv_len = (m->auth & GMAC) || m->auth == IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256
-			     ? 16 : m->auth ? 12 : 0;
+		if (e && e->iv_len) {
+			m->iv_len = e->iv_len;
+			m->block = e->block > 4 ? e->block : 4;
+		} else if (a && a->kind == IPOC_ALG_GMAC) {
+			m->iv_len = a->iv_len;
+		}
+		m->icv_len = a ? a->icv_len : 0;
 	}
-	if (m->enc && m->enc != IPSEC_OFFLOAD_V2_ENCRYPTION_NONE) {
+	if (e && !ipoc_alg_is_null(e)) {
 		m->ekey_len = sa_enc_key_len(m->enc);
 		derive(spi, 1, m->ekey, m->ekey_len);
 	}

@@ -8,52 +8,36 @@
 #include "sa_build.h"
 #include "session.h"
 #include "tx_common.h"
+#include "vcase.h"
 
 /* ---- the SA configurations ---- */
 
-#define ESP_M(e, ekey_info, a) { IPsecOffloadV2Esp, 0, 0, 0, { (a), 0, 0 }, { (e), 0, (ekey_info) } }
-#define AH_M(a) { IPsecOffloadV2Ah, 0, 0, 0, { (a), 0, 0 }, { 0, 0, 0 } }
-
+/* A configuration: its name in reports, its algorithms as a configuration
+ * name of the suite (valg_parse: through the algorithm table), UDP-ESP and
+ * ESN. The order is the fuzz inputs' (they index it). */
 struct tx_cfgdef {
 	const char *name;
-	ULONG num;
-	struct sa_member m[2];
+	const char *alg;
 	ULONG udp;
 	bool esn;
 };
 
 static const struct tx_cfgdef cfgs[] = {
-	{ "esp.aes-cbc-128+hmac-sha1-96", 1,
-	  { ESP_M(IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128, 0, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1) },
-	  0, false },
-	{ "esp.aes-gcm-128.icv16", 1, { ESP_M(IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128, 16, 0) }, 0,
-	  false },
-	{ "esp.aes-gcm-256.icv8", 1, { ESP_M(IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256, 8, 0) }, 0,
-	  false },
-	{ "esp.3des-cbc+hmac-md5-96", 1,
-	  { ESP_M(IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC, 0, IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5) },
-	  0, false },
-	{ "esp.des-cbc+hmac-sha256-128", 1,
-	  { ESP_M(IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC, 0, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256) },
-	  0, false },
-	{ "esp.null+hmac-sha256-128", 1,
-	  { ESP_M(IPSEC_OFFLOAD_V2_ENCRYPTION_NONE, 0, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256) },
-	  0, false },
-	{ "esp.null+aes-gmac-128", 1,
-	  { ESP_M(IPSEC_OFFLOAD_V2_ENCRYPTION_NONE, 0, IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128) },
-	  0, false },
-	{ "esp.aes-cbc-256 (no integrity)", 1,
-	  { ESP_M(IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256, 0, 0) }, 0, false },
-	{ "ah.hmac-sha1-96", 1, { AH_M(IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1) }, 0, false },
-	{ "ah.aes-gmac-256", 1, { AH_M(IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256) }, 0, false },
-	{ "esp+ah.aes-cbc-192+hmac-sha1-96+hmac-sha256-128", 2,
-	  { ESP_M(IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192, 0, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1),
-	    AH_M(IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256) }, 0, false },
-	{ "esp.aes-gcm-128.icv12 udp-esp", 1, { ESP_M(IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128, 12, 0) },
+	{ "esp.aes-cbc-128+hmac-sha1-96", "esp.aes-cbc-128+hmac-sha1-96", 0, false },
+	{ "esp.aes-gcm-128.icv16", "esp.aes-gcm-128.icv16", 0, false },
+	{ "esp.aes-gcm-256.icv8", "esp.aes-gcm-256.icv8", 0, false },
+	{ "esp.3des-cbc+hmac-md5-96", "esp.3des-cbc+hmac-md5-96", 0, false },
+	{ "esp.des-cbc+hmac-sha256-128", "esp.des-cbc+hmac-sha256-128", 0, false },
+	{ "esp.null+hmac-sha256-128", "esp.null+hmac-sha256-128", 0, false },
+	{ "esp.null+aes-gmac-128", "esp.null+aes-gmac-128", 0, false },
+	{ "esp.aes-cbc-256 (no integrity)", "esp.aes-cbc-256", 0, false },
+	{ "ah.hmac-sha1-96", "ah.hmac-sha1-96", 0, false },
+	{ "ah.aes-gmac-256", "ah.aes-gmac-256", 0, false },
+	{ "esp+ah.aes-cbc-192+hmac-sha1-96+hmac-sha256-128",
+	  "esp+ah.aes-cbc-192+hmac-sha1-96+hmac-sha256-128", 0, false },
+	{ "esp.aes-gcm-128.icv12 udp-esp", "esp.aes-gcm-128.icv12",
 	  IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TRANSPORT, false },
-	{ "esp.aes-cbc-128+hmac-sha256-128 esn", 1,
-	  { ESP_M(IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128, 0, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256) },
-	  0, true },
+	{ "esp.aes-cbc-128+hmac-sha256-128 esn", "esp.aes-cbc-128+hmac-sha256-128", 0, true },
 };
 
 #define N_CFG (sizeof(cfgs) / sizeof(cfgs[0]))
@@ -262,17 +246,24 @@ static struct sa_spec spec_of(unsigned cfg, unsigned fam6, unsigned inner)
 	struct fb_level l;
 	struct sa_spec s;
 
+	struct valg v;
+
+	valg_parse(c->alg, &v);
 	memset(&s, 0, sizeof(s));
 	fb_level_std(&l, fam6 ? 6 : 4, (int)inner, false);
-	s.num = c->num;
+	s.num = v.n;
 	s.flags = fam6 ? IPSEC_OFFLOAD_V2_IPv6 : 0;
 	s.udp_esp = c->udp;
 	memcpy(s.src, l.src, 16);
 	memcpy(s.dst, l.dst, 16);
-	for (ULONG i = 0; i < c->num; i++) {
+	for (ULONG i = 0; i < v.n; i++) {
 		struct sa_member *m = &s.m[i];
 
-		*m = c->m[i];
+		memset(m, 0, sizeof(*m));
+		m->op = v.m[i].op;
+		m->enc.id = v.m[i].enc;
+		m->enc.add_info = v.m[i].icv;
+		m->auth.id = v.m[i].auth;
 		m->spi = fb_spi_ndis(0x00C00000u | cfg << 8 | fam6 << 5 | inner << 4 | i);
 		if (c->esn) {
 			m->flags = IPSEC_OFFLOAD_V2_ESN_SA;
@@ -356,7 +347,7 @@ void tx_setup(void)
 		}
 		if (any) {
 			T.usable[T.n_usable++] = c;
-			if (cfgs[c].m[0].op == IPsecOffloadV2Esp)
+			if (strncmp(cfgs[c].alg, "esp", 3) == 0)
 				T.esp_usable[T.n_esp_usable++] = c;
 		}
 	}
@@ -373,7 +364,7 @@ void tx_setup(void)
 
 static bool is_esp_cfg(unsigned cfg)
 {
-	return cfgs[cfg].m[0].op == IPsecOffloadV2Esp;
+	return strncmp(cfgs[cfg].alg, "esp", 3) == 0;	/* ESP first */
 }
 
 static uint32_t rd16(const uint8_t *p)

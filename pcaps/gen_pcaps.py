@@ -71,6 +71,9 @@ except ImportError:
     TripleDES = algorithms.TripleDES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'engine', 'alg'))
+import ipoc_algs  # noqa: E402  (the algorithm table, engine/alg/ipoc_algs.def)
+
 CORPUS = os.path.join(HERE, 'corpus')
 MESON = os.path.join(HERE, 'meson.build')
 
@@ -124,38 +127,35 @@ def inet_csum(data):
 
 
 # ---------------------------------------------------------------------------
-# Algorithms
+# Algorithms, from the table (engine/alg/ipoc_algs.def)
 #
 # ESP encryption: name -> (kind, key bytes without salt, IV bytes, block,
-#   Wireshark 4.0 esp_sa name (None: Wireshark cannot), Linux xfrm name)
-ENC = {
-    'null': ('null', 0, 0, 4, 'NULL', 'ecb(cipher_null)'),
-    'des-cbc': ('des', 8, 8, 8, 'DES-CBC [RFC2405]', 'cbc(des)'),
-    '3des-cbc': ('des', 24, 8, 8, 'TripleDES-CBC [RFC2451]', 'cbc(des3_ede)'),
-    'aes-cbc-128': ('aes', 16, 16, 16, 'AES-CBC [RFC3602]', 'cbc(aes)'),
-    'aes-cbc-192': ('aes', 24, 16, 16, 'AES-CBC [RFC3602]', 'cbc(aes)'),
-    'aes-cbc-256': ('aes', 32, 16, 16, 'AES-CBC [RFC3602]', 'cbc(aes)'),
-    'aes-gcm-128': ('gcm', 16, 8, 4, 'AES-GCM with %d octet ICV [RFC4106]', 'rfc4106(gcm(aes))'),
-    'aes-gcm-192': ('gcm', 24, 8, 4, 'AES-GCM with %d octet ICV [RFC4106]', 'rfc4106(gcm(aes))'),
-    'aes-gcm-256': ('gcm', 32, 8, 4, 'AES-GCM with %d octet ICV [RFC4106]', 'rfc4106(gcm(aes))'),
-}
-# Integrity: name -> (kind, key bytes without salt, ICV bytes, Wireshark name, xfrm name)
-AUTH = {
-    'none': (None, 0, 0, 'NULL', None),
-    'hmac-md5-96': ('md5', 16, 12, 'HMAC-MD5-96 [RFC2403]', 'hmac(md5)'),
-    'hmac-sha1-96': ('sha1', 20, 12, 'HMAC-SHA-1-96 [RFC2404]', 'hmac(sha1)'),
-    'hmac-sha256-128': ('sha256', 32, 16, 'HMAC-SHA-256-128 [RFC4868]', 'hmac(sha256)'),
-    'aes-gmac-128': ('gmac', 16, 16, None, 'rfc4543(gcm(aes))'),
-    'aes-gmac-192': ('gmac', 24, 16, None, 'rfc4543(gcm(aes))'),
-    'aes-gmac-256': ('gmac', 32, 16, None, 'rfc4543(gcm(aes))'),
-}
-HMACS = ('hmac-md5-96', 'hmac-sha1-96', 'hmac-sha256-128')
-GMACS = ('aes-gmac-128', 'aes-gmac-192', 'aes-gmac-256')
-HASH = {'md5': hashes.MD5, 'sha1': hashes.SHA1, 'sha256': hashes.SHA256}
+#   Wireshark 4.0 esp_sa name (None: Wireshark cannot; %d: the ICV bytes),
+#   Linux xfrm name); kind 'null', 'gcm', or the cipher family ('aes', 'des')
+
+def _ekind(a):
+    if a.kind == 'AEAD':
+        return 'gcm'
+    return 'null' if not a.key else a.evp.split('-')[0].lower()
+
+
+def _ws(a):
+    return a.esp_sa.replace('%u', '%d') if a.esp_sa else None
+
+
+ENC = {a.name: (_ekind(a), a.raw_key, a.iv, max(a.block, 4), _ws(a), a.xfrm_names[0])
+       for a in ipoc_algs.of_kind(*ipoc_algs.ENC_KINDS)}
+# Integrity: name -> (kind, key bytes without salt, ICV bytes, Wireshark name, xfrm name);
+# kind 'gmac' or the digest (cryptography's hash class name)
+AUTH = {a.name: ('gmac' if a.kind == 'GMAC' else a.evp, a.raw_key, a.icv, _ws(a),
+                 a.xfrm_names[0]) for a in ipoc_algs.of_kind(*ipoc_algs.AUTH_KINDS)}
+AUTH['none'] = (None, 0, 0, 'NULL', None)
+HMACS = ipoc_algs.names('INTEGRITY')
+GMACS = ipoc_algs.names('GMAC')
 
 
 def hmac_trunc(kind, key, data, n):
-    h = c_hmac.HMAC(key, HASH[kind]())
+    h = c_hmac.HMAC(key, getattr(hashes, kind)())
     h.update(data)
     return h.finalize()[:n]
 
@@ -201,12 +201,13 @@ class Sa:
             if self.ekind == 'gcm':
                 self.icv = icv
             if self.akind == 'gmac':
-                self.ivlen = 8                      # RFC 4543 s3.1
+                self.ivlen = ipoc_algs.by_name(auth).iv     # RFC 4543 s3.1
         else:
             self.ekind, self.ivlen, self.block, self.enc_key = None, 0, 4, b''
         self.auth_key = rng.bytes(aklen) + (rng.bytes(4) if self.akind == 'gmac' else b'')
         # AH ICV field: GMAC has the 8-byte IV in front of its tag (RFC 4543 s4)
-        self.field = 8 + 16 if self.akind == 'gmac' else self.icv
+        self.field = (ipoc_algs.by_name(auth).iv + self.icv if self.akind == 'gmac'
+                      else self.icv)
         self.seq = rng.int(1, 0x40000000)
         # The ESN high half the SA is at (`seq-hi` of its xfrm state): the
         # epoch its packets are sealed in. 0 unless a capture moves it on.
@@ -1035,10 +1036,16 @@ class Spec:
         return self.name + ('.pcapng' if self.fmt[0] == 'pcapng' else '.pcap')
 
 
+def icv_words(enc):
+    """'8, 12 and 16': the ICV lengths of an AEAD row."""
+    icvs = ['%d' % i for i in ipoc_algs.by_name(enc).icvs]
+    return ', '.join(icvs[:-1]) + ' and ' + icvs[-1] if len(icvs) > 1 else icvs[0]
+
+
 def esp_cells(enc):
     """(enc, auth, icv, cell label) of one ESP encryption."""
-    if enc.startswith('aes-gcm'):
-        return [(enc, 'none', i, '%s/icv%d' % (enc, i)) for i in (8, 12, 16)]
+    if ipoc_algs.by_name(enc).kind == 'AEAD':
+        return [(enc, 'none', i, '%s/icv%d' % (enc, i)) for i in ipoc_algs.by_name(enc).icvs]
     return [(enc, a, None, '%s+%s' % (enc, a)) for a in HMACS]
 
 
@@ -1056,38 +1063,57 @@ def specs():
     s = []
     nh = esp_cells('null')
     s.append(Spec('esp-null-hmac', 'esp', nh, PLAIN, 'ether', P_LE, keys='esp_sa',
-                  what='ESP NULL encryption with HMAC-MD5-96, HMAC-SHA1-96, HMAC-SHA-256-128'))
-    plain = [('des-cbc', 'ether-vlan', N_LE), ('3des-cbc', 'sll', P_LE), ('aes-cbc-128', 'sll2', N_LE),
-             ('aes-cbc-192', 'raw', P_BE), ('aes-cbc-256', 'null', N_LE), ('aes-gcm-192', 'loop', P_LE),
-             ('aes-gcm-256', 'ether', N_BE)]
-    ext = {'null': ('sll2', N_NS), 'des-cbc': ('raw', P_LE), '3des-cbc': ('ether-vlan', N_LE),
-           'aes-cbc-128': ('null', P_LE), 'aes-cbc-192': ('loop', N_LE), 'aes-cbc-256': ('sll', P_NS),
-           'aes-gcm-128': ('ether', N_LE), 'aes-gcm-192': ('ether-vlan', P_LE), 'aes-gcm-256': ('raw', N_NS)}
-    for enc, link, fmt in plain:
-        s.append(Spec('esp-' + enc, 'esp', esp_cells(enc), PLAIN, link, fmt, keys='esp_sa',
-                      what='ESP %s%s' % (enc.upper(), ' with each HMAC' if 'gcm' not in enc else
-                                          ', ICV 8, 12 and 16')))
-    s.append(Spec('esp-aes-gcm-128-ipv4', 'esp', esp_cells('aes-gcm-128'), PLAIN, 'ipv4', P_NS,
-                  fams=(4,), keys='esp_sa', what='ESP AES-GCM-128, ICV 8, 12 and 16, IPv4 only'))
-    s.append(Spec('esp-aes-gcm-128-ipv6', 'esp', esp_cells('aes-gcm-128'), PLAIN, 'ipv6', N_LE,
-                  fams=(6,), keys='esp_sa', what='ESP AES-GCM-128, ICV 8, 12 and 16, IPv6 only'))
-    for enc in ('null', 'des-cbc', '3des-cbc', 'aes-cbc-128', 'aes-cbc-192', 'aes-cbc-256',
-                'aes-gcm-128', 'aes-gcm-192', 'aes-gcm-256'):
-        link, fmt = ext[enc]
-        s.append(Spec('esp-%s-esn-udp' % (enc if enc != 'null' else 'null-hmac'), 'esp', esp_cells(enc),
-                      EXTENDED, link, fmt,
+                  what='ESP NULL encryption with %s' % ', '.join(
+                      ipoc_algs.by_name(a).label for a in HMACS)))
+    # The link type and file format of each capture, by capture name; an
+    # algorithm the table gains gets its captures on Ethernet in pcapng.
+    link = {'esp-des-cbc': ('ether-vlan', N_LE), 'esp-3des-cbc': ('sll', P_LE),
+            'esp-aes-cbc-128': ('sll2', N_LE), 'esp-aes-cbc-192': ('raw', P_BE),
+            'esp-aes-cbc-256': ('null', N_LE), 'esp-aes-gcm-192': ('loop', P_LE),
+            'esp-aes-gcm-256': ('ether', N_BE),
+            'esp-null-hmac-esn-udp': ('sll2', N_NS), 'esp-des-cbc-esn-udp': ('raw', P_LE),
+            'esp-3des-cbc-esn-udp': ('ether-vlan', N_LE), 'esp-aes-cbc-128-esn-udp': ('null', P_LE),
+            'esp-aes-cbc-192-esn-udp': ('loop', N_LE), 'esp-aes-cbc-256-esn-udp': ('sll', P_NS),
+            'esp-aes-gcm-128-esn-udp': ('ether', N_LE),
+            'esp-aes-gcm-192-esn-udp': ('ether-vlan', P_LE),
+            'esp-aes-gcm-256-esn-udp': ('raw', N_NS)}
+    null = ipoc_algs.of_kind('CIPHER')[0].name
+    first_gcm = ipoc_algs.names('AEAD')[0]
+    encs = ipoc_algs.names(*ipoc_algs.ENC_KINDS)
+    for enc in encs:
+        if enc in (null, first_gcm):    # captures of their own, above and below
+            continue
+        name = 'esp-' + enc
+        lk, fmt = link.get(name, ('ether', N_LE))
+        gcm = ipoc_algs.by_name(enc).kind == 'AEAD'
+        s.append(Spec(name, 'esp', esp_cells(enc), PLAIN, lk, fmt, keys='esp_sa',
+                      what='ESP %s%s' % (enc.upper(), ' with each HMAC' if not gcm else
+                                          ', ICV %s' % icv_words(enc))))
+    s.append(Spec('esp-%s-ipv4' % first_gcm, 'esp', esp_cells(first_gcm), PLAIN, 'ipv4', P_NS,
+                  fams=(4,), keys='esp_sa', what='ESP %s, ICV %s, IPv4 only' % (
+                      ipoc_algs.by_name(first_gcm).label, icv_words(first_gcm))))
+    s.append(Spec('esp-%s-ipv6' % first_gcm, 'esp', esp_cells(first_gcm), PLAIN, 'ipv6', N_LE,
+                  fams=(6,), keys='esp_sa', what='ESP %s, ICV %s, IPv6 only' % (
+                      ipoc_algs.by_name(first_gcm).label, icv_words(first_gcm))))
+    for enc in encs:
+        name = 'esp-%s-esn-udp' % (enc if enc != null else 'null-hmac')
+        lk, fmt = link.get(name, ('ether', N_LE))
+        s.append(Spec(name, 'esp', esp_cells(enc), EXTENDED, lk, fmt,
                       what='ESP %s, with ESN, with UDP-ESP, and with both' % (
-                          'NULL encryption with each HMAC' if enc == 'null' else enc.upper())))
+                          'NULL encryption with each HMAC' if enc == null else enc.upper())))
     s.append(Spec('esp-null-gmac', 'esp', [('null', a, None, 'null+' + a) for a in GMACS], EVERY,
-                  'ether', P_LE, what='ESP ENCR_NULL_AUTH_AES_GMAC (RFC 4543) 128/192/256, every '
-                  'encapsulation and ESN combination'))
+                  'ether', P_LE, what='ESP ENCR_NULL_AUTH_AES_GMAC (RFC 4543) %s, every '
+                  'encapsulation and ESN combination' % '/'.join(a.split('-')[-1] for a in GMACS)))
     s.append(Spec('ah-hmac', 'ah', [(None, a, None, 'ah+' + a) for a in HMACS], PLAIN + ((False, True),),
-                  'sll', N_LE, what='AH with HMAC-MD5-96, HMAC-SHA1-96, HMAC-SHA-256-128, ESN off and on'))
+                  'sll', N_LE, what='AH with %s, ESN off and on' % ', '.join(
+                      ipoc_algs.by_name(a).label for a in HMACS)))
     s.append(Spec('ah-gmac', 'ah', [(None, a, None, 'ah+' + a) for a in GMACS], PLAIN + ((False, True),),
-                  'ether-vlan', P_LE, what='AH with AES-GMAC-128/192/256 (RFC 4543 s4), ESN off and on'))
+                  'ether-vlan', P_LE, what='AH with AES-GMAC-%s (RFC 4543 s4), ESN off and on' % (
+                      '/'.join(a.split('-')[-1] for a in GMACS))))
     s.append(Spec('esp-nested', 'nested', None, None, 'ether', N_LE,
                   what='ESP transport over ESP tunnel (NextCryptoDone), with UDP-ESP on either portion '
                   'and ESN'))
+    # alg-lint: begin vectors (the SAs of the captures below, chosen for each capture)
     s.append(Spec('esp-nat-t', 'esp', [('aes-cbc-256', 'hmac-sha256-128', None, 'aes-cbc-256+hmac-sha256-128'),
                                        ('aes-gcm-128', 'none', 16, 'aes-gcm-128/icv16')],
                   PLAIN + ((True, False),), 'ether', N_LE, keys='esp_sa', opts=('nat-t',),
@@ -1099,6 +1125,7 @@ def specs():
                   EXTENDED[:1] + EXTENDED[2:], 'sll2', N_NS, opts=('epoch',),
                   what='ESP with ESN past the first 2^32 packets: each SA\'s xfrm state says seq-hi '
                   '(its ESN high half, not 0), and its frames are sealed in that epoch and the next'))
+    # alg-lint: end vectors
     return s
 
 
@@ -1131,11 +1158,13 @@ def helper_sas(spec, rng, sas):
         return []
     used = {s.spi for s in sas}
     fam = spec.fams[0]
+    # alg-lint: begin vectors (a helper SA of the other protocol in an xfrm capture)
     if spec.proto == 'esp':
         return [Sa(rng, 'ah', None, 'hmac-sha1-96', None, 'transport', fam, False, False,
                    peer_addr(rng, fam), local_addr(fam), new_spi(rng, used), 'ah+hmac-sha1-96')]
     return [Sa(rng, 'esp', 'aes-cbc-128', 'hmac-sha256-128', None, 'transport', fam, False, False,
                peer_addr(rng, fam), local_addr(fam), new_spi(rng, used), 'aes-cbc-128+hmac-sha256-128')]
+    # alg-lint: end vectors
 
 
 def order(rng, sa_frames, extra, plain, peek):
@@ -1182,6 +1211,7 @@ def build(spec):
 # Transport over tunnel
 
 
+# alg-lint: begin vectors (the nested capture's SA pairs)
 NESTED = [
     # fam, tunnel (enc, auth, icv, udp, esn), transport (enc, auth, icv, udp, esn)
     (4, ('aes-gcm-128', 'none', 16, False, False), ('aes-cbc-128', 'hmac-sha1-96', None, False, False)),
@@ -1191,6 +1221,7 @@ NESTED = [
     (4, ('aes-cbc-192', 'hmac-sha256-128', None, False, True), ('null', 'aes-gmac-128', None, False, True)),
     (6, ('des-cbc', 'hmac-md5-96', None, True, False), ('null', 'hmac-sha256-128', None, False, False)),
 ]
+# alg-lint: end vectors
 
 
 def nested_packet(rng, tun, tr, kind, tamper=None, inner_udp=None, inner_spi=None):

@@ -45,18 +45,14 @@ import shutil
 import subprocess
 import sys
 
-# xfrm algorithm names -> Wireshark 4.0 esp_sa names (packet-ipsec.c)
-WS_ENC = {
-    'ecb(cipher_null)': 'NULL',
-    'cbc(des)': 'DES-CBC [RFC2405]',
-    'cbc(des3_ede)': 'TripleDES-CBC [RFC2451]',
-    'cbc(aes)': 'AES-CBC [RFC3602]',
-}
-WS_AUTH = {
-    ('hmac(md5)', 96): 'HMAC-MD5-96 [RFC2403]',
-    ('hmac(sha1)', 96): 'HMAC-SHA-1-96 [RFC2404]',
-    ('hmac(sha256)', 128): 'HMAC-SHA-256-128 [RFC4868]',
-}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'engine', 'alg'))
+import ipoc_algs  # noqa: E402  (the algorithm table, engine/alg/ipoc_algs.def)
+
+# xfrm algorithm names -> Wireshark 4.0 esp_sa names (packet-ipsec.c), from
+# the table: ciphers by name, HMACs by (name, truncation bits)
+WS_ENC = {n: ipoc_algs.esp_sa_name(a) for a in ipoc_algs.of_kind('CIPHER') for n in a.xfrm_names}
+WS_AUTH = {(n, a.icv * 8): ipoc_algs.esp_sa_name(a)
+           for a in ipoc_algs.of_kind('INTEGRITY') for n in a.xfrm_names}
 # expectation `inner=` word -> the name in tshark's frame.protocols
 WS_PROTO = {'tcp': 'tcp', 'udp': 'udp', 'icmp': 'icmp', 'icmpv6': 'icmpv6', 'ipv4': 'ip', 'ipv6': 'ipv6'}
 FIELDS = ('frame.number', 'esp.spi', 'esp.icv_good', 'esp.icv_bad', 'esp.protocol', 'esp.pad_len',
@@ -65,6 +61,16 @@ FIELDS = ('frame.number', 'esp.spi', 'esp.icv_good', 'esp.icv_bad', 'esp.protoco
 
 class InputError(Exception):
     pass
+
+
+def aead_row(aead):
+    """The table row of an `aead NAME 0xKEY BITS` line, by name and key length."""
+    key = aead[1][2:] if aead[1].startswith('0x') else aead[1]
+    row = ipoc_algs.by_xfrm(aead[0], len(key) // 2)
+    if not row:
+        raise InputError('aead %s: not an algorithm of the table with a %d-byte key'
+                         % (aead[0], len(key) // 2))
+    return row
 
 
 # ---------------------------------------------------------------------------
@@ -183,10 +189,10 @@ def read_xfrm(path):
             sas[spi] = KeySa(spi, why='AH ICV')
         elif info.get('esn'):
             sas[spi] = KeySa(spi, why='ESN')
-        elif aead and aead[0].startswith('rfc4543'):
+        elif aead and aead_row(aead).kind == 'GMAC':
             sas[spi] = KeySa(spi, why='GMAC')
         elif aead:
-            rec = [fam, src, dst, '0x%08x' % spi, 'AES-GCM with %d octet ICV [RFC4106]' % (aead[2] // 8),
+            rec = [fam, src, dst, '0x%08x' % spi, ipoc_algs.esp_sa_name(aead_row(aead), aead[2] // 8),
                    aead[1], 'NULL', '']
             sas[spi] = KeySa(spi, ','.join('"%s"' % f for f in rec))
         else:

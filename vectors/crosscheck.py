@@ -39,8 +39,12 @@ no offload: a case with expect.crypto_done = 0 must be a packet that gets no
 import hashlib
 import hmac
 import ipaddress
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'engine', 'alg'))
+import ipoc_algs  # noqa: E402  (the algorithm table, engine/alg/ipoc_algs.def)
 
 try:
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -130,34 +134,30 @@ class Block:
 # ---------------------------------------------------------------------------
 # Algorithms
 
-# name: (kind, key length without salt, block size, IV length)
-ENC = {
-    # RFC 4303 s2.4: with no cipher block the ciphertext still ends on a
-    # 4-byte boundary (Pad Length and Next Header right-aligned in a word).
-    'none': ('none', 0, 4, 0),
-    'null': ('null', 0, 4, 0),
-    'des-cbc': ('des', 8, 8, 8),
-    '3des-cbc': ('3des', 24, 8, 8),
-    'aes-cbc-128': ('cbc', 16, 16, 16),
-    'aes-cbc-192': ('cbc', 24, 16, 16),
-    'aes-cbc-256': ('cbc', 32, 16, 16),
-    'aes-gcm-128': ('gcm', 16, 4, 8),
-    'aes-gcm-192': ('gcm', 24, 4, 8),
-    'aes-gcm-256': ('gcm', 32, 4, 8),
-}
+# From the algorithm table (engine/alg/ipoc_algs.def); the crypto below is
+# this file's own.
+# name: (kind, key length without salt, block size, IV length); kind 'none'
+# (no cipher), 'null', 'gcm', or 'cbc' / 'des' (AES or DES-family CBC).
+# RFC 4303 s2.4: with no cipher block the ciphertext still ends on a 4-byte
+# boundary (Pad Length and Next Header right-aligned in a word).
 
-# name: (kind, key length without salt, ICV length)
-AUTH = {
-    'none': ('none', 0, 0),
-    'hmac-md5-96': ('hmac-md5', 16, 12),
-    'hmac-sha1-96': ('hmac-sha1', 20, 12),
-    'hmac-sha256-128': ('hmac-sha256', 32, 16),
-    'aes-gmac-128': ('gmac', 16, 16),
-    'aes-gmac-192': ('gmac', 24, 16),
-    'aes-gmac-256': ('gmac', 32, 16),
-}
+def _ekind(a):
+    if a.kind == 'AEAD':
+        return 'gcm'
+    if not a.key:
+        return 'null'
+    return 'cbc' if a.evp.startswith('AES') else 'des'
 
-HASHES = {'hmac-md5': hashlib.md5, 'hmac-sha1': hashlib.sha1, 'hmac-sha256': hashlib.sha256}
+
+ENC = {a.name: (_ekind(a), a.raw_key, max(a.block, 4), a.iv)
+       for a in ipoc_algs.of_kind(*ipoc_algs.ENC_KINDS)}
+ENC['none'] = ('none', 0, 4, 0)
+
+# name: (kind, key length without salt, ICV length); kind 'none', 'gmac' or
+# the HMAC's digest name as hashlib knows it ('md5', 'sha1', 'sha256')
+AUTH = {a.name: ('gmac' if a.kind == 'GMAC' else a.evp.lower(), a.raw_key, a.icv)
+        for a in ipoc_algs.of_kind(*ipoc_algs.AUTH_KINDS)}
+AUTH['none'] = ('none', 0, 0)
 
 
 def cbc(kind, key, iv, data, encrypt):
@@ -188,7 +188,7 @@ def gcm_decrypt_unauthenticated(key, nonce12, ct):
 
 
 def hmac_trunc(kind, key, data, n):
-    return hmac.new(key, data, HASHES[kind]).digest()[:n]
+    return hmac.new(key, data, getattr(hashlib, kind)).digest()[:n]
 
 
 # ---------------------------------------------------------------------------
@@ -218,7 +218,7 @@ class Esp:
             self.icvlen = blk.int(p + 'esp.icv_len')
             self.key, self.salt = self.enc_key[:eklen], self.enc_key[eklen:]
         elif self.akind == 'gmac':
-            self.ivlen = 8          # RFC 4543 s3.1: 8-octet IV with ENCR_NULL_AUTH_AES_GMAC
+            self.ivlen = ipoc_algs.by_name(self.auth).iv    # RFC 4543 s3.1
             self.block = 4
             self.key, self.salt = self.auth_key[:aklen], self.auth_key[aklen:]
         if blk.has(p + 'esp.icv_len') and blk.int(p + 'esp.icv_len') != self.icvlen:
@@ -238,7 +238,8 @@ class Ah:
         self.auth_key = blk.hex(p + 'ah.auth_key', b'')
         if self.akind == 'gmac':
             self.key, self.salt = self.auth_key[:aklen], self.auth_key[aklen:]
-            self.icvlen = 8 + 16    # RFC 4543 s4: IV, then the 16-octet tag
+            row = ipoc_algs.by_name(self.auth)
+            self.icvlen = row.iv + row.icv      # RFC 4543 s4: IV, then the tag
         self.esn = blk.int(p + 'ah.esn', 0)
         self.seq_hi = blk.int(p + 'ah.seq_hi', 0)
         self.iv = blk.hex(p + 'ah.iv')
@@ -707,25 +708,26 @@ def check_prim(blk):
     key, iv, aad = blk.hex('key', b''), blk.hex('iv', b''), blk.hex('aad', b'')
     pt = blk.hex('pt', b'')
     errs = []
-    if alg.startswith('aes-cbc-') or alg in ('des-cbc', '3des-cbc'):
-        kind = 'cbc' if alg.startswith('aes') else 'des'
-        ct = cbc(kind, key, iv, pt, True)
+    row = ipoc_algs.by_prim(alg)
+    kind = row.kind if row else None
+    if kind == 'CIPHER' and row.key:
+        ct = cbc(_ekind(row), key, iv, pt, True)
         if ct != blk.hex('ct'):
             errs.append('ct: computed %s' % ct.hex())
-    elif alg.startswith('aes-gcm-') or alg.startswith('aes-gmac-'):
+    elif kind in ('AEAD', 'GMAC'):
         ct, tag = gcm_encrypt(key, iv, aad, pt)
         want_tag = blk.hex('tag')
-        if alg.startswith('aes-gcm-') and ct != blk.hex('ct', b''):
+        if kind == 'AEAD' and ct != blk.hex('ct', b''):
             errs.append('ct: computed %s' % ct.hex())
         if tag[:len(want_tag)] != want_tag:
             errs.append('tag: computed %s' % tag.hex())
-    elif alg.startswith('hmac-'):
+    elif kind == 'INTEGRITY':
         want = blk.hex('mac')
         n = blk.int('mac_len', len(want))
-        mac = hmac_trunc(alg, key, pt, n)
+        mac = hmac_trunc(row.evp.lower(), key, pt, n)
         if mac != want:
             errs.append('mac: computed %s' % mac.hex())
-    elif alg == 'null':
+    elif kind == 'CIPHER':
         if blk.hex('ct', b'') != pt:        # RFC 2410 s2: NULL is the identity
             errs.append('ct differs from pt')
     else:

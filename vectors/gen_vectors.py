@@ -62,6 +62,9 @@ import tempfile
 
 import cryptography
 from cryptography.hazmat.primitives import hashes
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'engine', 'alg'))
+import ipoc_algs  # noqa: E402  (the algorithm table, engine/alg/ipoc_algs.def)
 from cryptography.hazmat.primitives import hmac as c_hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -111,11 +114,9 @@ def odd_parity(key):
 # ---------------------------------------------------------------------------
 # Primitives (other code paths than crosscheck.py, see the docstring)
 
-HASH = {'md5': hashes.MD5, 'sha1': hashes.SHA1, 'sha256': hashes.SHA256}
-
-
 def mac(kind, key, data, n):
-    h = c_hmac.HMAC(key, HASH[kind]())
+    # kind is the table's OpenSSL digest name, which is cryptography's too
+    h = c_hmac.HMAC(key, getattr(hashes, kind)())
     h.update(data)
     return h.finalize()[:n]
 
@@ -150,34 +151,26 @@ def inet_csum(data):
 
 
 # ---------------------------------------------------------------------------
-# Algorithms: name -> (kind, key bytes without salt, IV bytes, block)
+# Algorithms, from the table: name -> (kind, key bytes without salt, IV
+# bytes, block); kind 'null', 'gcm', or the cipher family ('aes', 'des')
 
-ENC = {
-    'null': ('null', 0, 0, 4),
-    'none': ('null', 0, 0, 4),
-    'des-cbc': ('des', 8, 8, 8),
-    '3des-cbc': ('des', 24, 8, 8),
-    'aes-cbc-128': ('aes', 16, 16, 16),
-    'aes-cbc-192': ('aes', 24, 16, 16),
-    'aes-cbc-256': ('aes', 32, 16, 16),
-    'aes-gcm-128': ('gcm', 16, 8, 4),
-    'aes-gcm-192': ('gcm', 24, 8, 4),
-    'aes-gcm-256': ('gcm', 32, 8, 4),
-}
-# name -> (kind, key bytes without salt, ICV bytes)
-AUTH = {
-    'none': (None, 0, 0),
-    'hmac-md5-96': ('md5', 16, 12),
-    'hmac-sha1-96': ('sha1', 20, 12),
-    'hmac-sha256-128': ('sha256', 32, 16),
-    'aes-gmac-128': ('gmac', 16, 16),
-    'aes-gmac-192': ('gmac', 24, 16),
-    'aes-gmac-256': ('gmac', 32, 16),
-}
-HMACS = ('hmac-md5-96', 'hmac-sha1-96', 'hmac-sha256-128')
-GMACS = ('aes-gmac-128', 'aes-gmac-192', 'aes-gmac-256')
-CBCS = ('des-cbc', '3des-cbc', 'aes-cbc-128', 'aes-cbc-192', 'aes-cbc-256')
-GCMS = ('aes-gcm-128', 'aes-gcm-192', 'aes-gcm-256')
+def _ekind(a):
+    if a.kind == 'AEAD':
+        return 'gcm'
+    return 'null' if not a.key else a.evp.split('-')[0].lower()
+
+
+ENC = {a.name: (_ekind(a), a.raw_key, a.iv, max(a.block, 4))
+       for a in ipoc_algs.of_kind(*ipoc_algs.ENC_KINDS)}
+ENC['none'] = ENC[ipoc_algs.of_kind('CIPHER')[0].name]
+# name -> (kind, key bytes without salt, ICV bytes); kind 'gmac' or the digest
+AUTH = {a.name: ('gmac' if a.kind == 'GMAC' else a.evp, a.raw_key, a.icv)
+        for a in ipoc_algs.of_kind(*ipoc_algs.AUTH_KINDS)}
+AUTH['none'] = (None, 0, 0)
+HMACS = ipoc_algs.names('INTEGRITY')
+GMACS = ipoc_algs.names('GMAC')
+CBCS = tuple(a.name for a in ipoc_algs.of_kind('CIPHER') if a.key)
+GCMS = ipoc_algs.names('AEAD')
 
 
 class Esp:
@@ -720,7 +713,7 @@ def alg_word(enc, auth, icv=None):
 def esp_cells():
     cells = [('null', a, None) for a in HMACS + GMACS]
     cells += [(e, a, None) for e in CBCS for a in HMACS + ('none',)]
-    cells += [(e, 'none', i) for e in GCMS for i in (8, 12, 16)]
+    cells += [(e, 'none', i) for e in GCMS for i in ipoc_algs.by_name(e).icvs]
     return cells
 
 
@@ -748,6 +741,7 @@ def gen_esp_algorithms():
 
 
 # ---------------------------------------------------------------------------
+# alg-lint: begin vectors (the cases of the generated files, each SA chosen for its case)
 # gen-esp-modes.vec
 
 HBH_OPTS = v6_opts((5, b'\0\0'), (0, b''), (0, b''), (0x3e, bytes.fromhex('a1b2c3d4')))
@@ -925,7 +919,8 @@ def gen_ah():
             for auth in HMACS + GMACS:
                 cid = 'ah.v%d.%s.%s' % (fam, mode, auth)
                 pad = ''
-                if fam == 6 and auth in ('hmac-sha256-128',) + GMACS:
+                a = ipoc_algs.by_name(auth)
+                if fam == 6 and (12 + a.icv + (a.iv if a.kind == 'GMAC' else 0)) % 8:
                     pad = ', AH padded by 4 bytes to 8-byte alignment (RFC 4302 s2.6%s)' % (
                         '; RFC 4543 errata 3643' if 'gmac' in auth else '')
                 src = 'AH (RFC 4302) %s, IPv%d, %s%s' % (mode, fam, auth.upper(), pad)
@@ -1553,6 +1548,8 @@ def gen_no_offload():
        'address', 4, ('des-cbc', 'hmac-sha1-96'), other_dst)
     return out
 
+
+# alg-lint: end vectors
 
 # ---------------------------------------------------------------------------
 # Files

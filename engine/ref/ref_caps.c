@@ -62,8 +62,8 @@ static void hw_v2(NDIS_IPSEC_OFFLOAD_V2 *v2, uint32_t sa_capacity)
 	v2->LsoSupported = TRUE;
 	v2->ExtendedSequenceNumbers = TRUE;
 	v2->UdpEsp = UDP_ESP_ALL;
-	v2->AuthenticationAlgorithms = ref_auth_alg_mask();
-	v2->EncryptionAlgorithms = ref_enc_alg_mask();
+	v2->AuthenticationAlgorithms = ipoc_alg_mask(IPOC_ALG_AUTH_KINDS);
+	v2->EncryptionAlgorithms = ipoc_alg_mask(IPOC_ALG_ENC_KINDS);
 	v2->SaOffloadCapacity = sa_capacity;
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "ipoc/engine.h"
+#include "ipoc_alg.h"
 
 #ifndef REF_DEFAULT_SA_CAPACITY
 #define REF_DEFAULT_SA_CAPACITY 1024
@@ -147,20 +148,6 @@ struct ipoc_engine {
 /* ref_engine.c */
 void ref_log(const struct ipoc_engine *e, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* ref_alg.c: per-algorithm facts. */
-struct ref_alg {
-	uint32_t id;              /* IPSEC_OFFLOAD_V2_* bit */
-	const char *name;
-	uint32_t key_len;         /* bytes, salt included for GCM/GMAC */
-	uint32_t icv_len;         /* default ICV bytes (0 for ciphers) */
-	bool combined;            /* AES-GCM: encryption and integrity */
-	bool gmac;                /* AES-GMAC authentication (RFC 4543) */
-};
-const struct ref_alg *ref_auth_alg(uint32_t id);
-const struct ref_alg *ref_enc_alg(uint32_t id);
-uint32_t ref_auth_alg_mask(void);
-uint32_t ref_enc_alg_mask(void);
 
 /* ref_caps.c */
 void ref_caps_init(struct ipoc_engine *e, uint32_t sa_capacity);

@@ -4,44 +4,39 @@
  * transform, IV length and payload alignment, made once when the SA is
  * added so that no packet allocates.
  *
- * IV lengths on the wire: DES/3DES-CBC 8 (RFC 2405, RFC 2451), AES-CBC 16
- * (RFC 3602 §3), AES-GCM and AES-GMAC 8 (RFC 4106 §3.1, RFC 4543 §3.1), NULL
- * none. ESP payloads are aligned to the cipher block and to 4 bytes (RFC
- * 4303 §2.4). GCM/GMAC IVs are a per-SA counter, so an IV never repeats
- * under one key (RFC 4106 §3.1); CBC IVs are random (RFC 3602 §3).
+ * IV lengths on the wire and cipher blocks come from the algorithm table
+ * (engine/alg/ipoc_algs.def, with their RFCs). ESP payloads are aligned to
+ * the cipher block and to 4 bytes (RFC 4303 §2.4). GCM/GMAC IVs are a per-SA
+ * counter, so an IV never repeats under one key (RFC 4106 §3.1); CBC IVs are
+ * random (RFC 3602 §3).
  */
 #include "ref_crypto.h"
 #include "ref_internal.h"
 
+/* The IV on the wire: the cipher's, else GMAC's (ESP with NULL, or AH). */
 static uint32_t iv_len(const struct ref_sa_member *m)
 {
-	const struct ref_alg *enc = ref_enc_alg(m->enc_alg);
-	const struct ref_alg *auth = ref_auth_alg(m->auth_alg);
+	const struct ipoc_alg *enc = m->op == IPsecOffloadV2Ah ? NULL : ipoc_alg_enc(m->enc_alg);
+	const struct ipoc_alg *auth = ipoc_alg_auth(m->auth_alg);
 
-	if (enc && enc->combined)
-		return 8;
-	if (m->enc_alg == IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC ||
-	    m->enc_alg == IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC)
-		return 8;
-	if (m->enc_alg & (IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128 |
-			  IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192 |
-			  IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256))
-		return 16;
-	return auth && auth->gmac ? 8 : 0;
+	if (enc && enc->iv_len)
+		return enc->iv_len;
+	return auth && auth->kind == IPOC_ALG_GMAC ? auth->iv_len : 0;
 }
 
 static uint8_t kind_of(const struct ref_sa_member *m)
 {
-	const struct ref_alg *enc = ref_enc_alg(m->enc_alg);
-	const struct ref_alg *auth = ref_auth_alg(m->auth_alg);
+	const struct ipoc_alg *enc = ipoc_alg_enc(m->enc_alg);
+	const struct ipoc_alg *auth = ipoc_alg_auth(m->auth_alg);
+	bool gmac = auth && auth->kind == IPOC_ALG_GMAC;
 
 	if (m->op == IPsecOffloadV2Ah)
-		return auth && auth->gmac ? REF_KIND_GMAC : REF_KIND_PLAIN;
-	if (enc && enc->combined)
+		return gmac ? REF_KIND_GMAC : REF_KIND_PLAIN;
+	if (enc && enc->kind == IPOC_ALG_AEAD)
 		return REF_KIND_GCM;
-	if (enc && m->enc_alg != IPSEC_OFFLOAD_V2_ENCRYPTION_NONE)
+	if (enc && enc->iv_len)
 		return REF_KIND_CBC;
-	return auth && auth->gmac ? REF_KIND_GMAC : REF_KIND_PLAIN;
+	return gmac ? REF_KIND_GMAC : REF_KIND_PLAIN;
 }
 
 int ref_sa_crypto_init(struct ipoc_engine *e, struct ref_sa *sa)
@@ -58,8 +53,7 @@ int ref_sa_crypto_init(struct ipoc_engine *e, struct ref_sa *sa)
 			ref_sa_crypto_fini(sa);
 			return -1;
 		}
-		m->iv_len = m->op == IPsecOffloadV2Ah ? (ref_auth_alg(m->auth_alg)->gmac ? 8 : 0)
-						      : iv_len(m);
+		m->iv_len = iv_len(m);
 		m->kind = kind_of(m);
 		block = ref_xform_block(m->x);
 		m->block = block < 4 ? 4 : block;

@@ -14,35 +14,11 @@
 
 #include "ref_internal.h"
 
-struct v1_alg {
-	uint32_t v1_id;
-	uint32_t v2_id;
-	uint32_t key_len;
-};
-
-static const struct v1_alg v1_integrity[] = {
-	{ OFFLOAD_IPSEC_INTEGRITY_MD5, IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5, 16 },
-	{ OFFLOAD_IPSEC_INTEGRITY_SHA, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1, 20 },
-};
-
-static const struct v1_alg v1_conf[] = {
-	{ OFFLOAD_IPSEC_CONF_DES, IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC, 8 },
-	{ OFFLOAD_IPSEC_CONF_3_DES, IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC, 24 },
-};
-
-static const struct v1_alg *v1_find(const struct v1_alg *tab, size_t n, uint32_t id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (tab[i].v1_id == id)
-			return &tab[i];
-	return NULL;
-}
-
 /* An algorithm slot: NONE with no key, or a known algorithm with its key
  * length. *out is NULL for NONE. */
 static NDIS_STATUS check_algo(struct ipoc_engine *e, const char *what, const char *field,
-			      const OFFLOAD_ALGO_INFO *ai, const struct v1_alg *tab, size_t n,
-			      const struct v1_alg **out)
+			      const OFFLOAD_ALGO_INFO *ai, bool conf,
+			      const struct ipoc_alg **out)
 {
 	*out = NULL;
 	if (ai->algoIdentifier == 0) {   /* OFFLOAD_IPSEC_*_NONE */
@@ -52,7 +28,7 @@ static NDIS_STATUS check_algo(struct ipoc_engine *e, const char *what, const cha
 			ai->algoKeylen);
 		return NDIS_STATUS_INVALID_PARAMETER;
 	}
-	*out = v1_find(tab, n, ai->algoIdentifier);
+	*out = ipoc_alg_by_v1(conf, ai->algoIdentifier);
 	if (!*out) {
 		ref_log(e, IPOC_LOG_WARN, "%s.%s.algoIdentifier %u: not a supported value", what,
 			field, ai->algoIdentifier);
@@ -72,7 +48,7 @@ static NDIS_STATUS v1_member(struct ipoc_engine *e, const OFFLOAD_IPSEC_ADD_SA *
 			     struct ref_sa_member *m, uint64_t *koff)
 {
 	const OFFLOAD_SECURITY_ASSOCIATION *s = &a->SecAssoc[i];
-	const struct v1_alg *integ, *conf;
+	const struct ipoc_alg *integ, *conf;
 	char what[48];
 	NDIS_STATUS st;
 	bool ah = s->Operation == AUTHENTICATE;
@@ -86,9 +62,9 @@ static NDIS_STATUS v1_member(struct ipoc_engine *e, const OFFLOAD_IPSEC_ADD_SA *
 		ref_log(e, IPOC_LOG_WARN, "%s: %s is not enabled for IPsecOV1", what, ah ? "AH" : "ESP");
 		return NDIS_STATUS_NOT_SUPPORTED;
 	}
-	st = check_algo(e, what, "IntegrityAlgo", &s->IntegrityAlgo, v1_integrity, 2, &integ);
+	st = check_algo(e, what, "IntegrityAlgo", &s->IntegrityAlgo, false, &integ);
 	if (st == NDIS_STATUS_SUCCESS)
-		st = check_algo(e, what, "ConfAlgo", &s->ConfAlgo, v1_conf, 2, &conf);
+		st = check_algo(e, what, "ConfAlgo", &s->ConfAlgo, true, &conf);
 	if (st != NDIS_STATUS_SUCCESS)
 		return st;
 	if (ah ? (!integ || conf) : (!integ && (!conf || a->NumSAs != 2))) {
@@ -106,16 +82,16 @@ static NDIS_STATUS v1_member(struct ipoc_engine *e, const OFFLOAD_IPSEC_ADD_SA *
 	}
 	m->op = ah ? IPsecOffloadV2Ah : IPsecOffloadV2Esp;
 	m->spi = s->SPI;
-	m->enc_alg = ah ? 0 : (conf ? conf->v2_id : IPSEC_OFFLOAD_V2_ENCRYPTION_NONE);
+	m->enc_alg = ah ? 0 : (conf ? conf->ndis : IPSEC_OFFLOAD_V2_ENCRYPTION_NONE);
 	if (conf) {
 		m->enc_key_len = conf->key_len;
 		memcpy(m->enc_key, a->KeyMat + *koff, conf->key_len);
 		*koff += conf->key_len;
 	}
 	if (integ) {
-		m->auth_alg = integ->v2_id;
+		m->auth_alg = integ->ndis;
 		m->auth_key_len = integ->key_len;
-		m->icv_len = 12;   /* HMAC-MD5-96 / HMAC-SHA1-96 */
+		m->icv_len = integ->icv_len;
 		memcpy(m->auth_key, a->KeyMat + *koff, integ->key_len);
 		*koff += integ->key_len;
 	}

@@ -47,11 +47,11 @@ static NDIS_STATUS check_header(struct ipoc_engine *e, const char *what,
 
 /* The key of one algorithm must lie inside the request's key area. */
 static NDIS_STATUS check_key(struct ipoc_engine *e, const struct add_req *r, const char *field,
-			     const IPSEC_OFFLOAD_V2_ALGORITHM_INFO *ai, const struct ref_alg *alg)
+			     const IPSEC_OFFLOAD_V2_ALGORITHM_INFO *ai, const struct ipoc_alg *alg)
 {
 	if (ai->KeyLength != alg->key_len) {
 		ref_log(e, IPOC_LOG_WARN, "%s.%s.KeyLength %u: %s takes %u", r->what, field,
-			ai->KeyLength, alg->name, alg->key_len);
+			ai->KeyLength, alg->label, alg->key_len);
 		return NDIS_STATUS_INVALID_PARAMETER;
 	}
 	if ((uint64_t)ai->KeyOffsetBytes + ai->KeyLength > r->key_len) {
@@ -64,7 +64,7 @@ static NDIS_STATUS check_key(struct ipoc_engine *e, const struct add_req *r, con
 
 /* Identifier must be one known bit, and claimed by the current config. */
 static NDIS_STATUS check_id(struct ipoc_engine *e, const char *what, const char *field,
-			    uint32_t id, const struct ref_alg *alg, uint32_t claimed)
+			    uint32_t id, const struct ipoc_alg *alg, uint32_t claimed)
 {
 	if (!one_bit(id) || !alg) {
 		ref_log(e, IPOC_LOG_WARN, "%s.%s.Identifier 0x%x: not one IPSEC_OFFLOAD_V2_%s value",
@@ -73,7 +73,7 @@ static NDIS_STATUS check_id(struct ipoc_engine *e, const char *what, const char 
 	}
 	if (!(claimed & id)) {
 		ref_log(e, IPOC_LOG_WARN, "%s.%s.Identifier 0x%x (%s): not in the current "
-			"configuration", what, field, id, alg->name);
+			"configuration", what, field, id, alg->label);
 		return NDIS_STATUS_NOT_SUPPORTED;
 	}
 	return NDIS_STATUS_SUCCESS;
@@ -82,15 +82,16 @@ static NDIS_STATUS check_id(struct ipoc_engine *e, const char *what, const char 
 static NDIS_STATUS check_auth(struct ipoc_engine *e, const struct add_req *r, const char *what,
 			      const IPSEC_OFFLOAD_V2_ALGORITHM_INFO *ai, uint32_t claimed)
 {
-	const struct ref_alg *alg = ref_auth_alg(ai->Identifier);
+	const struct ipoc_alg *alg = ipoc_alg_auth(ai->Identifier);
 	NDIS_STATUS st = check_id(e, what, "AuthenticationAlgorithm", ai->Identifier, alg, claimed);
 
 	if (st != NDIS_STATUS_SUCCESS)
 		return st;
-	/* RFC 4543 §3: the GMAC ICV is always 16 bytes. */
-	if (alg->gmac && ai->AdditionalInfo != 0 && ai->AdditionalInfo != 16) {
+	/* RFC 4543 §3: the GMAC ICV is always 16 bytes (the table's icvs). */
+	if (alg->kind == IPOC_ALG_GMAC && ai->AdditionalInfo != 0 &&
+	    !ipoc_alg_icv_ok(alg, ai->AdditionalInfo)) {
 		ref_log(e, IPOC_LOG_WARN, "%s.AuthenticationAlgorithm.AdditionalInfo %u: %s has a "
-			"16-byte ICV", what, ai->AdditionalInfo, alg->name);
+			"%u-byte ICV", what, ai->AdditionalInfo, alg->label, alg->icv_len);
 		return NDIS_STATUS_INVALID_PARAMETER;
 	}
 	return check_key(e, r, "AuthenticationAlgorithm", ai, alg);
@@ -142,7 +143,7 @@ static NDIS_STATUS check_esp_auth(struct ipoc_engine *e, const struct add_req *r
 			"fields set", what);
 		return NDIS_STATUS_INVALID_PARAMETER;
 	}
-	if (ciphered && ref_auth_alg(auth) && ref_auth_alg(auth)->gmac) {
+	if (ciphered && ipoc_alg_auth(auth) && ipoc_alg_auth(auth)->kind == IPOC_ALG_GMAC) {
 		ref_log(e, IPOC_LOG_WARN, "%s.AuthenticationAlgorithm: AES-GMAC goes with NULL "
 			"encryption only (RFC 4543), not with EncryptionAlgorithm 0x%x", what, enc);
 		return NDIS_STATUS_INVALID_PARAMETER;
@@ -155,7 +156,7 @@ static NDIS_STATUS check_esp(struct ipoc_engine *e, const struct add_req *r, con
 			     const IPSEC_OFFLOAD_V2_SECURITY_ASSOCIATION *sa, const NDIS_OFFLOAD *cur)
 {
 	const IPSEC_OFFLOAD_V2_ALGORITHM_INFO *ei = &sa->EncryptionAlgorithm;
-	const struct ref_alg *alg = ref_enc_alg(ei->Identifier);
+	const struct ipoc_alg *alg = ipoc_alg_enc(ei->Identifier);
 	NDIS_STATUS st;
 
 	if (!cur->IPsecV2.Esp) {
@@ -174,13 +175,14 @@ static NDIS_STATUS check_esp(struct ipoc_engine *e, const struct add_req *r, con
 			what);
 		return NDIS_STATUS_INVALID_PARAMETER;
 	}
-	if (alg && alg->combined) {
+	if (alg && alg->kind == IPOC_ALG_AEAD) {
 		/* AES-GCM: AdditionalInfo is the ICV length (RFC 4106 §8: 8, 12 or
-		 * 16 bytes); AuthenticationAlgorithm "should not be used", so it
-		 * is ignored (PROFILE.md). */
-		if (ei->AdditionalInfo != 8 && ei->AdditionalInfo != 12 && ei->AdditionalInfo != 16) {
-			ref_log(e, IPOC_LOG_WARN, "%s.EncryptionAlgorithm.AdditionalInfo %u: AES-GCM "
-				"ICV length must be 8, 12 or 16", what, ei->AdditionalInfo);
+		 * 16 bytes, the table's icvs); AuthenticationAlgorithm "should not
+		 * be used", so it is ignored (PROFILE.md). */
+		if (!ipoc_alg_icv_ok(alg, ei->AdditionalInfo)) {
+			ref_log(e, IPOC_LOG_WARN, "%s.EncryptionAlgorithm.AdditionalInfo %u: %s "
+				"ICV length not one the algorithm has", what, ei->AdditionalInfo,
+				alg->label);
 			return NDIS_STATUS_INVALID_PARAMETER;
 		}
 		return NDIS_STATUS_SUCCESS;
@@ -281,7 +283,7 @@ static void copy_member(struct ref_sa_member *m, const struct add_req *r,
 {
 	const IPSEC_OFFLOAD_V2_ALGORITHM_INFO *ai = &sa->AuthenticationAlgorithm;
 	const IPSEC_OFFLOAD_V2_ALGORITHM_INFO *ei = &sa->EncryptionAlgorithm;
-	const struct ref_alg *enc = ref_enc_alg(ei->Identifier);
+	const struct ipoc_alg *enc = ipoc_alg_enc(ei->Identifier);
 
 	m->op = sa->Operation;
 	m->spi = sa->Spi;
@@ -292,7 +294,7 @@ static void copy_member(struct ref_sa_member *m, const struct add_req *r,
 		m->enc_key_len = ei->KeyLength;
 		memcpy(m->enc_key, r->keys + ei->KeyOffsetBytes, ei->KeyLength);
 	}
-	if (enc && enc->combined) {
+	if (enc && enc->kind == IPOC_ALG_AEAD) {
 		m->icv_len = ei->AdditionalInfo;
 		return;
 	}
@@ -300,7 +302,7 @@ static void copy_member(struct ref_sa_member *m, const struct add_req *r,
 	if (ai->Identifier) {
 		m->auth_key_len = ai->KeyLength;
 		memcpy(m->auth_key, r->keys + ai->KeyOffsetBytes, ai->KeyLength);
-		m->icv_len = ref_auth_alg(ai->Identifier)->icv_len;
+		m->icv_len = ipoc_alg_auth(ai->Identifier)->icv_len;
 	}
 }
 

@@ -63,8 +63,9 @@ struct bench_alg {
 
 /* Parse "CIPHER[+AUTH]" (case-insensitive). Returns 0, or -1. */
 int bench_alg_parse(const char *text, struct bench_alg *out);
-/* The accepted forms, one line each, for the usage text. */
-extern const char bench_alg_forms[];
+/* The accepted forms, one line each, for the usage text (from the
+ * algorithm table). */
+const char *bench_alg_forms(void);
 
 enum bench_status {
 	BENCH_OK = 0,

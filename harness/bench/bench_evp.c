@@ -29,100 +29,70 @@
 #include <openssl/provider.h>
 
 #include "bench.h"
+#include "ipoc_alg.h"
 
 enum { ESP_HDR = 8, TRAILER = 2, SALT = 4, GCM_TAG = 16 };
 
-struct cipher_form {
-	const char *name;
-	enum bench_kind kind;
-	ULONG enc_id, auth_id;   /* auth_id: GMAC only */
-	uint32_t key_len, iv_len, block;
-	const char *evp;
-};
-
-static const struct cipher_form ciphers[] = {
-	{ "aes-gcm-128", BENCH_GCM, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128, 0, 20, 8, 4,
-	  "AES-128-GCM" },
-	{ "aes-gcm-192", BENCH_GCM, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192, 0, 28, 8, 4,
-	  "AES-192-GCM" },
-	{ "aes-gcm-256", BENCH_GCM, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256, 0, 36, 8, 4,
-	  "AES-256-GCM" },
-	{ "aes-gmac-128", BENCH_GMAC, IPSEC_OFFLOAD_V2_ENCRYPTION_NONE,
-	  IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128, 20, 8, 4, "AES-128-GCM" },
-	{ "aes-gmac-192", BENCH_GMAC, IPSEC_OFFLOAD_V2_ENCRYPTION_NONE,
-	  IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192, 28, 8, 4, "AES-192-GCM" },
-	{ "aes-gmac-256", BENCH_GMAC, IPSEC_OFFLOAD_V2_ENCRYPTION_NONE,
-	  IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256, 36, 8, 4, "AES-256-GCM" },
-	{ "aes-cbc-128", BENCH_CBC, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128, 0, 16, 16, 16,
-	  "AES-128-CBC" },
-	{ "aes-cbc-192", BENCH_CBC, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192, 0, 24, 16, 16,
-	  "AES-192-CBC" },
-	{ "aes-cbc-256", BENCH_CBC, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256, 0, 32, 16, 16,
-	  "AES-256-CBC" },
-	{ "3des-cbc", BENCH_CBC, IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC, 0, 24, 8, 8,
-	  "DES-EDE3-CBC" },
-	{ "des-cbc", BENCH_CBC, IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC, 0, 8, 8, 8, "DES-CBC" },
-	{ "null", BENCH_NULL, IPSEC_OFFLOAD_V2_ENCRYPTION_NONE, 0, 0, 0, 4, NULL },
-};
-
-struct auth_form {
-	const char *name;
-	ULONG id;
-	uint32_t key_len, icv_len;
-	const char *digest;
-};
-
-static const struct auth_form auths[] = {
-	{ "hmac-md5-96", IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5, 16, 12, "MD5" },
-	{ "hmac-sha1-96", IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1, 20, 12, "SHA1" },
-	{ "hmac-sha256-128", IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256, 32, 16, "SHA256" },
-};
-
-const char bench_alg_forms[] =
-	"  aes-gcm-{128,192,256}  aes-gmac-{128,192,256}  (no +AUTH)\n"
-	"  {aes-cbc-{128,192,256},3des-cbc,des-cbc}[+AUTH]  null+AUTH\n"
-	"  AUTH: hmac-md5-96 hmac-sha1-96 hmac-sha256-128\n";
-
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct cipher_form *find_cipher(const char *name)
+/* The algorithms are the table's rows (engine/alg/ipoc_algs.def): a cipher
+ * (CBC, or NULL with an HMAC) with an optional HMAC, AES-GCM, or AES-GMAC
+ * (ESP with NULL encryption), each with the row's OpenSSL name. */
+static const struct ipoc_alg *find_row(const char *name, unsigned kinds)
 {
-	for (size_t i = 0; i < N_ELEMS(ciphers); i++)
-		if (strcmp(ciphers[i].name, name) == 0)
-			return &ciphers[i];
+	for (size_t i = 0; i < ipoc_algs_n; i++)
+		if ((ipoc_algs[i].kind & kinds) && strcmp(ipoc_algs[i].name, name) == 0)
+			return &ipoc_algs[i];
 	return NULL;
 }
 
-static const struct auth_form *find_auth(const char *name)
+static void fill_cipher(struct bench_alg *o, const struct ipoc_alg *c)
 {
-	for (size_t i = 0; i < N_ELEMS(auths); i++)
-		if (strcmp(auths[i].name, name) == 0)
-			return &auths[i];
-	return NULL;
-}
-
-static void fill_cipher(struct bench_alg *o, const struct cipher_form *c)
-{
-	o->kind = c->kind;
-	o->enc_id = c->enc_id;
-	o->iv_len = c->iv_len;
-	o->block = c->block;
 	o->evp_cipher = c->evp;
-	if (c->kind == BENCH_GMAC) {
-		o->auth_id = c->auth_id;
+	o->iv_len = c->iv_len;
+	o->block = c->block > 4 ? c->block : 4;
+	if (c->kind == IPOC_ALG_GMAC) {
+		o->kind = BENCH_GMAC;
+		o->enc_id = ipoc_alg_null()->ndis;
+		o->auth_id = c->ndis;
 		o->auth_key_len = c->key_len;
-		o->icv_len = GCM_TAG;
-	} else {
-		o->enc_key_len = c->key_len;
-		o->icv_len = c->kind == BENCH_GCM ? GCM_TAG : 0;
+		o->icv_len = c->icv_len;
+		return;
 	}
+	o->kind = c->kind == IPOC_ALG_AEAD ? BENCH_GCM : ipoc_alg_is_null(c) ? BENCH_NULL
+									   : BENCH_CBC;
+	o->enc_id = c->ndis;
+	o->enc_key_len = c->key_len;
+	o->icv_len = c->kind == IPOC_ALG_AEAD ? c->icv_len : 0;
+}
+
+const char *bench_alg_forms(void)
+{
+	static char text[1024];
+	static const struct {
+		unsigned kinds;
+		const char *head, *tail;
+	} lines[] = {
+		{ IPOC_ALG_AEAD | IPOC_ALG_GMAC, "  ", "(no +AUTH)" },
+		{ IPOC_ALG_CIPHER, "  ", "(CBC: [+AUTH]; null: +AUTH)" },
+		{ IPOC_ALG_INTEGRITY, "  AUTH: ", "" },
+	};
+	size_t o = 0;
+
+	for (size_t l = 0; l < sizeof(lines) / sizeof(lines[0]); l++) {
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "%s", lines[l].head);
+		for (size_t i = 0; i < ipoc_algs_n && o < sizeof(text); i++)
+			if (ipoc_algs[i].kind & lines[l].kinds)
+				o += (size_t)snprintf(text + o, sizeof(text) - o, "%s ",
+						      ipoc_algs[i].name);
+		if (o < sizeof(text))
+			o += (size_t)snprintf(text + o, sizeof(text) - o, "%s\n", lines[l].tail);
+	}
+	return text;
 }
 
 int bench_alg_parse(const char *text, struct bench_alg *out)
 {
 	char buf[sizeof(out->name)], *plus;
-	const struct cipher_form *c;
-	const struct auth_form *a = NULL;
+	const struct ipoc_alg *c, *a = NULL;
 	size_t n = strlen(text);
 
 	if (n == 0 || n >= sizeof(buf))
@@ -134,20 +104,19 @@ int bench_alg_parse(const char *text, struct bench_alg *out)
 	plus = strchr(buf, '+');
 	if (plus) {
 		*plus = '\0';
-		a = find_auth(plus + 1);
+		a = find_row(plus + 1, IPOC_ALG_INTEGRITY);
 		if (!a)
 			return -1;
 	}
-	c = find_cipher(buf);
-	if (!c || ((c->kind == BENCH_GCM || c->kind == BENCH_GMAC) && a) ||
-	    (c->kind == BENCH_NULL && !a))
+	c = find_row(buf, IPOC_ALG_ENC_KINDS | IPOC_ALG_GMAC);
+	if (!c || (c->kind != IPOC_ALG_CIPHER && a) || (ipoc_alg_is_null(c) && !a))
 		return -1;
 	fill_cipher(out, c);
 	if (a) {
-		out->auth_id = a->id;
+		out->auth_id = a->ndis;
 		out->auth_key_len = a->key_len;
 		out->icv_len = a->icv_len;
-		out->evp_digest = a->digest;
+		out->evp_digest = a->evp;
 	}
 	return 0;
 }

@@ -80,7 +80,7 @@ static void bench_usage(FILE *f)
 		"  --target-raw R     the raw library the targets hold the engine to: evp,\n"
 		"                     ipsec-mb, or auto (default): ipsec-mb for an engine whose\n"
 		"                     name or file name says ipsec-mb (libipoc_ref_mb.so), else evp\n"
-		"algorithms:\n%s", default_sizes, bench_alg_forms);
+		"algorithms:\n%s", default_sizes, bench_alg_forms());
 }
 
 static const char *dir_name(enum bench_dir d)

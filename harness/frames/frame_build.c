@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "frame_build.h"
+#include "ipoc_alg.h"
 
 #define NATT_PORT 4500u              /* RFC 3948 §2 */
 #define V6_HDR_LEN 40u
@@ -31,44 +32,31 @@ static uint32_t rd_wire(ULONG ndis_spi)
 
 /* ---- SA lengths ---- */
 
-#define GCM_ENC (IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128 | \
-		 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192 | IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256)
-#define AES_CBC (IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128 | \
-		 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192 | IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256)
-#define DES_CBC (IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC | IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC)
-#define GMAC (IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128 | \
-	      IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192 | \
-	      IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256)
-
-/* ICV bytes: RFC 2403/2404 (96-bit truncation), RFC 4868 §2.3, RFC 4543 §3. */
+/* ICV, IV and block lengths from the algorithm table (engine/alg). */
 static uint32_t auth_icv(ULONG id)
 {
-	if (id == IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5 || id == IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1)
-		return 12;
-	if (id == IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256 || (id & GMAC))
-		return 16;
-	return 0;
+	return ipoc_alg_auth(id) ? ipoc_alg_auth(id)->icv_len : 0;
 }
 
 static void esp_from_member(const struct sa_member *m, struct fb_sa *o)
 {
-	ULONG enc = m->enc.id, auth = m->auth.id;
+	const struct ipoc_alg *enc = ipoc_alg_enc(m->enc.id), *auth = ipoc_alg_auth(m->auth.id);
 
 	o->esp = true;
 	o->esp_spi = rd_wire(m->spi);
 	o->esp_block = 4;
-	if (enc & GCM_ENC) {
-		o->esp_iv = 8;
+	if (enc && enc->kind == IPOC_ALG_AEAD) {
+		o->esp_iv = enc->iv_len;
 		o->esp_icv = m->enc.add_info;
 		return;
 	}
-	if (enc & DES_CBC)
-		o->esp_iv = o->esp_block = 8;
-	else if (enc & AES_CBC)
-		o->esp_iv = o->esp_block = 16;
-	else if (auth & GMAC)
-		o->esp_iv = 8;
-	o->esp_icv = auth_icv(auth);
+	if (enc && enc->iv_len) {
+		o->esp_iv = enc->iv_len;
+		o->esp_block = enc->block > 4 ? enc->block : 4;
+	} else if (auth && auth->kind == IPOC_ALG_GMAC) {
+		o->esp_iv = auth->iv_len;
+	}
+	o->esp_icv = auth_icv(m->auth.id);
 }
 
 void fb_sa_from_spec(const struct sa_spec *spec, uint32_t seq, struct fb_sa *out)
@@ -85,7 +73,9 @@ void fb_sa_from_spec(const struct sa_spec *spec, uint32_t seq, struct fb_sa *out
 			out->ah = true;
 			out->ah_spi = rd_wire(m->spi);
 			out->ah_icv = auth_icv(m->auth.id);
-			out->ah_iv = (m->auth.id & GMAC) ? 8 : 0;
+			out->ah_iv = ipoc_alg_auth(m->auth.id) &&
+				     ipoc_alg_auth(m->auth.id)->kind == IPOC_ALG_GMAC
+				     ? ipoc_alg_auth(m->auth.id)->iv_len : 0;
 		}
 	}
 }

@@ -122,11 +122,10 @@ static inline ULONG fb_spi_ndis(uint32_t wire)
 	return v;
 }
 
-/* Frame the headers an ADD_SA spec implies: lengths per RFC (IVs: DES/3DES
- * 8 (RFC 2405/2451), AES-CBC 16 (RFC 3602 §3), GCM/GMAC 8 (RFC 4106 §3.1,
- * RFC 4543 §3.1); ICVs: HMAC-MD5/SHA1-96 12, SHA-256-128 16 (RFC 4868),
- * GMAC 16, GCM AdditionalInfo), SPIs from spec, udp = UdpEspEncapsulation
- * != 0. seq is the sequence number to frame. */
+/* Frame the headers an ADD_SA spec implies: IV, block and ICV lengths from
+ * the algorithm table (engine/alg/ipoc_algs.def; GCM's ICV from
+ * AdditionalInfo), SPIs from spec, udp = UdpEspEncapsulation != 0. seq is
+ * the sequence number to frame. */
 void fb_sa_from_spec(const struct sa_spec *spec, uint32_t seq, struct fb_sa *out);
 
 /* Level addresses: IPv4 host-order words, or IPv6 2001:db8::<tag>:<n>. */

@@ -4,56 +4,26 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipoc_alg.h"
 #include "sa_build.h"
 
-struct key_len {
-	ULONG id;
-	ULONG len;
-};
-
-/* Key lengths per the profile: RFC 2403/2404/4868 HMAC keys, RFC 2405/2451/
- * 3602 cipher keys, AES-GCM/GMAC with the 4-byte salt (RFC 4106/4543). */
-static const struct key_len auth_keys[] = {
-	{ IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5, 16 },
-	{ IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1, 20 },
-	{ IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256, 32 },
-	{ IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128, 20 },
-	{ IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192, 28 },
-	{ IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256, 36 },
-};
-
-static const struct key_len enc_keys[] = {
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_NONE, 0 },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC, 8 },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC, 24 },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128, 20 },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192, 28 },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256, 36 },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128, 16 },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192, 24 },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256, 32 },
-};
-
-#define GCM_MASK (IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128 | \
-		  IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192 | \
-		  IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256)
-
-static ULONG lookup(const struct key_len *t, size_t n, ULONG id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (t[i].id == id)
-			return t[i].len;
-	return 0;
-}
-
+/* Key lengths: the algorithm table's (engine/alg/ipoc_algs.def: HMAC keys of
+ * RFC 2403/2404/4868, cipher keys of RFC 2405/2451/3602, AES-GCM/GMAC with
+ * the 4-byte salt of RFC 4106/4543); 0 for an unknown identifier. */
 ULONG sa_auth_key_len(ULONG id)
 {
-	return lookup(auth_keys, sizeof(auth_keys) / sizeof(auth_keys[0]), id);
+	return ipoc_alg_auth(id) ? ipoc_alg_auth(id)->key_len : 0;
 }
 
 ULONG sa_enc_key_len(ULONG id)
 {
-	return lookup(enc_keys, sizeof(enc_keys) / sizeof(enc_keys[0]), id);
+	return ipoc_alg_enc(id) ? ipoc_alg_enc(id)->key_len : 0;
+}
+
+/* Combined mode: the identifier is an AEAD row's. */
+static bool is_aead(ULONG id)
+{
+	return ipoc_alg_enc(id) && ipoc_alg_enc(id)->kind == IPOC_ALG_AEAD;
 }
 
 void sa_spec_v4(struct sa_spec *s, uint32_t src, uint32_t dst)
@@ -95,8 +65,9 @@ static void fill_esp(struct sa_member *m, ULONG spi, ULONG enc_id, ULONG auth_id
 	m->op = IPsecOffloadV2Esp;
 	m->spi = spi;
 	if (enc_id)
-		m->enc = alg(enc_id, sa_enc_key_len(enc_id), (enc_id & GCM_MASK) ? 16 : 0);
-	if (auth_id && !(enc_id & GCM_MASK))
+		m->enc = alg(enc_id, sa_enc_key_len(enc_id),
+			     is_aead(enc_id) ? ipoc_alg_enc(enc_id)->icv_len : 0);
+	if (auth_id && !is_aead(enc_id))
 		m->auth = alg(auth_id, sa_auth_key_len(auth_id), 0);
 }
 

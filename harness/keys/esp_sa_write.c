@@ -7,45 +7,22 @@
 
 #include "esp_sa_write.h"
 
-/* Wireshark 4.0's name of the SA's encryption, or NULL. */
+/* Wireshark 4.0's name of the SA's encryption (the table's esp_sa column),
+ * or NULL. */
 static const char *ws_enc(const struct vec_esp *e, char *buf, size_t n)
 {
-	switch (e->enc) {
-	case VEC_ENC_NONE:
-	case VEC_ENC_NULL:
-		return "NULL";
-	case VEC_ENC_DES_CBC:
-		return "DES-CBC [RFC2405]";
-	case VEC_ENC_3DES_CBC:
-		return "TripleDES-CBC [RFC2451]";
-	case VEC_ENC_AES_CBC_128:
-	case VEC_ENC_AES_CBC_192:
-	case VEC_ENC_AES_CBC_256:
-		return "AES-CBC [RFC3602]";
-	case VEC_ENC_AES_GCM_128:
-	case VEC_ENC_AES_GCM_192:
-	case VEC_ENC_AES_GCM_256:
-		if (e->icv_len != 8 && e->icv_len != 12 && e->icv_len != 16)
-			return NULL;
-		snprintf(buf, n, "AES-GCM with %u octet ICV [RFC4106]", e->icv_len);
-		return buf;
-	default:
-		return NULL;
-	}
+	if (e->enc == VEC_ALG_NONE)
+		return ipoc_alg_esp_sa_name(ipoc_alg_null(), 0, buf, n);
+	return vec_enc_alg(e->enc) ? ipoc_alg_esp_sa_name(vec_enc_alg(e->enc), e->icv_len, buf, n)
+				   : NULL;
 }
 
 /* Wireshark 4.0's name of the SA's integrity algorithm, or NULL (GMAC). */
-static const char *ws_auth(enum vec_auth a)
+static const char *ws_auth(uint32_t a, char *buf, size_t n)
 {
-	switch (a) {
-	case VEC_AUTH_NONE:
-	case VEC_AUTH_UNSET:
+	if (!vec_auth_alg(a))
 		return "NULL";
-	case VEC_AUTH_HMAC_MD5_96: return "HMAC-MD5-96 [RFC2403]";
-	case VEC_AUTH_HMAC_SHA1_96: return "HMAC-SHA-1-96 [RFC2404]";
-	case VEC_AUTH_HMAC_SHA256_128: return "HMAC-SHA-256-128 [RFC4868]";
-	default: return NULL;
-	}
+	return ipoc_alg_esp_sa_name(vec_auth_alg(a), vec_auth_alg(a)->icv_len, buf, n);
 }
 
 /* "0x" and the key in hex, "" for no key, at p (room for it checked). */
@@ -87,10 +64,10 @@ int esp_sa_record_ex(enum vec_family fam, const struct vec_addr *src, const stru
 		     const char **why)
 {
 	static const struct vec_bytes no_key = { NULL, 0 };
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], gcm[48], any[64];
-	const char *enc = ws_enc(e, gcm, sizeof(gcm)), *auth = ws_auth(e->auth);
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], gcm[64], an[64], any[64];
+	const char *enc = ws_enc(e, gcm, sizeof(gcm)), *auth = ws_auth(e->auth, an, sizeof(an));
 	const struct vec_bytes *auth_key = &e->auth_key;
-	bool gcm_enc = e->enc >= VEC_ENC_AES_GCM_128 && e->enc <= VEC_ENC_AES_GCM_256;
+	bool gcm_enc = vec_enc_is(e->enc, IPOC_ALG_AEAD);
 	int rc = 0;
 	size_t need, o;
 	int k;
@@ -99,10 +76,10 @@ int esp_sa_record_ex(enum vec_family fam, const struct vec_addr *src, const stru
 		return *why = "no address family (Wireshark 4.0 has no Protocol Any)", -1;
 	if (e->esn && !(flags & ESP_SA_ESN_UNCHECKED))
 		return *why = "ESN: Wireshark 4.0's esp_sa has no sequence-number field", -1;
-	if (e->esn && auth && !gcm_enc && e->auth > VEC_AUTH_NONE) {
+	if (e->esn && auth && !gcm_enc && vec_auth_alg(e->auth)) {
 		/* The ICV takes the high half, which the table has no place for. */
 		snprintf(any, sizeof(any), "ANY %u bit authentication [no checking]",
-			 e->auth == VEC_AUTH_HMAC_SHA256_128 ? 128u : 96u);
+			 vec_auth_alg(e->auth)->icv_len * 8u);
 		auth = any;
 		auth_key = &no_key;
 		*why = "ESN: Wireshark 4.0 has no high half to check the ICV with; decrypted, "

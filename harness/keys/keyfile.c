@@ -156,43 +156,58 @@ const char *kf_addr_str(const struct vec_addr *a, char *buf)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Algorithm facts (RFC 2405, 2451, 3602, 4106 s8.1, 4543 s5, 2403, 2404,
- * 4868); the same table as vectors/README.md. */
+/* Algorithms: the rows of the algorithm table (engine/alg/ipoc_algs.def) */
 
 /* see keyfile_int.h */
-enum vec_enc kf_aes_cbc_by_len(size_t len)
+const struct ipoc_alg *kf_alg_find(unsigned kinds, kf_alg_has has, const char *name, size_t n,
+				   size_t key_len, bool *known)
 {
-	return len == 16 ? VEC_ENC_AES_CBC_128 : len == 24 ? VEC_ENC_AES_CBC_192 :
-	       len == 32 ? VEC_ENC_AES_CBC_256 : VEC_ENC_UNSET;
+	*known = false;
+	for (size_t i = 0; i < ipoc_algs_n; i++) {
+		const struct ipoc_alg *a = &ipoc_algs[i];
+
+		if (!(a->kind & kinds) || !has(a, name, n))
+			continue;
+		*known = true;
+		if (a->key_len == key_len)
+			return a;
+	}
+	return NULL;
 }
 
 /* see keyfile_int.h */
-enum vec_enc kf_aes_gcm_by_len(size_t len)
+const char *kf_key_lens(unsigned kinds, kf_alg_has has, const char *name, size_t n, char *buf,
+			size_t len)
 {
-	return len == 20 ? VEC_ENC_AES_GCM_128 : len == 28 ? VEC_ENC_AES_GCM_192 :
-	       len == 36 ? VEC_ENC_AES_GCM_256 : VEC_ENC_UNSET;
+	uint32_t lens[16], salt = 0;
+	size_t k = 0, o = 0;
+
+	for (size_t i = 0; i < ipoc_algs_n && k < 16; i++) {
+		if (!(ipoc_algs[i].kind & kinds) || !has(&ipoc_algs[i], name, n))
+			continue;
+		lens[k++] = ipoc_algs[i].key_len;
+		salt = ipoc_algs[i].salt_len;
+	}
+	if (k == 0 || (k == 1 && lens[0] == 0)) {
+		snprintf(buf, len, "none");
+		return buf;
+	}
+	buf[0] = '\0';
+	for (size_t i = 0; i < k && o < len; i++) {
+		int w = snprintf(buf + o, len - o, "%s%u", i == 0 ? "" : i + 1 == k ? " or " : ", ",
+				 lens[i]);
+
+		o += w > 0 ? (size_t)w : 0;
+	}
+	if (salt && o < len)
+		snprintf(buf + o, len - o, " (key + %u-byte salt)", salt);
+	return buf;
 }
 
 /* see keyfile_int.h */
-enum vec_auth kf_aes_gmac_by_len(size_t len)
+unsigned kf_icv_len(uint32_t auth)
 {
-	return len == 20 ? VEC_AUTH_AES_GMAC_128 : len == 28 ? VEC_AUTH_AES_GMAC_192 :
-	       len == 36 ? VEC_AUTH_AES_GMAC_256 : VEC_AUTH_UNSET;
-}
-
-/* see keyfile_int.h */
-size_t kf_hmac_key_len(enum vec_auth a)
-{
-	return a == VEC_AUTH_HMAC_MD5_96 ? 16 : a == VEC_AUTH_HMAC_SHA1_96 ? 20 :
-	       a == VEC_AUTH_HMAC_SHA256_128 ? 32 : 0;
-}
-
-/* see keyfile_int.h */
-unsigned kf_icv_len(enum vec_auth a)
-{
-	if (a == VEC_AUTH_HMAC_MD5_96 || a == VEC_AUTH_HMAC_SHA1_96)
-		return 12;      /* RFC 2403 s3, RFC 2404 s3 */
-	return a == VEC_AUTH_NONE || a == VEC_AUTH_UNSET ? 0 : 16;     /* RFC 4868, 4543 */
+	return vec_auth_alg(auth) ? vec_auth_alg(auth)->icv_len : 0;
 }
 
 /* ------------------------------------------------------------------------ */

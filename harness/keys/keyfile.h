@@ -34,10 +34,12 @@ struct key_sa {
 	struct vec_addr src, dst;   /* a wildcard ("*", esp_sa only) is family NONE, all zero */
 	uint32_t spi;
 	bool ah;                /* false: ESP */
-	enum vec_enc enc;       /* ESP: VEC_ENC_NULL for null encryption and for GMAC;
-				 * AH: VEC_ENC_NONE */
+	uint32_t enc;           /* ESP: an IPSEC_OFFLOAD_V2_ENCRYPTION_* bit, the NULL
+				 * row's for null encryption and for GMAC; AH:
+				 * VEC_ALG_NONE (vectors.h) */
 	struct vec_bytes enc_key;   /* GCM: key then 4-byte salt */
-	enum vec_auth auth;     /* VEC_AUTH_NONE without integrity (and with GCM) */
+	uint32_t auth;          /* an _AUTHENTICATION_* bit; VEC_ALG_NONE without
+				 * integrity (and with GCM) */
 	struct vec_bytes auth_key;  /* GMAC: key then 4-byte salt */
 	unsigned icv_len;       /* bytes: 12 or 16 (HMAC), 8/12/16 (GCM), 16 (ESP GMAC),
 				 * 24 (AH GMAC: the ICV field holds IV and tag), 0 (none) */

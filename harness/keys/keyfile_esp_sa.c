@@ -289,41 +289,67 @@ static int parse_key(struct kf_parser *p, const struct rec *r, int k, struct vec
 }
 
 /* ------------------------------------------------------------------------ */
-/* Algorithms (packet-ipsec.c esp_encryption_type_vals) */
+/* Algorithms (packet-ipsec.c esp_encryption_type_vals and
+ * esp_authentication_type_vals): the NDIS ones are the esp_sa names of the
+ * algorithm table (engine/alg/ipoc_algs.def); here only the names Wireshark
+ * writes that NDIS cannot take, and why. */
 
-enum enc_kind { EK_NULL = 1, EK_DES, EK_3DES, EK_AES_CBC, EK_GCM, EK_REFUSED };
-
-struct enc_name {
+struct refused {
 	const char *name;
-	enum enc_kind kind;
-	unsigned icv;           /* GCM: ICV bytes */
-	const char *why;        /* EK_REFUSED: the reason */
+	const char *why;
 };
 
 static const char not_ndis[] = "not an NDIS IPsec offload algorithm";
 
-static const struct enc_name enc_names[] = {
-	{ "NULL", EK_NULL, 0, NULL },
-	{ "TripleDES-CBC [RFC2451]", EK_3DES, 0, NULL },
-	{ "AES-CBC [RFC3602]", EK_AES_CBC, 0, NULL },
-	{ "AES-CTR [RFC3686]", EK_REFUSED, 0, not_ndis },
-	{ "DES-CBC [RFC2405]", EK_DES, 0, NULL },
-	{ "CAST5-CBC [RFC2144]", EK_REFUSED, 0, not_ndis },
-	{ "BLOWFISH-CBC [RFC2451]", EK_REFUSED, 0, not_ndis },
-	{ "TWOFISH-CBC", EK_REFUSED, 0, not_ndis },
-	{ "AES-GCM [RFC4106]", EK_REFUSED, 0,
+static const struct refused enc_refused[] = {
+	{ "AES-CTR [RFC3686]", not_ndis },
+	{ "CAST5-CBC [RFC2144]", not_ndis },
+	{ "BLOWFISH-CBC [RFC2451]", not_ndis },
+	{ "TWOFISH-CBC", not_ndis },
+	{ "AES-GCM [RFC4106]",
 	  "names no ICV length (Wireshark keeps it for old files); choose AES-GCM with 8, 12 "
 	  "or 16 octet ICV [RFC4106]" },
-	{ "AES-GCM with 8 octet ICV [RFC4106]", EK_GCM, 8, NULL },
-	{ "AES-GCM with 12 octet ICV [RFC4106]", EK_GCM, 12, NULL },
-	{ "AES-GCM with 16 octet ICV [RFC4106]", EK_GCM, 16, NULL },
 	/* Later Wireshark versions. */
-	{ "AES-GCM with IIV and 16 octet ICV [RFC4106 & RFC8750]", EK_REFUSED, 0,
+	{ "AES-GCM with IIV and 16 octet ICV [RFC4106 & RFC8750]",
 	  "implicit IV (RFC 8750) is not in NDIS IPsec offload" },
-	{ "ChaCha20 with Poly1305 [RFC7634]", EK_REFUSED, 0, not_ndis },
-	{ "ChaCha20 with Poly1305 and IIV [RFC7634 & RFC8750]", EK_REFUSED, 0, not_ndis },
-	{ NULL, 0, 0, NULL }
+	{ "ChaCha20 with Poly1305 [RFC7634]", not_ndis },
+	{ "ChaCha20 with Poly1305 and IIV [RFC7634 & RFC8750]", not_ndis },
+	{ NULL, NULL }
 };
+
+static const char no_checking[] =
+	"ICV not checked; an offload engine computes the ICV, so it needs the algorithm "
+	"and its key";
+
+static const struct refused auth_refused[] = {
+	{ "HMAC-SHA-256-96 [draft-ietf-ipsec-ciph-sha-256-00]",
+	  "96-bit truncation is the pre-RFC 4868 draft; NDIS has HMAC-SHA-256 only as "
+	  "HMAC-SHA-256-128 [RFC4868]" },
+	{ "HMAC-SHA-384-192 [RFC4868]", not_ndis },
+	{ "HMAC-SHA-512-256 [RFC4868]", not_ndis },
+	{ "MAC-RIPEMD-160-96 [RFC2857]", not_ndis },
+	{ "ANY 64 bit authentication [no checking]", no_checking },
+	{ "ANY 96 bit authentication [no checking]", no_checking },
+	{ "ANY 128 bit authentication [no checking]", no_checking },
+	{ "ANY 192 bit authentication [no checking]", no_checking },
+	{ "ANY 256 bit authentication [no checking]", no_checking },
+	{ NULL, NULL }
+};
+
+static const struct refused *refused(const struct refused *t, const struct value *v)
+{
+	for (; t->name; t++)
+		if (is(v, t->name))
+			return t;
+	return NULL;
+}
+
+static bool has_esp_sa(const struct ipoc_alg *a, const char *name, size_t n)
+{
+	uint32_t icv;
+
+	return ipoc_alg_has_esp_sa(a, name, n, &icv);
+}
 
 static int key_len_fail(struct kf_parser *p, int k, size_t have, const char *alg,
 			const char *need)
@@ -331,105 +357,79 @@ static int key_len_fail(struct kf_parser *p, int k, size_t have, const char *alg
 	return kf_fail(p, p->lineno, "%s: %zu bytes, %s needs %s", field_name[k], have, alg, need);
 }
 
-static int parse_enc(struct kf_parser *p, const struct rec *r, struct key_sa *sa)
+/* A table row by esp_sa name and key length, or a message (-1). */
+static int find_alg(struct kf_parser *p, const struct rec *r, unsigned kinds, int f, int fk,
+		    const struct vec_bytes *key, const struct ipoc_alg **out)
 {
-	const struct enc_name *e;
-	size_t len;
+	const struct value *v = &r->v[f];
+	char name[96], need[64];
+	bool known;
 
-	for (e = enc_names; e->name && !is(&r->v[F_ENC], e->name); e++)
-		;
-	if (!e->name)
-		return kf_fail(p, p->lineno, "Encryption: unknown algorithm `%.*s` (not one "
-			       "Wireshark writes)", SHOW(r, F_ENC));
-	if (e->kind == EK_REFUSED)
-		return kf_fail(p, p->lineno, "Encryption: %s: %s", e->name, e->why);
-	if (parse_key(p, r, F_ENC_KEY, &sa->enc_key) < 0)
-		return -1;
-	len = sa->enc_key.len;
-	switch (e->kind) {
-	case EK_NULL:
-		sa->enc = VEC_ENC_NULL;
-		return len ? key_len_fail(p, F_ENC_KEY, len, e->name, "none") : 0;
-	case EK_DES:
-		sa->enc = VEC_ENC_DES_CBC;
-		return len != 8 ? key_len_fail(p, F_ENC_KEY, len, e->name, "8") : 0;
-	case EK_3DES:
-		sa->enc = VEC_ENC_3DES_CBC;
-		return len != 24 ? key_len_fail(p, F_ENC_KEY, len, e->name, "24") : 0;
-	case EK_AES_CBC:
-		sa->enc = kf_aes_cbc_by_len(len);
-		return sa->enc ? 0 : key_len_fail(p, F_ENC_KEY, len, e->name, "16, 24 or 32");
-	default:
-		sa->enc = kf_aes_gcm_by_len(len);
-		sa->icv_len = e->icv;
-		return sa->enc ? 0 : key_len_fail(p, F_ENC_KEY, len, e->name,
-						  "20, 28 or 36 (key + 4-byte salt)");
-	}
+	*out = kf_alg_find(kinds, has_esp_sa, v->s, v->n, key->len, &known);
+	if (*out)
+		return 0;
+	snprintf(name, sizeof(name), "%.*s", SHOW(r, f));
+	return key_len_fail(p, fk, key->len, name,
+			    kf_key_lens(kinds, has_esp_sa, v->s, v->n, need, sizeof(need)));
 }
 
-/* packet-ipsec.c esp_authentication_type_vals */
-struct auth_name {
-	const char *name;
-	enum vec_auth auth;     /* UNSET: refused */
-	const char *why;
-};
-
-static const char no_checking[] =
-	"ICV not checked; an offload engine computes the ICV, so it needs the algorithm "
-	"and its key";
-
-static const struct auth_name auth_names[] = {
-	{ "NULL", VEC_AUTH_NONE, NULL },
-	{ "HMAC-SHA-1-96 [RFC2404]", VEC_AUTH_HMAC_SHA1_96, NULL },
-	{ "HMAC-SHA-256-96 [draft-ietf-ipsec-ciph-sha-256-00]", VEC_AUTH_UNSET,
-	  "96-bit truncation is the pre-RFC 4868 draft; NDIS has HMAC-SHA-256 only as "
-	  "HMAC-SHA-256-128 [RFC4868]" },
-	{ "HMAC-SHA-256-128 [RFC4868]", VEC_AUTH_HMAC_SHA256_128, NULL },
-	{ "HMAC-SHA-384-192 [RFC4868]", VEC_AUTH_UNSET, not_ndis },
-	{ "HMAC-SHA-512-256 [RFC4868]", VEC_AUTH_UNSET, not_ndis },
-	{ "HMAC-MD5-96 [RFC2403]", VEC_AUTH_HMAC_MD5_96, NULL },
-	{ "MAC-RIPEMD-160-96 [RFC2857]", VEC_AUTH_UNSET, not_ndis },
-	{ "ANY 64 bit authentication [no checking]", VEC_AUTH_UNSET, no_checking },
-	{ "ANY 96 bit authentication [no checking]", VEC_AUTH_UNSET, no_checking },
-	{ "ANY 128 bit authentication [no checking]", VEC_AUTH_UNSET, no_checking },
-	{ "ANY 192 bit authentication [no checking]", VEC_AUTH_UNSET, no_checking },
-	{ "ANY 256 bit authentication [no checking]", VEC_AUTH_UNSET, no_checking },
-	{ NULL, 0, NULL }
-};
-
-static bool enc_is_gcm(enum vec_enc e)
+static bool esp_sa_known(unsigned kinds, const struct value *v)
 {
-	return e == VEC_ENC_AES_GCM_128 || e == VEC_ENC_AES_GCM_192 || e == VEC_ENC_AES_GCM_256;
+	bool known;
+
+	kf_alg_find(kinds, has_esp_sa, v->s, v->n, SIZE_MAX, &known);
+	return known;
+}
+
+static int parse_enc(struct kf_parser *p, const struct rec *r, struct key_sa *sa)
+{
+	const struct refused *no = refused(enc_refused, &r->v[F_ENC]);
+	const struct ipoc_alg *a;
+
+	if (no)
+		return kf_fail(p, p->lineno, "Encryption: %s: %s", no->name, no->why);
+	if (!esp_sa_known(IPOC_ALG_ENC_KINDS, &r->v[F_ENC]))
+		return kf_fail(p, p->lineno, "Encryption: unknown algorithm `%.*s` (not one "
+			       "Wireshark writes)", SHOW(r, F_ENC));
+	if (parse_key(p, r, F_ENC_KEY, &sa->enc_key) < 0 ||
+	    find_alg(p, r, IPOC_ALG_ENC_KINDS, F_ENC, F_ENC_KEY, &sa->enc_key, &a) < 0)
+		return -1;
+	sa->enc = a->ndis;
+	if (a->kind == IPOC_ALG_AEAD)
+		ipoc_alg_has_esp_sa(a, r->v[F_ENC].s, r->v[F_ENC].n, &sa->icv_len);
+	return 0;
 }
 
 static int parse_auth(struct kf_parser *p, const struct rec *r, struct key_sa *sa)
 {
-	const struct auth_name *a;
-	size_t len, need;
-	char buf[16];
+	const struct refused *no = refused(auth_refused, &r->v[F_AUTH]);
+	const struct ipoc_alg *a;
+	bool null = is(&r->v[F_AUTH], "NULL");
 
-	for (a = auth_names; a->name && !is(&r->v[F_AUTH], a->name); a++)
-		;
-	if (!a->name)
+	if (no)
+		return kf_fail(p, p->lineno, "Authentication: %s: %s", no->name, no->why);
+	if (!null && !esp_sa_known(IPOC_ALG_AUTH_KINDS, &r->v[F_AUTH]))
 		return kf_fail(p, p->lineno, "Authentication: unknown algorithm `%.*s` (not one "
 			       "Wireshark writes)", SHOW(r, F_AUTH));
-	if (a->auth == VEC_AUTH_UNSET)
-		return kf_fail(p, p->lineno, "Authentication: %s: %s", a->name, a->why);
 	/* GCM is combined mode (RFC 4106): ESP has no separate integrity algorithm. */
-	if (a->auth != VEC_AUTH_NONE && enc_is_gcm(sa->enc))
+	if (!null && vec_enc_is(sa->enc, IPOC_ALG_AEAD))
 		return kf_fail(p, p->lineno, "Authentication: must be NULL with %.*s "
 			       "(combined mode, RFC 4106)", SHOW(r, F_ENC));
 	if (parse_key(p, r, F_AUTH_KEY, &sa->auth_key) < 0)
 		return -1;
-	sa->auth = a->auth;
-	if (!enc_is_gcm(sa->enc))
-		sa->icv_len = kf_icv_len(a->auth);
-	len = sa->auth_key.len;
-	need = kf_hmac_key_len(a->auth);
-	if (len == need)
-		return 0;
-	snprintf(buf, sizeof(buf), "%zu", need);
-	return key_len_fail(p, F_AUTH_KEY, len, a->name, need ? buf : "none");
+	if (null) {
+		sa->auth = VEC_ALG_NONE;
+		if (!vec_enc_is(sa->enc, IPOC_ALG_AEAD))
+			sa->icv_len = 0;
+		return sa->auth_key.len ? key_len_fail(p, F_AUTH_KEY, sa->auth_key.len, "NULL",
+						       "none") : 0;
+	}
+	if (find_alg(p, r, IPOC_ALG_AUTH_KINDS, F_AUTH, F_AUTH_KEY, &sa->auth_key, &a) < 0)
+		return -1;
+	sa->auth = a->ndis;
+	if (!vec_enc_is(sa->enc, IPOC_ALG_AEAD))
+		sa->icv_len = a->icv_len;
+	return 0;
 }
 
 /* SN and ESN High Bits (after 4.0; Wireshark 4.0, which the project's

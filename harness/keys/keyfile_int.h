@@ -65,16 +65,20 @@ const char *kf_family_str(enum vec_family f);
 /* The address as text ("*" for a wildcard); buf has KF_ADDR_STR_LEN bytes. */
 const char *kf_addr_str(const struct vec_addr *a, char *buf);
 
-/* Algorithm variants by key length in bytes (the GCM and GMAC lengths
- * include the 4-byte salt, as NDIS KeyLength does); UNSET for none. */
-enum vec_enc kf_aes_cbc_by_len(size_t len);
-enum vec_enc kf_aes_gcm_by_len(size_t len);
-enum vec_auth kf_aes_gmac_by_len(size_t len);
-
-/* Key bytes of an HMAC algorithm (RFC 2403, 2404, 4868 s2.1.1). */
-size_t kf_hmac_key_len(enum vec_auth a);
+/* Algorithms come from the table (engine/alg/ipoc_algs.def). has(row, name,
+ * n) says whether a row goes by a key file's name (ipoc_alg_has_xfrm, or
+ * an esp_sa wrapper). kf_alg_find: the row of one of the kinds (enum
+ * ipoc_alg_kind bits) with that name and key length (salt included, as
+ * NDIS KeyLength), or NULL; *known whether any such row has the name. */
+typedef bool (*kf_alg_has)(const struct ipoc_alg *a, const char *name, size_t n);
+const struct ipoc_alg *kf_alg_find(unsigned kinds, kf_alg_has has, const char *name, size_t n,
+				   size_t key_len, bool *known);
+/* The key lengths of the rows with that name, as messages give them:
+ * "8", "16, 24 or 32", "20, 28 or 36 (key + 4-byte salt)", "none". */
+const char *kf_key_lens(unsigned kinds, kf_alg_has has, const char *name, size_t n, char *buf,
+			size_t len);
 /* ICV bytes of an integrity algorithm (12, 16; 0 for none). */
-unsigned kf_icv_len(enum vec_auth a);
+unsigned kf_icv_len(uint32_t auth);
 
 /* Append *sa (its keys move into the table; *sa is cleared either way).
  * Refuses a second SA with the same protocol, SPI and destination, naming

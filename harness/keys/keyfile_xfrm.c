@@ -437,75 +437,86 @@ static int not_with_aead(struct xp *x)
 	return 0;
 }
 
+static bool has_xfrm(const struct ipoc_alg *a, const char *name, size_t n)
+{
+	return ipoc_alg_has_xfrm(a, name, n);
+}
+
+/* The row of one of the kinds named a->name with a->key's length, or a
+ * message (-1): unknown name, or the key lengths the name takes. */
+static int find_alg(struct xp *x, const struct alg_line *a, unsigned kinds,
+		    const struct ipoc_alg **out)
+{
+	char need[64];
+	bool known;
+
+	*out = kf_alg_find(kinds, has_xfrm, a->name->s, a->name->n, a->key.len, &known);
+	if (*out)
+		return 0;
+	if (!known)
+		return unknown_alg(x, a->name);
+	return key_len_fail(x, a->name, a->key.len,
+			    kf_key_lens(kinds, has_xfrm, a->name->s, a->name->n, need, sizeof(need)));
+}
+
+/* The first row of one of the kinds with the name (lengths and RFC that do
+ * not depend on the key), or NULL. */
+static const struct ipoc_alg *first_named(const struct tok *name, unsigned kinds)
+{
+
+	for (size_t i = 0; i < ipoc_algs_n; i++)
+		if ((ipoc_algs[i].kind & kinds) && has_xfrm(&ipoc_algs[i], name->s, name->n))
+			return &ipoc_algs[i];
+	return NULL;
+}
+
 static int line_enc(struct xp *x)
 {
 	struct key_sa *sa = &x->b.sa;
 	struct alg_line a = { 0 };
-	const char *need;
-	size_t len;
+	const struct ipoc_alg *row;
 
 	if (once(x, &x->b.enc_line) < 0 || not_with_aead(x) < 0 || alg_words(x, false, &a) < 0) {
 		kf_bytes_clear(&a.key);
 		return -1;
 	}
 	sa->enc_key = a.key;
-	len = sa->enc_key.len;
-	if (name_is(a.name, "cbc(aes)", "aes")) {
-		sa->enc = kf_aes_cbc_by_len(len);
-		need = "16, 24 or 32";
-	} else if (name_is(a.name, "cbc(des)", "des")) {
-		sa->enc = len == 8 ? VEC_ENC_DES_CBC : VEC_ENC_UNSET;
-		need = "8";
-	} else if (name_is(a.name, "cbc(des3_ede)", "des3_ede")) {
-		sa->enc = len == 24 ? VEC_ENC_3DES_CBC : VEC_ENC_UNSET;
-		need = "24";
-	} else if (name_is(a.name, "ecb(cipher_null)", "cipher_null")) {
-		sa->enc = len == 0 ? VEC_ENC_NULL : VEC_ENC_UNSET;
-		need = "none";
-	} else {
-		return unknown_alg(x, a.name);
-	}
-	return sa->enc ? 0 : key_len_fail(x, a.name, len, need);
+	if (find_alg(x, &a, IPOC_ALG_CIPHER, &row) < 0)
+		return -1;
+	sa->enc = row->ndis;
+	return 0;
 }
 
-/* An integrity algorithm and its truncation: the three NDIS has (RFC 2403,
- * 2404, 4868) and digest_null. */
+/* An integrity algorithm and its truncation: the integrity rows of the
+ * table, at the ICV length NDIS has them with, and digest_null. */
 static int auth_map(struct xp *x, const struct alg_line *a, uint32_t bits)
 {
-	static const struct {
-		const char *name, *compat;
-		enum vec_auth auth;
-		uint32_t bits;
-		const char *rfc;
-	} map[] = {
-		{ "hmac(md5)", "md5", VEC_AUTH_HMAC_MD5_96, 96, "RFC 2403" },
-		{ "hmac(sha1)", "sha1", VEC_AUTH_HMAC_SHA1_96, 96, "RFC 2404" },
-		{ "hmac(sha256)", "sha256", VEC_AUTH_HMAC_SHA256_128, 128, "RFC 4868" },
-		{ "digest_null", NULL, VEC_AUTH_NONE, 0, NULL },
-	};
+	const struct ipoc_alg *row = first_named(a->name, IPOC_ALG_INTEGRITY);
 	struct key_sa *sa = &x->b.sa;
-	size_t i, need;
-	char buf[16];
+	bool null = name_is(a->name, "digest_null", NULL);
+	uint32_t want = row ? row->icv_len * 8 : 0;
+	char canon[48];
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		if (!name_is(a->name, map[i].name, map[i].compat))
-			continue;
-		if (bits != map[i].bits)
-			return kf_fail(x->p, x->p->lineno, "%.*s: %.*s truncated to %u bits: NDIS "
-				       "offloads %s only as %u bits (%s)%s", SHOW(&x->t[0]),
-				       SHOW(a->name), bits, map[i].name, map[i].bits,
-				       map[i].rfc ? map[i].rfc : "none",
-				       tok_is(&x->t[0], "auth") ? "; a bare `auth` line means "
-				       "Linux's default truncation, 96 bits" : "");
-		need = kf_hmac_key_len(map[i].auth);
-		if (a->key.len != need) {
-			snprintf(buf, sizeof(buf), "%zu", need);
-			return key_len_fail(x, a->name, a->key.len, need ? buf : "none");
-		}
-		sa->auth = map[i].auth;
+	if (!row && !null)
+		return unknown_alg(x, a->name);
+	if (bits != want)
+		return kf_fail(x->p, x->p->lineno, "%.*s: %.*s truncated to %u bits: NDIS "
+			       "offloads %s only as %u bits (%s)%s", SHOW(&x->t[0]),
+			       SHOW(a->name), bits,
+			       row ? ipoc_alg_xfrm_name(row, canon, sizeof(canon)) : "digest_null",
+			       want, row ? row->rfc : "none",
+			       tok_is(&x->t[0], "auth") ? "; a bare `auth` line means "
+			       "Linux's default truncation, 96 bits" : "");
+	if (null) {
+		if (a->key.len)
+			return key_len_fail(x, a->name, a->key.len, "none");
+		sa->auth = VEC_ALG_NONE;
 		return 0;
 	}
-	return unknown_alg(x, a->name);
+	if (find_alg(x, a, IPOC_ALG_INTEGRITY, &row) < 0)
+		return -1;
+	sa->auth = row->ndis;
+	return 0;
 }
 
 /* `auth`: the kernel's default truncation (xfrm_algo.c icv_truncbits). */
@@ -533,33 +544,54 @@ static int line_auth(struct xp *x, bool trunc)
 	return rc;
 }
 
+/* "64, 96 or 128": the ICV lengths in bits a row allows, for messages. */
+static const char *icv_bits(const struct ipoc_alg *a, char *buf, size_t n)
+{
+	unsigned count = 0, seen = 0;
+	size_t o = 0;
+
+	for (uint32_t v = 0; v < 32; v++)
+		count += ipoc_alg_icv_ok(a, v);
+	buf[0] = '\0';
+	for (uint32_t v = 0; v < 32 && o < n; v++) {
+		int w;
+
+		if (!ipoc_alg_icv_ok(a, v))
+			continue;
+		seen++;
+		w = snprintf(buf + o, n - o, "%s%u", seen == 1 ? "" : seen == count ? " or " : ", ",
+			     v * 8);
+		o += w > 0 ? (size_t)w : 0;
+	}
+	return buf;
+}
+
+/* `aead`: a combined-mode row (rfc4106(gcm(aes))), or a GMAC one
+ * (rfc4543(gcm(aes)): NULL encryption with AES-GMAC integrity). */
 static int aead_map(struct xp *x, const struct alg_line *a)
 {
+	const unsigned kinds = IPOC_ALG_AEAD | IPOC_ALG_GMAC;
+	const struct ipoc_alg *row = first_named(a->name, kinds);
 	struct key_sa *sa = &x->b.sa;
+	char allowed[48];
 
-	if (tok_is(a->name, "rfc4106(gcm(aes))")) {
-		/* RFC 4106 s6: 8, 12 or 16 octets */
-		if (a->bits != 64 && a->bits != 96 && a->bits != 128)
-			return kf_fail(x->p, x->p->lineno, "aead: rfc4106(gcm(aes)) with a %u-bit "
-				       "ICV; RFC 4106 allows 64, 96 or 128", a->bits);
-		sa->enc = kf_aes_gcm_by_len(a->key.len);
-		sa->icv_len = a->bits / 8;
-		return sa->enc ? 0 : key_len_fail(x, a->name, a->key.len,
-						  "20, 28 or 36 (key + 4-byte salt)");
+	if (!row)
+		return unknown_alg(x, a->name);
+	if (a->bits % 8 || !ipoc_alg_icv_ok(row, a->bits / 8))
+		return kf_fail(x->p, x->p->lineno, "aead: %.*s with a %u-bit ICV; %s allows %s",
+			       SHOW(a->name), a->bits, row->rfc,
+			       icv_bits(row, allowed, sizeof(allowed)));
+	if (find_alg(x, a, kinds, &row) < 0)
+		return -1;
+	sa->icv_len = a->bits / 8;
+	if (row->kind == IPOC_ALG_AEAD) {
+		sa->enc = row->ndis;
+		return 0;
 	}
-	if (tok_is(a->name, "rfc4543(gcm(aes))")) {
-		/* RFC 4543 s3.4: a 16-octet ICV */
-		if (a->bits != 128)
-			return kf_fail(x->p, x->p->lineno, "aead: rfc4543(gcm(aes)) with a %u-bit "
-				       "ICV; RFC 4543 (GMAC) has 128", a->bits);
-		sa->enc = VEC_ENC_NULL;
-		sa->auth = kf_aes_gmac_by_len(a->key.len);
-		sa->icv_len = 16;
-		x->b.gmac = true;
-		return sa->auth ? 0 : key_len_fail(x, a->name, a->key.len,
-						   "20, 28 or 36 (key + 4-byte salt)");
-	}
-	return unknown_alg(x, a->name);
+	sa->enc = ipoc_alg_null()->ndis;
+	sa->auth = row->ndis;
+	x->b.gmac = true;
+	return 0;
 }
 
 static int line_aead(struct xp *x)
@@ -806,20 +838,21 @@ static int finish_checks(struct xp *x)
 		if (!auth_line && !b->gmac)
 			return kf_fail(p, b->proto_line, "auth-trunc: missing (AH needs an "
 				       "integrity algorithm)");
-		if (b->sa.auth == VEC_AUTH_NONE)
+		if (b->sa.auth == VEC_ALG_NONE)
 			return kf_fail(p, auth_line, "auth-trunc: digest_null is not an AH algorithm");
 		if (b->encap_line)
 			return kf_fail(p, b->encap_line, "encap: UDP encapsulation is for ESP only");
-		b->sa.enc = VEC_ENC_NONE;
+		b->sa.enc = VEC_ALG_NONE;
 		/* RFC 4543 s4: AH's ICV field holds the 8-octet IV, then the tag. */
-		b->sa.icv_len = b->gmac ? 24 : kf_icv_len(b->sa.auth);
+		b->sa.icv_len = kf_icv_len(b->sa.auth) +
+				(b->gmac ? vec_auth_alg(b->sa.auth)->iv_len : 0);
 	} else if (!b->aead_line && !b->enc_line) {
 		return kf_fail(p, b->proto_line, "enc: missing (ESP needs an enc or aead line)");
 	} else if (!b->aead_line) {
 		b->sa.icv_len = kf_icv_len(b->sa.auth);
 	}
 	if (!auth_line && !b->gmac)
-		b->sa.auth = VEC_AUTH_NONE;
+		b->sa.auth = VEC_ALG_NONE;
 	/* The ESN high half the SA is at: the receive counter's, unless the
 	 * state only ever sent (its receive counter all zero, its send counter
 	 * not): then the send counter's. Without ESN the kernel keeps both 0. */

@@ -291,7 +291,7 @@ static void alg_name(const struct key_sa *k, char *buf, size_t n)
 {
 	if (k->ah)
 		snprintf(buf, n, "AH %s", vec_auth_name(k->auth));
-	else if (k->auth == VEC_AUTH_NONE || k->auth == VEC_AUTH_UNSET)
+	else if (!vec_auth_alg(k->auth))
 		snprintf(buf, n, "ESP %s", vec_enc_name(k->enc));
 	else
 		snprintf(buf, n, "ESP %s+%s", vec_enc_name(k->enc), vec_auth_name(k->auth));

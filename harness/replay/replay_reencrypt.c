@@ -164,7 +164,8 @@ static size_t iv_len(const struct key_sa *k)
 {
 	struct vec_esp e = { .enc = k->enc, .auth = k->auth };
 
-	return k->ah ? (k->auth >= VEC_AUTH_AES_GMAC_128 ? 8 : 0) : vec_esp_iv_len(&e);
+	return k->ah ? (vec_auth_is(k->auth, IPOC_ALG_GMAC) ? vec_auth_alg(k->auth)->iv_len : 0)
+		     : vec_esp_iv_len(&e);
 }
 
 /* One layer made ready to send (l3: the IP packet in frame): its ICV

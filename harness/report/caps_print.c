@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "caps_print.h"
+#include "ipoc_alg.h"
 
 struct bit_name {
 	uint32_t bit;
@@ -22,28 +23,26 @@ static const struct bit_name encaps[] = {
 	{ 0, NULL }
 };
 
-static const struct bit_name auth_bits[] = {
-	{ IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5, "MD5" },
-	{ IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1, "SHA_1" },
-	{ IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256, "SHA_256" },
-	{ IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128, "AES_GCM_128" },
-	{ IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192, "AES_GCM_192" },
-	{ IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256, "AES_GCM_256" },
-	{ 0, NULL }
-};
+/* The algorithm bits of one namespace, named from the algorithm table
+ * (engine/alg/ipoc_algs.def: the macro without its prefix), in bit order. */
+static const struct bit_name *alg_bits(bool enc)
+{
+	static struct bit_name t[2][33];
+	static bool done[2];
+	size_t n = 0;
 
-static const struct bit_name enc_bits[] = {
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_NONE, "NONE" },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC, "DES_CBC" },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC, "3_DES_CBC" },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128, "AES_GCM_128" },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192, "AES_GCM_192" },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256, "AES_GCM_256" },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128, "AES_CBC_128" },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192, "AES_CBC_192" },
-	{ IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256, "AES_CBC_256" },
-	{ 0, NULL }
-};
+	if (done[enc])
+		return t[enc];
+	for (uint32_t b = 1; b; b <<= 1) {
+		const struct ipoc_alg *a = enc ? ipoc_alg_enc(b) : ipoc_alg_auth(b);
+
+		if (a)
+			t[enc][n++] = (struct bit_name){ b, a->ndis_name };
+	}
+	t[enc][n] = (struct bit_name){ 0, NULL };
+	done[enc] = true;
+	return t[enc];
+}
 
 static const struct bit_name udp_bits[] = {
 	{ IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TRANSPORT, "TRANSPORT" },
@@ -113,9 +112,9 @@ static void text_v2(FILE *f, const NDIS_IPSEC_OFFLOAD_V2 *v)
 	fputs("  UdpEsp                        ", f);
 	bits(f, v->UdpEsp, udp_bits);
 	fputs("\n  AuthenticationAlgorithms      ", f);
-	bits(f, v->AuthenticationAlgorithms, auth_bits);
+	bits(f, v->AuthenticationAlgorithms, alg_bits(false));
 	fputs("\n  EncryptionAlgorithms          ", f);
-	bits(f, v->EncryptionAlgorithms, enc_bits);
+	bits(f, v->EncryptionAlgorithms, alg_bits(true));
 	fprintf(f, "\n  SaOffloadCapacity             %u\n", v->SaOffloadCapacity);
 }
 
@@ -180,8 +179,8 @@ static json_t *v2_json(const NDIS_IPSEC_OFFLOAD_V2 *v)
 			 "LsoSupported", v->LsoSupported != 0,
 			 "ExtendedSequenceNumbers", v->ExtendedSequenceNumbers != 0,
 			 "UdpEsp", bits_json(v->UdpEsp, udp_bits),
-			 "AuthenticationAlgorithms", bits_json(v->AuthenticationAlgorithms, auth_bits),
-			 "EncryptionAlgorithms", bits_json(v->EncryptionAlgorithms, enc_bits),
+			 "AuthenticationAlgorithms", bits_json(v->AuthenticationAlgorithms, alg_bits(false)),
+			 "EncryptionAlgorithms", bits_json(v->EncryptionAlgorithms, alg_bits(true)),
 			 "SaOffloadCapacity", (json_int_t)v->SaOffloadCapacity);
 }
 

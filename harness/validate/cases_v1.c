@@ -13,19 +13,19 @@
 #include "vflow.h"
 #include "wipe.h"
 
-/* The V1 identifiers of a twin's algorithms. */
+/* The V1 identifiers of a twin's algorithms (the table's v1 column). */
 static ULONG v1_conf(uint32_t enc)
 {
-	return enc == IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC ? OFFLOAD_IPSEC_CONF_DES
-	       : enc == IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC ? OFFLOAD_IPSEC_CONF_3_DES
-							       : OFFLOAD_IPSEC_CONF_NONE;
+	const struct ipoc_alg *a = ipoc_alg_enc(enc);
+
+	return a && a->v1 != IPOC_ALG_NO_V1 ? a->v1 : OFFLOAD_IPSEC_CONF_NONE;
 }
 
 static ULONG v1_integ(uint32_t auth)
 {
-	return auth == IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5 ? OFFLOAD_IPSEC_INTEGRITY_MD5
-	       : auth == IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1 ? OFFLOAD_IPSEC_INTEGRITY_SHA
-							       : OFFLOAD_IPSEC_INTEGRITY_NONE;
+	const struct ipoc_alg *a = ipoc_alg_auth(auth);
+
+	return a && a->v1 != IPOC_ALG_NO_V1 ? a->v1 : OFFLOAD_IPSEC_INTEGRITY_NONE;
 }
 
 /* OFFLOAD_IPSEC_ADD_SA of the twin sp (its keys: key number key), per
@@ -153,18 +153,22 @@ static void v1(struct vctx *x, const struct vcase *c)
 	vf_judge_tx(x, &e, o->tx[0].bytes, o->tx[0].len, false);
 }
 
-static const struct valg v1_algs[] = {
-	{ "esp.3des-cbc+hmac-sha1-96", 1, { { IPsecOffloadV2Esp, IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC,
-					      IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1, 0 } } },
-	{ "esp.des-cbc+hmac-md5-96", 1, { { IPsecOffloadV2Esp, IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC,
-					    IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5, 0 } } },
-	{ "esp.null+hmac-sha1-96", 1, { { IPsecOffloadV2Esp, IPSEC_OFFLOAD_V2_ENCRYPTION_NONE,
-					  IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1, 0 } } },
-	{ "ah.hmac-md5-96", 1, { { IPsecOffloadV2Ah, 0, IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5, 0 } } },
-	{ "esp+ah.des-cbc+hmac-sha1-96", 2,
-	  { { IPsecOffloadV2Esp, IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC, 0, 0 },
-	    { IPsecOffloadV2Ah, 0, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1, 0 } } },
+/* The IPsecOV2 twins of the V1 SAs, by name (valg_parse), filled before
+ * main. */
+static const char *const v1_names[] = {
+	"esp.3des-cbc+hmac-sha1-96",
+	"esp.des-cbc+hmac-md5-96",
+	"esp.null+hmac-sha1-96",
+	"ah.hmac-md5-96",
+	"esp+ah.des-cbc+hmac-sha1-96",
 };
+static struct valg v1_algs[sizeof(v1_names) / sizeof(v1_names[0])];
+
+static __attribute__((constructor)) void v1_algs_init(void)
+{
+	for (size_t i = 0; i < sizeof(v1_names) / sizeof(v1_names[0]); i++)
+		valg_parse(v1_names[i], &v1_algs[i]);
+}
 
 #define ROW(i, t, n) .id = "v1-" i, .area = "v1", .title = t, .rule = "R-V1SA-1..3, R-TX-7; " \
 	"PROFILE.md 20..22", .body = v1, .needs = n

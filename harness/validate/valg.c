@@ -4,81 +4,239 @@
  * valg_core, valg_find; see vcase.h). A library of their own (ipoc_valg,
  * valg_dep) so that code wanting only the configurations (the fuzz
  * targets' SA table) does not link the suite's tables and bodies.
+ *
+ * A configuration is written as its case-id name and read into members
+ * through the algorithm table (engine/alg/ipoc_algs.def): "esp.E[+A]" (E a
+ * cipher, or an AEAD as "aes-gcm-128.icv16"), "ah.A", "esp+ah.E[+A]+A"
+ * (the last algorithm is the AH member's). A table row no chosen name
+ * covers gets configurations of its own, appended to valg_all, so that a
+ * new algorithm is in the suite without a line here.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vcase.h"
 
-#define ESP IPsecOffloadV2Esp
-#define AH IPsecOffloadV2Ah
-#define E_NONE IPSEC_OFFLOAD_V2_ENCRYPTION_NONE
-#define E_DES IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC
-#define E_3DES IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC
-#define E_CBC128 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128
-#define E_CBC192 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192
-#define E_CBC256 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256
-#define E_GCM128 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128
-#define E_GCM192 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192
-#define E_GCM256 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256
-#define A_MD5 IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5
-#define A_SHA1 IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1
-#define A_SHA256 IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256
-#define A_GMAC128 IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128
-#define A_GMAC192 IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192
-#define A_GMAC256 IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256
-
-#define ESP1(name, e, a, icv) { name, 1, { { ESP, e, a, icv } } }
-#define AH1(name, a) { name, 1, { { AH, 0, a, 0 } } }
-#define BUNDLE(name, e, ea, icv, aa) { name, 2, { { ESP, e, ea, icv }, { AH, 0, aa, 0 } } }
+#define VALG_MAX 96
 
 /* Every NDIS V2 cipher and authentication algorithm at least once, each
  * cipher with an HMAC, the GCM ICV lengths, ESP without integrity, AH
- * alone, and [ESP, AH] bundles (RFC 4303, 4302, 4106, 4543, 2410). */
-const struct valg valg_all[] = {
-	ESP1("esp.null+hmac-md5-96", E_NONE, A_MD5, 0),
-	ESP1("esp.null+hmac-sha1-96", E_NONE, A_SHA1, 0),
-	ESP1("esp.null+hmac-sha256-128", E_NONE, A_SHA256, 0),
-	ESP1("esp.null+aes-gmac-128", E_NONE, A_GMAC128, 0),
-	ESP1("esp.null+aes-gmac-192", E_NONE, A_GMAC192, 0),
-	ESP1("esp.null+aes-gmac-256", E_NONE, A_GMAC256, 0),
-	ESP1("esp.des-cbc+hmac-sha1-96", E_DES, A_SHA1, 0),
-	ESP1("esp.3des-cbc+hmac-md5-96", E_3DES, A_MD5, 0),
-	ESP1("esp.3des-cbc+hmac-sha1-96", E_3DES, A_SHA1, 0),
-	ESP1("esp.aes-cbc-128+hmac-sha1-96", E_CBC128, A_SHA1, 0),
-	ESP1("esp.aes-cbc-128+hmac-md5-96", E_CBC128, A_MD5, 0),
-	ESP1("esp.aes-cbc-192+hmac-sha256-128", E_CBC192, A_SHA256, 0),
-	ESP1("esp.aes-cbc-256+hmac-sha256-128", E_CBC256, A_SHA256, 0),
-	ESP1("esp.aes-cbc-128", E_CBC128, 0, 0),
-	ESP1("esp.aes-gcm-128.icv8", E_GCM128, 0, 8),
-	ESP1("esp.aes-gcm-128.icv12", E_GCM128, 0, 12),
-	ESP1("esp.aes-gcm-128.icv16", E_GCM128, 0, 16),
-	ESP1("esp.aes-gcm-192.icv16", E_GCM192, 0, 16),
-	ESP1("esp.aes-gcm-256.icv12", E_GCM256, 0, 12),
-	ESP1("esp.aes-gcm-256.icv16", E_GCM256, 0, 16),
-	AH1("ah.hmac-md5-96", A_MD5),
-	AH1("ah.hmac-sha1-96", A_SHA1),
-	AH1("ah.hmac-sha256-128", A_SHA256),
-	AH1("ah.aes-gmac-128", A_GMAC128),
-	AH1("ah.aes-gmac-192", A_GMAC192),
-	AH1("ah.aes-gmac-256", A_GMAC256),
-	BUNDLE("esp+ah.aes-cbc-128+hmac-sha1-96+hmac-sha256-128", E_CBC128, A_SHA1, 0, A_SHA256),
-	BUNDLE("esp+ah.aes-gcm-256.icv16+hmac-md5-96", E_GCM256, 0, 16, A_MD5),
-	BUNDLE("esp+ah.3des-cbc+aes-gmac-128", E_3DES, 0, 0, A_GMAC128),
+ * alone, and [ESP, AH] bundles (RFC 4303, 4302, 4106, 4543, 2410). The
+ * order is the case order, and the fuzz seeds index it. */
+static const char *const all_names[] = {
+	"esp.null+hmac-md5-96",
+	"esp.null+hmac-sha1-96",
+	"esp.null+hmac-sha256-128",
+	"esp.null+aes-gmac-128",
+	"esp.null+aes-gmac-192",
+	"esp.null+aes-gmac-256",
+	"esp.des-cbc+hmac-sha1-96",
+	"esp.3des-cbc+hmac-md5-96",
+	"esp.3des-cbc+hmac-sha1-96",
+	"esp.aes-cbc-128+hmac-sha1-96",
+	"esp.aes-cbc-128+hmac-md5-96",
+	"esp.aes-cbc-192+hmac-sha256-128",
+	"esp.aes-cbc-256+hmac-sha256-128",
+	"esp.aes-cbc-128",
+	"esp.aes-gcm-128.icv8",
+	"esp.aes-gcm-128.icv12",
+	"esp.aes-gcm-128.icv16",
+	"esp.aes-gcm-192.icv16",
+	"esp.aes-gcm-256.icv12",
+	"esp.aes-gcm-256.icv16",
+	"ah.hmac-md5-96",
+	"ah.hmac-sha1-96",
+	"ah.hmac-sha256-128",
+	"ah.aes-gmac-128",
+	"ah.aes-gmac-192",
+	"ah.aes-gmac-256",
+	"esp+ah.aes-cbc-128+hmac-sha1-96+hmac-sha256-128",
+	"esp+ah.aes-gcm-256.icv16+hmac-md5-96",
+	"esp+ah.3des-cbc+aes-gmac-128",
 };
-const unsigned valg_all_n = sizeof(valg_all) / sizeof(valg_all[0]);
 
 /* One per way of protecting a payload: AEAD, CBC + HMAC, NULL + HMAC,
- * NULL + GMAC, AH with HMAC, AH with GMAC, a bundle. */
-const struct valg valg_core[] = {
-	ESP1("esp.aes-gcm-128.icv16", E_GCM128, 0, 16),
-	ESP1("esp.aes-cbc-128+hmac-sha1-96", E_CBC128, A_SHA1, 0),
-	ESP1("esp.null+hmac-sha256-128", E_NONE, A_SHA256, 0),
-	ESP1("esp.null+aes-gmac-128", E_NONE, A_GMAC128, 0),
-	AH1("ah.hmac-sha1-96", A_SHA1),
-	AH1("ah.aes-gmac-128", A_GMAC128),
-	BUNDLE("esp+ah.aes-cbc-128+hmac-sha1-96+hmac-sha256-128", E_CBC128, A_SHA1, 0, A_SHA256),
+ * NULL + GMAC, AH with HMAC, AH with GMAC, a bundle. Rows of the case
+ * tables name these by index. */
+static const char *const core_names[] = {
+	"esp.aes-gcm-128.icv16",
+	"esp.aes-cbc-128+hmac-sha1-96",
+	"esp.null+hmac-sha256-128",
+	"esp.null+aes-gmac-128",
+	"ah.hmac-sha1-96",
+	"ah.aes-gmac-128",
+	"esp+ah.aes-cbc-128+hmac-sha1-96+hmac-sha256-128",
 };
-const unsigned valg_core_n = sizeof(valg_core) / sizeof(valg_core[0]);
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+struct valg valg_all[VALG_MAX];
+unsigned valg_all_n;
+struct valg valg_core[N_ELEMS(core_names)];
+unsigned valg_core_n;
+
+/* Names of the configurations made for uncovered rows. */
+static char made_names[VALG_MAX][64];
+
+static __attribute__((noreturn)) void bad_name(const char *name, const char *why)
+{
+	fprintf(stderr, "valg: configuration `%s`: %s (harness/validate/valg.c)\n", name, why);
+	abort();
+}
+
+/* The row named by the n bytes at s (".icvN" cut off into *icv). */
+static const struct ipoc_alg *row_of(const char *name, const char *s, size_t n, uint32_t *icv)
+{
+	const char *dot = memchr(s, '.', n);
+	char buf[48];
+
+	*icv = 0;
+	if (dot) {
+		*icv = (uint32_t)strtoul(dot + 4, NULL, 10);
+		if ((size_t)(dot - s) + 4 > n || strncmp(dot, ".icv", 4) != 0)
+			bad_name(name, "a suffix other than .icvN");
+		n = (size_t)(dot - s);
+	}
+	if (n >= sizeof(buf))
+		bad_name(name, "an algorithm name too long");
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	for (size_t i = 0; i < ipoc_algs_n; i++)
+		if (strcmp(ipoc_algs[i].name, buf) == 0)
+			return &ipoc_algs[i];
+	bad_name(name, "an algorithm the table does not have");
+}
+
+/* An ESP member from its algorithms (a cipher or AEAD, and an integrity
+ * algorithm unless AEAD), or an AH member from one integrity algorithm. */
+void valg_parse(const char *name, struct valg *out)
+{
+	const char *dot = strchr(name, '.'), *algs[4];
+	size_t lens[4], k = 0;
+	bool esp, ah;
+
+	if (!dot)
+		bad_name(name, "no protocol part");
+	esp = strncmp(name, "esp", 3) == 0;
+	ah = strncmp(name, "ah.", 3) == 0 || strncmp(name, "esp+ah.", 7) == 0;
+	for (const char *p = dot + 1; *p && k < 4; k++) {
+		size_t w = strcspn(p, "+");
+
+		algs[k] = p;
+		lens[k] = w;
+		p += w + (p[w] == '+');
+	}
+	memset(out, 0, sizeof(*out));
+	out->name = name;
+	if (esp) {
+		size_t ne = ah ? k - 1 : k;
+		uint32_t icv, icv2;
+		const struct ipoc_alg *e;
+
+		if (ne < 1 || ne > 2)
+			bad_name(name, "ESP takes a cipher and at most one integrity algorithm");
+		e = row_of(name, algs[0], lens[0], &icv);
+		if (!ipoc_alg_is_enc(e))
+			bad_name(name, "ESP's first algorithm is not a cipher");
+		out->m[0] = (struct vmember){ IPsecOffloadV2Esp, e->ndis, 0, 0 };
+		if (e->kind == IPOC_ALG_AEAD) {
+			if (ne != 1 || !ipoc_alg_icv_ok(e, icv))
+				bad_name(name, "AEAD with an integrity algorithm or a bad .icvN");
+			out->m[0].icv = icv;
+		} else if (ne == 2) {
+			const struct ipoc_alg *a = row_of(name, algs[1], lens[1], &icv2);
+
+			if (ipoc_alg_is_enc(a))
+				bad_name(name, "ESP's second algorithm is not an integrity one");
+			out->m[0].auth = a->ndis;
+		}
+		out->n = 1;
+	}
+	if (ah) {
+		uint32_t icv;
+		const struct ipoc_alg *a = row_of(name, algs[k - 1], lens[k - 1], &icv);
+
+		if (ipoc_alg_is_enc(a))
+			bad_name(name, "AH's algorithm is not an integrity one");
+		out->m[out->n++] = (struct vmember){ IPsecOffloadV2Ah, 0, a->ndis, 0 };
+	}
+	if (!out->n)
+		bad_name(name, "neither esp nor ah");
+}
+
+/* Whether some configuration already has the row. */
+static bool covered(const struct ipoc_alg *a)
+{
+	for (unsigned i = 0; i < valg_all_n; i++)
+		for (uint32_t j = 0; j < valg_all[i].n; j++) {
+			const struct vmember *m = &valg_all[i].m[j];
+
+			if (ipoc_alg_is_enc(a) ? m->enc == a->ndis : m->auth == a->ndis)
+				return true;
+		}
+	return false;
+}
+
+/* A slot for one more made configuration's name. */
+static char *made_slot(void)
+{
+	if (valg_all_n >= VALG_MAX)
+		bad_name("(made)", "more configurations than VALG_MAX");
+	return made_names[valg_all_n];
+}
+
+static void add_made(char *name)
+{
+	valg_parse(name, &valg_all[valg_all_n++]);
+}
+
+/* Configurations for a row no chosen name has: a cipher with the first
+ * HMAC, an AEAD at its default ICV, an integrity algorithm with NULL
+ * encryption and in AH. */
+static void cover(const struct ipoc_alg *a)
+{
+	const struct ipoc_alg *hmac = NULL, *null = ipoc_alg_null();
+	const size_t n = sizeof(made_names[0]);
+	char *s;
+
+	for (size_t i = 0; i < ipoc_algs_n && !hmac; i++)
+		if (ipoc_algs[i].kind == IPOC_ALG_INTEGRITY)
+			hmac = &ipoc_algs[i];
+	switch (a->kind) {
+	case IPOC_ALG_CIPHER:
+		s = made_slot();
+		snprintf(s, n, "esp.%s%s%s", a->name, hmac ? "+" : "", hmac ? hmac->name : "");
+		add_made(s);
+		break;
+	case IPOC_ALG_AEAD:
+		s = made_slot();
+		snprintf(s, n, "esp.%s.icv%u", a->name, a->icv_len);
+		add_made(s);
+		break;
+	default:
+		if (null) {
+			s = made_slot();
+			snprintf(s, n, "esp.%s+%s", null->name, a->name);
+			add_made(s);
+		}
+		s = made_slot();
+		snprintf(s, n, "ah.%s", a->name);
+		add_made(s);
+		break;
+	}
+}
+
+static __attribute__((constructor)) void valg_init(void)
+{
+	for (size_t i = 0; i < N_ELEMS(all_names); i++)
+		valg_parse(all_names[i], &valg_all[valg_all_n++]);
+	for (size_t i = 0; i < N_ELEMS(core_names); i++)
+		valg_parse(core_names[i], &valg_core[valg_core_n++]);
+	for (size_t i = 0; i < ipoc_algs_n; i++)
+		if (!covered(&ipoc_algs[i]))
+			cover(&ipoc_algs[i]);
+}
 
 const struct valg *valg_find(const char *name)
 {

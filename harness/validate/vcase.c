@@ -10,20 +10,22 @@
 #include "vcase.h"
 
 #define ESP IPsecOffloadV2Esp
-#define E_NONE IPSEC_OFFLOAD_V2_ENCRYPTION_NONE
-#define A_GMAC128 IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128
-#define A_GMAC192 IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192
-#define A_GMAC256 IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256
 
 static bool esp_only(const struct valg *a)
 {
 	return a->n == 1 && a->m[0].op == ESP;
 }
 
+/* An ESP member with an IV on the wire: a cipher with one, or GMAC. */
 static bool has_iv(const struct valg *a)
 {
-	return esp_only(a) && ((a->m[0].enc && a->m[0].enc != E_NONE) ||
-			       (a->m[0].auth & (A_GMAC128 | A_GMAC192 | A_GMAC256)));
+	const struct ipoc_alg *e, *au;
+
+	if (!esp_only(a))
+		return false;
+	e = ipoc_alg_enc(a->m[0].enc);
+	au = ipoc_alg_auth(a->m[0].auth);
+	return (e && e->iv_len) || (au && au->kind == IPOC_ALG_GMAC);
 }
 
 static bool has_icv(const struct valg *a)

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "ipoc/ndis.h"
+#include "ipoc_alg.h"
 
 struct vctx;
 struct vcase;
@@ -125,11 +126,17 @@ extern const struct vtable vt_caps, vt_sa, vt_send, vt_receive, vt_class, vt_udp
 	vt_lso, vt_v1, vt_shapes, vt_own, vt_timing;
 
 /* Every algorithm configuration of the matrices, and the few "core" ones
- * (one per cipher kind) rows use where all would only repeat. */
-extern const struct valg valg_all[];
-extern const unsigned valg_all_n;
-extern const struct valg valg_core[];
-extern const unsigned valg_core_n;
+ * (one per cipher kind) rows use where all would only repeat. Filled from
+ * their names before main (valg.c), from the algorithm table: read them,
+ * never write them. */
+extern struct valg valg_all[];
+extern unsigned valg_all_n;
+extern struct valg valg_core[];
+extern unsigned valg_core_n;
+/* A configuration from its name ("esp.3des-cbc+hmac-sha1-96"; valg.c
+ * says the form), through the algorithm table; aborts on a name that is
+ * not one (a programming error). out->name is name. */
+void valg_parse(const char *name, struct valg *out);
 /* A configuration by name, or NULL. */
 const struct valg *valg_find(const char *name);
 

@@ -437,23 +437,15 @@ void vx_ivs(const struct vctx *x, uint32_t key, uint8_t ivs[2][16])
 	vx_key(x, key, 1, 3, ivs[1], 16);
 }
 
-/* The wire IV length of member m. */
+/* The wire IV length of member m: its cipher's, else its GMAC's (the
+ * algorithm table's iv column). */
 static uint32_t iv_len(const struct sa_member *m)
 {
-	uint32_t e = m->enc.id, a = m->auth.id;
+	const struct ipoc_alg *e = ipoc_alg_enc(m->enc.id), *a = ipoc_alg_auth(m->auth.id);
 
-	if (e & (IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128 | IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192 |
-		 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256))
-		return 16;
-	if (e & (IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC | IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC |
-		 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128 | IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192 |
-		 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256))
-		return 8;
-	if (a & (IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128 |
-		 IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192 |
-		 IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256))
-		return 8;
-	return 0;
+	if (e && e->iv_len)
+		return e->iv_len;
+	return a && a->kind == IPOC_ALG_GMAC ? a->iv_len : 0;
 }
 
 bool vx_inject(struct vctx *x, struct eh *eh, uint32_t inst, NDIS_HANDLE h,

@@ -5,15 +5,17 @@
 #include <string.h>
 
 #include "ipoc/ndis.h"
+#include "ipoc_alg.h"
 #include "vforge.h"
 #include "wipe.h"
 
 bool vforge_esp_hmac(uint32_t auth_id, const uint8_t *key, uint32_t klen, uint8_t *frame,
 		     uint32_t esp, uint32_t icv, uint32_t icv_len)
 {
-	const EVP_MD *md = auth_id == IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5 ? EVP_md5()
-			   : auth_id == IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1 ? EVP_sha1()
-			   : auth_id == IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256 ? EVP_sha256() : NULL;
+	const struct ipoc_alg *a = ipoc_alg_auth(auth_id);
+	/* The digest by the table's OpenSSL name (HMAC rows only). */
+	const EVP_MD *md = a && a->kind == IPOC_ALG_INTEGRITY && a->evp
+			   ? EVP_get_digestbyname(a->evp) : NULL;
 	uint8_t out[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 

@@ -30,12 +30,6 @@
 #include "vrepro.h"
 #include "wipe.h"
 
-#define GCM_ENC (IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128 | IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192 | \
-		 IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256)
-#define GMAC_AUTH (IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128 | \
-		   IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192 | \
-		   IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256)
-
 /* The SPI's wire value from the ULONG NDIS carries it in (network order). */
 static uint32_t spi_wire(ULONG spi)
 {
@@ -45,31 +39,25 @@ static uint32_t spi_wire(ULONG spi)
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
-/* The vectors' name of an NDIS algorithm identifier (the reverse of
- * enc_bit / auth_bit), or UNSET. */
-static enum vec_enc enc_of(ULONG id)
+/* The vectors' value of an NDIS encryption identifier (0: the NULL row,
+ * as an ESP SA without a cipher is recorded), or UNSET. */
+static uint32_t enc_of(ULONG id)
 {
 	if (id == 0)
-		return VEC_ENC_NULL;
-	for (int e = VEC_ENC_NULL; e <= VEC_ENC_AES_GCM_256; e++)
-		if (enc_bit((enum vec_enc)e) == id)
-			return (enum vec_enc)e;
-	return VEC_ENC_UNSET;
+		return ipoc_alg_null()->ndis;
+	return ipoc_alg_enc(id) ? id : VEC_ALG_UNSET;
 }
 
-static enum vec_auth auth_of(ULONG id)
+static uint32_t auth_of(ULONG id)
 {
-	for (int a = VEC_AUTH_HMAC_MD5_96; a <= VEC_AUTH_AES_GMAC_256; a++)
-		if (auth_bit((enum vec_auth)a) == id)
-			return (enum vec_auth)a;
-	return VEC_AUTH_UNSET;
+	return ipoc_alg_auth(id) ? id : VEC_ALG_UNSET;
 }
 
 int vr_esp_sa_record(const struct sa_spec *sp, unsigned i, const struct vr_sa_keys *keys,
 		     char *line, size_t len, char *note, size_t nlen)
 {
 	const struct sa_member *m = &sp->m[i];
-	bool v6 = sp->flags & IPSEC_OFFLOAD_V2_IPv6, aead = m->enc.id & GCM_ENC;
+	bool v6 = sp->flags & IPSEC_OFFLOAD_V2_IPv6, aead = vec_enc_is(m->enc.id, IPOC_ALG_AEAD);
 	enum vec_family fam = v6 ? VEC_FAMILY_IPV6 : VEC_FAMILY_IPV4;
 	struct vec_addr src = { fam, { 0 } }, dst = { fam, { 0 } };
 	struct vec_esp e;
@@ -81,14 +69,14 @@ int vr_esp_sa_record(const struct sa_spec *sp, unsigned i, const struct vr_sa_ke
 		snprintf(note, nlen, "AH: the esp_sa table has no AH records");
 		return -1;
 	}
-	if (!aead && (m->auth.id & GMAC_AUTH)) {
+	if (!aead && vec_auth_is(m->auth.id, IPOC_ALG_GMAC)) {
 		snprintf(note, nlen, "AES-GMAC (RFC 4543) is not among Wireshark 4.0's algorithms");
 		return -1;
 	}
 	memset(&e, 0, sizeof(e));
 	e.enc = enc_of(m->enc.id);
-	e.auth = aead || !m->auth.id ? VEC_AUTH_NONE : auth_of(m->auth.id);
-	if (e.enc == VEC_ENC_UNSET || e.auth == VEC_AUTH_UNSET) {
+	e.auth = aead || !m->auth.id ? VEC_ALG_NONE : auth_of(m->auth.id);
+	if (e.enc == VEC_ALG_UNSET || e.auth == VEC_ALG_UNSET) {
 		snprintf(note, nlen, "an algorithm Wireshark 4.0 does not have (encryption 0x%x, "
 			 "authentication 0x%x)", (unsigned)m->enc.id, (unsigned)m->auth.id);
 		return -1;
@@ -102,9 +90,9 @@ int vr_esp_sa_record(const struct sa_spec *sp, unsigned i, const struct vr_sa_ke
 	e.esn = m->flags & IPSEC_OFFLOAD_V2_ESN_SA;
 	/* The record only reads the keys. */
 	e.enc_key.data = (uint8_t *)(uintptr_t)keys->k[i][0];
-	e.enc_key.len = m->enc.id == IPSEC_OFFLOAD_V2_ENCRYPTION_NONE ? 0 : m->enc.key_len;
+	e.enc_key.len = ipoc_alg_is_null(ipoc_alg_enc(e.enc)) ? 0 : m->enc.key_len;
 	e.auth_key.data = (uint8_t *)(uintptr_t)keys->k[i][1];
-	e.auth_key.len = e.auth == VEC_AUTH_NONE ? 0 : m->auth.key_len;
+	e.auth_key.len = e.auth == VEC_ALG_NONE ? 0 : m->auth.key_len;
 	memcpy(src.a, sp->src, v6 ? 16 : 4);
 	memcpy(dst.a, sp->dst, v6 ? 16 : 4);
 	rc = esp_sa_record_ex(fam, &src, &dst, &e, ESP_SA_ESN_UNCHECKED, line, len, &why);

@@ -7,38 +7,19 @@
 #include "sa_offload.h"
 #include "wipe.h"
 
-uint32_t enc_bit(enum vec_enc e)
+uint32_t enc_bit(uint32_t e)
 {
-	static const uint32_t bits[] = {
-		[VEC_ENC_NULL] = IPSEC_OFFLOAD_V2_ENCRYPTION_NONE,
-		[VEC_ENC_DES_CBC] = IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC,
-		[VEC_ENC_3DES_CBC] = IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC,
-		[VEC_ENC_AES_CBC_128] = IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128,
-		[VEC_ENC_AES_CBC_192] = IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192,
-		[VEC_ENC_AES_CBC_256] = IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256,
-		[VEC_ENC_AES_GCM_128] = IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128,
-		[VEC_ENC_AES_GCM_192] = IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192,
-		[VEC_ENC_AES_GCM_256] = IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256,
-	};
-	return (size_t)e < sizeof(bits) / sizeof(bits[0]) ? bits[e] : 0;
+	return vec_enc_alg(e) ? e : 0;
 }
 
-uint32_t auth_bit(enum vec_auth a)
+uint32_t auth_bit(uint32_t a)
 {
-	static const uint32_t bits[] = {
-		[VEC_AUTH_HMAC_MD5_96] = IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5,
-		[VEC_AUTH_HMAC_SHA1_96] = IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1,
-		[VEC_AUTH_HMAC_SHA256_128] = IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256,
-		[VEC_AUTH_AES_GMAC_128] = IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128,
-		[VEC_AUTH_AES_GMAC_192] = IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192,
-		[VEC_AUTH_AES_GMAC_256] = IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256,
-	};
-	return (size_t)a < sizeof(bits) / sizeof(bits[0]) ? bits[a] : 0;
+	return vec_auth_alg(a) ? a : 0;
 }
 
-bool gcm(enum vec_enc e)
+bool gcm(uint32_t e)
 {
-	return e == VEC_ENC_AES_GCM_128 || e == VEC_ENC_AES_GCM_192 || e == VEC_ENC_AES_GCM_256;
+	return vec_enc_is(e, IPOC_ALG_AEAD);
 }
 
 uint32_t udp_type(enum vec_udp u)
@@ -83,7 +64,7 @@ static void fill_esp(IPSEC_OFFLOAD_V2_SECURITY_ASSOCIATION *m, const struct vec_
 	m->Spi = spi_ndis(e->spi);
 	m->Flags = e->esn ? IPSEC_OFFLOAD_V2_ESN_SA : 0;
 	m->SequenceNumberHighOrder = e->esn ? e->seq_hi : 0;
-	if (e->enc != VEC_ENC_NONE && e->enc != VEC_ENC_UNSET)
+	if (enc_bit(e->enc))
 		put_key(&m->EncryptionAlgorithm, enc_bit(e->enc), &e->enc_key, keys, off);
 	if (gcm(e->enc))
 		m->EncryptionAlgorithm.AdditionalInfo = e->icv_len;

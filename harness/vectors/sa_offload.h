@@ -17,9 +17,10 @@
 #include "vectors.h"
 
 /* The IPSEC_OFFLOAD_V2_* bit of an algorithm, 0 for none/unset. */
-uint32_t enc_bit(enum vec_enc e);
-uint32_t auth_bit(enum vec_auth a);
-bool gcm(enum vec_enc e);
+uint32_t enc_bit(uint32_t e);
+uint32_t auth_bit(uint32_t a);
+/* Combined mode (an AEAD row: AES-GCM). */
+bool gcm(uint32_t e);
 /* The IPSEC_OFFLOAD_V2_*UDP_ESP* value of a vector's encapsulation. */
 uint32_t udp_type(enum vec_udp u);
 /* An SPI value as NDIS carries it: its wire bytes in a ULONG. */

@@ -20,8 +20,7 @@ static const char *sa_unsupported(const NDIS_IPSEC_OFFLOAD_V2 *v2, const struct 
 	if (sa->esp.present) {
 		if (!v2->Esp)
 			return "ESP";
-		if (sa->esp.enc != VEC_ENC_NONE && sa->esp.enc != VEC_ENC_UNSET &&
-		    !(v2->EncryptionAlgorithms & enc_bit(sa->esp.enc)))
+		if (enc_bit(sa->esp.enc) && !(v2->EncryptionAlgorithms & enc_bit(sa->esp.enc)))
 			return vec_enc_name(sa->esp.enc);
 		if (auth_bit(sa->esp.auth) && !gcm(sa->esp.enc) &&
 		    !(v2->AuthenticationAlgorithms & auth_bit(sa->esp.auth)))

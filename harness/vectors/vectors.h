@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ipoc_alg.h"
+
 enum vec_limits {
 	VEC_LINE_MAX = 65536,           /* bytes in one line, newline excluded */
 	VEC_HEX_MAX = 65535,            /* bytes in one decoded hex value */
@@ -51,50 +53,34 @@ enum vec_udp {
 	VEC_UDP_UDP_TRANSPORT_OVER_TUNNEL,  /* UDP_ESP_ENCAPSULATION_TRANSPORT_OVER_TUNNEL */
 };
 
-enum vec_enc {
-	VEC_ENC_UNSET = 0,
-	VEC_ENC_NONE,           /* no ESP confidentiality transform */
-	VEC_ENC_NULL,           /* RFC 2410 */
-	VEC_ENC_DES_CBC,
-	VEC_ENC_3DES_CBC,
-	VEC_ENC_AES_CBC_128,
-	VEC_ENC_AES_CBC_192,
-	VEC_ENC_AES_CBC_256,
-	VEC_ENC_AES_GCM_128,    /* RFC 4106; the key carries the 4-byte salt */
-	VEC_ENC_AES_GCM_192,
-	VEC_ENC_AES_GCM_256,
-};
+/* An SA's algorithms are the NDIS bits of rows of the algorithm table
+ * (engine/alg/ipoc_algs.def): `enc` an IPSEC_OFFLOAD_V2_ENCRYPTION_* bit
+ * (the NULL row for `null`, RFC 2410), `auth` an _AUTHENTICATION_* bit; or
+ * one of these two. A [prim] block's algorithm is a row (its prim name). */
+#define VEC_ALG_UNSET 0u             /* not given (zeroed structures) */
+#define VEC_ALG_NONE 0x80000000u     /* `none`: no such transform */
 
-enum vec_auth {
-	VEC_AUTH_UNSET = 0,
-	VEC_AUTH_NONE,
-	VEC_AUTH_HMAC_MD5_96,
-	VEC_AUTH_HMAC_SHA1_96,
-	VEC_AUTH_HMAC_SHA256_128,
-	VEC_AUTH_AES_GMAC_128,  /* RFC 4543; the key carries the 4-byte salt */
-	VEC_AUTH_AES_GMAC_192,
-	VEC_AUTH_AES_GMAC_256,
-};
+/* The table row of an SA's enc / auth value, or NULL (UNSET, NONE). */
+static inline const struct ipoc_alg *vec_enc_alg(uint32_t e)
+{
+	return ipoc_alg_enc(e);
+}
 
-/* Algorithms of [prim] blocks; keys are raw (no salt). */
-enum vec_prim_alg {
-	VEC_PRIM_UNSET = 0,
-	VEC_PRIM_NULL,
-	VEC_PRIM_DES_CBC,
-	VEC_PRIM_3DES_CBC,
-	VEC_PRIM_AES_CBC_128,
-	VEC_PRIM_AES_CBC_192,
-	VEC_PRIM_AES_CBC_256,
-	VEC_PRIM_AES_GCM_128,
-	VEC_PRIM_AES_GCM_192,
-	VEC_PRIM_AES_GCM_256,
-	VEC_PRIM_AES_GMAC_128,
-	VEC_PRIM_AES_GMAC_192,
-	VEC_PRIM_AES_GMAC_256,
-	VEC_PRIM_HMAC_MD5,
-	VEC_PRIM_HMAC_SHA1,
-	VEC_PRIM_HMAC_SHA256,
-};
+static inline const struct ipoc_alg *vec_auth_alg(uint32_t a)
+{
+	return ipoc_alg_auth(a);
+}
+
+/* Whether an SA's enc / auth value is a row of the given kinds. */
+static inline bool vec_enc_is(uint32_t e, unsigned kinds)
+{
+	return vec_enc_alg(e) && (vec_enc_alg(e)->kind & kinds);
+}
+
+static inline bool vec_auth_is(uint32_t a, unsigned kinds)
+{
+	return vec_auth_alg(a) && (vec_auth_alg(a)->kind & kinds);
+}
 
 /* Receive outcome; the values are the CRYPTO_* codes of ipoc/ndis.h. */
 enum vec_crypto_status {
@@ -134,9 +120,9 @@ struct vec_addr {
 struct vec_esp {
 	bool present;           /* esp.spi given */
 	uint32_t spi;
-	enum vec_enc enc;
+	uint32_t enc;           /* see VEC_ALG_UNSET */
 	struct vec_bytes enc_key;       /* GCM: key then salt */
-	enum vec_auth auth;
+	uint32_t auth;
 	struct vec_bytes auth_key;      /* GMAC: key then salt */
 	unsigned icv_len;       /* bytes; from the algorithm unless esp.icv_len says */
 	bool esn;
@@ -147,7 +133,7 @@ struct vec_esp {
 struct vec_ah {
 	bool present;           /* ah.spi given */
 	uint32_t spi;
-	enum vec_auth auth;
+	uint32_t auth;
 	struct vec_bytes auth_key;
 	unsigned icv_len;       /* the ICV field: 12, 16, or 24 for GMAC (IV + tag) */
 	bool esn;
@@ -193,7 +179,7 @@ struct vec_prim {
 	char id[VEC_ID_MAX + 1];
 	unsigned line;
 	char *source;
-	enum vec_prim_alg alg;
+	const struct ipoc_alg *alg;     /* NULL: not given */
 	struct vec_bytes key, iv, aad, pt, ct, tag, mac;
 	int mac_len;            /* truncation in bytes; -1: the whole digest */
 };
@@ -231,9 +217,9 @@ const char *vec_direction_name(enum vec_direction d);
 const char *vec_family_name(enum vec_family f);
 const char *vec_mode_name(enum vec_mode m);
 const char *vec_udp_name(enum vec_udp u);
-const char *vec_enc_name(enum vec_enc e);
-const char *vec_auth_name(enum vec_auth a);
-const char *vec_prim_alg_name(enum vec_prim_alg a);
+const char *vec_enc_name(uint32_t e);       /* "none", a row's name, "?" */
+const char *vec_auth_name(uint32_t a);
+const char *vec_prim_alg_name(const struct ipoc_alg *a);       /* its prim name, "?" */
 const char *vec_crypto_status_name(int status);
 const char *vec_need_name(uint32_t bit);
 

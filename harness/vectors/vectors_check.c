@@ -7,71 +7,50 @@
  * The algorithm facts here (key, IV and ICV lengths) are the RFCs' and
  * DESIGN.md's, and vectors/README.md tabulates them.
  */
+#include <stdio.h>
+
 #include "ipoc/ndis.h"
 #include "vectors_int.h"
 
 /* ------------------------------------------------------------------------ */
-/* Algorithm facts (RFC 2405, 2451, 3602, 4106, 4543, 2403, 2404, 4868) */
+/* Algorithm facts: the rows of the algorithm table (engine/alg/ipoc_algs.def
+ * has each with its RFC). */
 
-static bool enc_is_gcm(enum vec_enc e)
+static bool enc_is_gcm(uint32_t e)
 {
-	return e == VEC_ENC_AES_GCM_128 || e == VEC_ENC_AES_GCM_192 || e == VEC_ENC_AES_GCM_256;
+	return vec_enc_is(e, IPOC_ALG_AEAD);
 }
 
-static bool auth_is_gmac(enum vec_auth a)
+static bool auth_is_gmac(uint32_t a)
 {
-	return a == VEC_AUTH_AES_GMAC_128 || a == VEC_AUTH_AES_GMAC_192 ||
-	       a == VEC_AUTH_AES_GMAC_256;
+	return vec_auth_is(a, IPOC_ALG_GMAC);
 }
 
 /* Key bytes the SA carries, salt included (DESIGN.md: KeyLength counts it). */
-static size_t enc_key_len(enum vec_enc e)
+static size_t enc_key_len(uint32_t e)
 {
-	static const uint8_t len[] = {
-		[VEC_ENC_DES_CBC] = 8, [VEC_ENC_3DES_CBC] = 24, [VEC_ENC_AES_CBC_128] = 16,
-		[VEC_ENC_AES_CBC_192] = 24, [VEC_ENC_AES_CBC_256] = 32, [VEC_ENC_AES_GCM_128] = 20,
-		[VEC_ENC_AES_GCM_192] = 28, [VEC_ENC_AES_GCM_256] = 36,
-	};
-	return (size_t)e < sizeof(len) ? len[e] : 0;
+	return vec_enc_alg(e) ? vec_enc_alg(e)->key_len : 0;
 }
 
-static size_t auth_key_len(enum vec_auth a)
+static size_t auth_key_len(uint32_t a)
 {
-	static const uint8_t len[] = {
-		[VEC_AUTH_HMAC_MD5_96] = 16, [VEC_AUTH_HMAC_SHA1_96] = 20,
-		[VEC_AUTH_HMAC_SHA256_128] = 32, [VEC_AUTH_AES_GMAC_128] = 20,
-		[VEC_AUTH_AES_GMAC_192] = 28, [VEC_AUTH_AES_GMAC_256] = 36,
-	};
-	return (size_t)a < sizeof(len) ? len[a] : 0;
+	return vec_auth_alg(a) ? vec_auth_alg(a)->key_len : 0;
 }
 
-/* ICV bytes: 96-bit truncation (RFC 2403/2404), 128 (RFC 4868), GMAC 16
- * (RFC 4543 s3.4). */
-static unsigned auth_icv_len(enum vec_auth a)
+/* ICV bytes of an integrity algorithm. */
+static unsigned auth_icv_len(uint32_t a)
 {
-	if (a == VEC_AUTH_HMAC_MD5_96 || a == VEC_AUTH_HMAC_SHA1_96)
-		return 12;
-	return a == VEC_AUTH_NONE || a == VEC_AUTH_UNSET ? 0 : 16;
+	return vec_auth_alg(a) ? vec_auth_alg(a)->icv_len : 0;
 }
 
 /* see vectors.h */
 size_t vec_esp_iv_len(const struct vec_esp *esp)
 {
-	switch (esp->enc) {
-	case VEC_ENC_DES_CBC:
-	case VEC_ENC_3DES_CBC:
-		return 8;
-	case VEC_ENC_AES_CBC_128:
-	case VEC_ENC_AES_CBC_192:
-	case VEC_ENC_AES_CBC_256:
-		return 16;
-	case VEC_ENC_AES_GCM_128:
-	case VEC_ENC_AES_GCM_192:
-	case VEC_ENC_AES_GCM_256:
-		return 8;       /* RFC 4106 s3 */
-	default:
-		return auth_is_gmac(esp->auth) ? 8 : 0;        /* RFC 4543 s3.1 */
-	}
+	const struct ipoc_alg *e = vec_enc_alg(esp->enc);
+
+	if (e && e->iv_len)
+		return e->iv_len;
+	return auth_is_gmac(esp->auth) ? vec_auth_alg(esp->auth)->iv_len : 0;  /* RFC 4543 s3.1 */
 }
 
 /* ------------------------------------------------------------------------ */
@@ -115,16 +94,17 @@ static int check_esp_algs(struct parser *p, struct vec_esp *e, int base)
 {
 	const char *en = vec_enc_name(e->enc), *an = vec_auth_name(e->auth);
 
-	if (enc_is_gcm(e->enc) && e->auth != VEC_AUTH_NONE)
+	if (enc_is_gcm(e->enc) && e->auth != VEC_ALG_NONE)
 		return vecp_fail(p, kline(p, base + K_SA_ESP_AUTH),
 				 "%s: must be none with %s (combined mode, RFC 4106)",
 				 vecp_key_name(base + K_SA_ESP_AUTH), en);
-	if (auth_is_gmac(e->auth) && e->enc != VEC_ENC_NULL && e->enc != VEC_ENC_NONE)
+	if (auth_is_gmac(e->auth) && e->enc != VEC_ALG_NONE &&
+	    !ipoc_alg_is_null(vec_enc_alg(e->enc)))
 		return vecp_fail(p, kline(p, base + K_SA_ESP_ENC),
 				 "%s: %s cannot go with %s "
 				 "(RFC 4543: GMAC is ESP without encryption)",
 				 vecp_key_name(base + K_SA_ESP_ENC), en, an);
-	if (e->enc == VEC_ENC_NONE && e->auth == VEC_AUTH_NONE)
+	if (e->enc == VEC_ALG_NONE && e->auth == VEC_ALG_NONE)
 		return vecp_fail(p, kline(p, base + K_SA_ESP_ENC),
 				 "%s: ESP with neither encryption nor authentication",
 				 vecp_key_name(base + K_SA_ESP_ENC));
@@ -135,20 +115,44 @@ static int check_esp_algs(struct parser *p, struct vec_esp *e, int base)
 			     auth_is_gmac(e->auth));
 }
 
+/* "8, 12 or 16": the ICV lengths a row allows, for messages. */
+static const char *icv_list(const struct ipoc_alg *a, char *buf, size_t n)
+{
+	unsigned count = 0, seen = 0;
+	size_t o = 0;
+
+	for (uint32_t v = 0; v < 32; v++)
+		count += ipoc_alg_icv_ok(a, v);
+	buf[0] = '\0';
+	for (uint32_t v = 0; v < 32 && o < n; v++) {
+		int w;
+
+		if (!ipoc_alg_icv_ok(a, v))
+			continue;
+		seen++;
+		w = snprintf(buf + o, n - o, "%s%u", seen == 1 ? "" : seen == count ? " or " : ", ",
+			     v);
+		o += w > 0 ? (size_t)w : 0;
+	}
+	return buf;
+}
+
 static int check_esp_icv(struct parser *p, struct vec_esp *e, int base)
 {
 	int k = base + K_SA_ESP_ICV_LEN;
 	unsigned want = auth_icv_len(e->auth);
+	char icvs[48];
 
 	if (enc_is_gcm(e->enc)) {
-		/* RFC 4106 s6: 8, 12 or 16 octets. */
+		/* RFC 4106 s6: 8, 12 or 16 octets (the row's icvs). */
 		if (!p->key_line[k])
 			return vecp_fail(p, p->blk_line, "%s %s: missing required key `%s` (%s)",
 					 vecp_kind_word(p), vecp_cur_id(p), vecp_key_name(k),
 					 vec_enc_name(e->enc));
-		if (e->icv_len != 8 && e->icv_len != 12 && e->icv_len != 16)
-			return vecp_fail(p, p->key_line[k], "%s: %u, %s allows 8, 12 or 16",
-					 vecp_key_name(k), e->icv_len, vec_enc_name(e->enc));
+		if (!ipoc_alg_icv_ok(vec_enc_alg(e->enc), e->icv_len))
+			return vecp_fail(p, p->key_line[k], "%s: %u, %s allows %s",
+					 vecp_key_name(k), e->icv_len, vec_enc_name(e->enc),
+					 icv_list(vec_enc_alg(e->enc), icvs, sizeof(icvs)));
 		return 0;
 	}
 	if (p->key_line[k] && e->icv_len != want)
@@ -194,7 +198,7 @@ static int check_ah(struct parser *p, struct vec_case *c, struct vec_ah *a, int 
 
 	if (require(p, base + K_SA_AH_AUTH, "") < 0)
 		return -1;
-	if (a->auth == VEC_AUTH_NONE)
+	if (a->auth == VEC_ALG_NONE)
 		return vecp_fail(p, kline(p, base + K_SA_AH_AUTH),
 				 "%s: none is not an AH algorithm",
 				 vecp_key_name(base + K_SA_AH_AUTH));
@@ -203,8 +207,9 @@ static int check_ah(struct parser *p, struct vec_case *c, struct vec_ah *a, int 
 			  check_esn(p, base + K_SA_AH_ESN, base + K_SA_AH_SEQ_HI, a->esn) < 0)
 		return -1;
 	/* RFC 4543 s4: the AH ICV field holds the 8-octet IV, then the tag. */
-	a->icv_len = gmac ? 24 : auth_icv_len(a->auth);
-	return check_iv(p, base + K_SA_AH_IV, &a->iv, gmac ? 8 : 0, an,
+	a->icv_len = gmac ? vec_auth_alg(a->auth)->iv_len + auth_icv_len(a->auth)
+			  : auth_icv_len(a->auth);
+	return check_iv(p, base + K_SA_AH_IV, &a->iv, gmac ? vec_auth_alg(a->auth)->iv_len : 0, an,
 			c->direction & VEC_DIR_SEND);
 }
 
@@ -343,29 +348,39 @@ struct prim_rule {
 	unsigned need, allow;
 };
 
-static const struct prim_rule *prim_rule(enum vec_prim_alg a)
+/* The rule of a [prim] algorithm, from its table row's kind: NULL (a
+ * cipher with no key), a CBC cipher, AES-GCM, AES-GMAC, or an HMAC whose
+ * whole digest is as long as its key (RFC 2403, 2404, 4868 choose the key
+ * length to be the hash's output). Keys are raw, without the salt. */
+static struct prim_rule prim_rule(const struct ipoc_alg *a)
 {
-#define CBC(kl, bl) { kl, bl, bl, 0, PK(K_KEY) | PK(K_IV) | PK(K_PT) | PK(K_CT), 0 }
-#define GCM(kl) { kl, 0, 0, 0, PK(K_KEY) | PK(K_IV) | PK(K_PT) | PK(K_CT) | PK(K_TAG), PK(K_AAD) }
-#define GMAC(kl) { kl, 0, 0, 0, PK(K_KEY) | PK(K_IV) | PK(K_TAG), PK(K_AAD) }
-#define HMAC(d) { 0, 0, 0, d, PK(K_KEY) | PK(K_PT) | PK(K_MAC), PK(K_MAC_LEN) }
-	static const struct prim_rule rules[] = {
-		[VEC_PRIM_NULL] = { 0, 0, 0, 0, PK(K_PT) | PK(K_CT), 0 },
-		[VEC_PRIM_DES_CBC] = CBC(8, 8), [VEC_PRIM_3DES_CBC] = CBC(24, 8),
-		[VEC_PRIM_AES_CBC_128] = CBC(16, 16), [VEC_PRIM_AES_CBC_192] = CBC(24, 16),
-		[VEC_PRIM_AES_CBC_256] = CBC(32, 16),
-		[VEC_PRIM_AES_GCM_128] = GCM(16), [VEC_PRIM_AES_GCM_192] = GCM(24),
-		[VEC_PRIM_AES_GCM_256] = GCM(32),
-		[VEC_PRIM_AES_GMAC_128] = GMAC(16), [VEC_PRIM_AES_GMAC_192] = GMAC(24),
-		[VEC_PRIM_AES_GMAC_256] = GMAC(32),
-		[VEC_PRIM_HMAC_MD5] = HMAC(16), [VEC_PRIM_HMAC_SHA1] = HMAC(20),
-		[VEC_PRIM_HMAC_SHA256] = HMAC(32),
-	};
-#undef CBC
-#undef GCM
-#undef GMAC
-#undef HMAC
-	return &rules[a];
+	const unsigned gcm = PK(K_KEY) | PK(K_IV) | PK(K_TAG);
+	struct prim_rule r = { 0 };
+
+	switch (a->kind) {
+	case IPOC_ALG_CIPHER:
+		if (a->key_len == 0) {
+			r.need = PK(K_PT) | PK(K_CT);
+			break;
+		}
+		r.key_len = (uint8_t)a->key_len;
+		r.iv_len = (uint8_t)a->iv_len;
+		r.block = (uint8_t)a->block;
+		r.need = PK(K_KEY) | PK(K_IV) | PK(K_PT) | PK(K_CT);
+		break;
+	case IPOC_ALG_AEAD:
+	case IPOC_ALG_GMAC:
+		r.key_len = (uint8_t)ipoc_alg_raw_key_len(a);
+		r.need = gcm | (a->kind == IPOC_ALG_AEAD ? PK(K_PT) | PK(K_CT) : 0);
+		r.allow = PK(K_AAD);
+		break;
+	case IPOC_ALG_INTEGRITY:
+		r.digest = (uint8_t)a->key_len;
+		r.need = PK(K_KEY) | PK(K_PT) | PK(K_MAC);
+		r.allow = PK(K_MAC_LEN);
+		break;
+	}
+	return r;
 }
 
 static int check_prim_keys(struct parser *p, const struct prim_rule *r, const char *alg)
@@ -421,12 +436,13 @@ static int check_prim_mac(struct parser *p, const struct vec_prim *pr, const str
 /* see vectors_int.h */
 int vecp_check_prim(struct parser *p, struct vec_prim *pr)
 {
-	const struct prim_rule *r;
+	struct prim_rule rule;
+	const struct prim_rule *r = &rule;
 	const char *alg;
 
 	if (require(p, K_SOURCE, "") < 0 || require(p, K_ALG, "") < 0)
 		return -1;
-	r = prim_rule(pr->alg);
+	rule = prim_rule(pr->alg);
 	alg = vec_prim_alg_name(pr->alg);
 	if (check_prim_keys(p, r, alg) < 0 || check_prim_lengths(p, pr, r, alg) < 0)
 		return -1;

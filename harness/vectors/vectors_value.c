@@ -47,32 +47,6 @@ static const struct name_val udp_names[] = {
 	{ "udp-transport-over-tunnel", VEC_UDP_UDP_TRANSPORT_OVER_TUNNEL }, { NULL, 0 }
 };
 
-static const struct name_val enc_names[] = {
-	{ "none", VEC_ENC_NONE }, { "null", VEC_ENC_NULL }, { "des-cbc", VEC_ENC_DES_CBC },
-	{ "3des-cbc", VEC_ENC_3DES_CBC }, { "aes-cbc-128", VEC_ENC_AES_CBC_128 },
-	{ "aes-cbc-192", VEC_ENC_AES_CBC_192 }, { "aes-cbc-256", VEC_ENC_AES_CBC_256 },
-	{ "aes-gcm-128", VEC_ENC_AES_GCM_128 }, { "aes-gcm-192", VEC_ENC_AES_GCM_192 },
-	{ "aes-gcm-256", VEC_ENC_AES_GCM_256 }, { NULL, 0 }
-};
-
-static const struct name_val auth_names[] = {
-	{ "none", VEC_AUTH_NONE }, { "hmac-md5-96", VEC_AUTH_HMAC_MD5_96 },
-	{ "hmac-sha1-96", VEC_AUTH_HMAC_SHA1_96 }, { "hmac-sha256-128", VEC_AUTH_HMAC_SHA256_128 },
-	{ "aes-gmac-128", VEC_AUTH_AES_GMAC_128 }, { "aes-gmac-192", VEC_AUTH_AES_GMAC_192 },
-	{ "aes-gmac-256", VEC_AUTH_AES_GMAC_256 }, { NULL, 0 }
-};
-
-static const struct name_val prim_names[] = {
-	{ "null", VEC_PRIM_NULL }, { "des-cbc", VEC_PRIM_DES_CBC },
-	{ "3des-cbc", VEC_PRIM_3DES_CBC },
-	{ "aes-cbc-128", VEC_PRIM_AES_CBC_128 }, { "aes-cbc-192", VEC_PRIM_AES_CBC_192 },
-	{ "aes-cbc-256", VEC_PRIM_AES_CBC_256 }, { "aes-gcm-128", VEC_PRIM_AES_GCM_128 },
-	{ "aes-gcm-192", VEC_PRIM_AES_GCM_192 }, { "aes-gcm-256", VEC_PRIM_AES_GCM_256 },
-	{ "aes-gmac-128", VEC_PRIM_AES_GMAC_128 }, { "aes-gmac-192", VEC_PRIM_AES_GMAC_192 },
-	{ "aes-gmac-256", VEC_PRIM_AES_GMAC_256 }, { "hmac-md5", VEC_PRIM_HMAC_MD5 },
-	{ "hmac-sha1", VEC_PRIM_HMAC_SHA1 }, { "hmac-sha256", VEC_PRIM_HMAC_SHA256 }, { NULL, 0 }
-};
-
 static const struct name_val status_names[] = {
 	{ "CRYPTO_SUCCESS", CRYPTO_SUCCESS }, { "CRYPTO_GENERIC_ERROR", CRYPTO_GENERIC_ERROR },
 	{ "CRYPTO_TRANSPORT_AH_AUTH_FAILED", CRYPTO_TRANSPORT_AH_AUTH_FAILED },
@@ -118,9 +92,16 @@ const char *vec_direction_name(enum vec_direction d) { return name_of(direction_
 const char *vec_family_name(enum vec_family f) { return name_of(family_names, (int)f); }
 const char *vec_mode_name(enum vec_mode m) { return name_of(mode_names, (int)m); }
 const char *vec_udp_name(enum vec_udp u) { return name_of(udp_names, (int)u); }
-const char *vec_enc_name(enum vec_enc e) { return name_of(enc_names, (int)e); }
-const char *vec_auth_name(enum vec_auth a) { return name_of(auth_names, (int)a); }
-const char *vec_prim_alg_name(enum vec_prim_alg a) { return name_of(prim_names, (int)a); }
+
+/* An SA algorithm's name: "none", its table row's name, or "?". */
+static const char *alg_name(uint32_t v, const struct ipoc_alg *a)
+{
+	return v == VEC_ALG_NONE ? "none" : a ? a->name : "?";
+}
+
+const char *vec_enc_name(uint32_t e) { return alg_name(e, vec_enc_alg(e)); }
+const char *vec_auth_name(uint32_t a) { return alg_name(a, vec_auth_alg(a)); }
+const char *vec_prim_alg_name(const struct ipoc_alg *a) { return a ? a->prim : "?"; }
 const char *vec_crypto_status_name(int status) { return name_of(status_names, status); }
 const char *vec_need_name(uint32_t bit) { return name_of(need_names, (int)bit); }
 
@@ -302,6 +283,34 @@ static int val_name(struct parser *p, const struct name_val *t, int *out)
 	return vecp_fail(p, p->v.line, "%s: unknown value `%.64s`", vkey(p), p->v.text);
 }
 
+/* An SA algorithm: `none` or the name of a table row of the given kinds
+ * (engine/alg/ipoc_algs.def); *out its NDIS bit. */
+static int val_alg(struct parser *p, unsigned kinds, uint32_t *out)
+{
+	if (one_word(p) < 0)
+		return -1;
+	if (strcmp(p->v.text, "none") == 0) {
+		*out = VEC_ALG_NONE;
+		return 0;
+	}
+	for (size_t i = 0; i < ipoc_algs_n; i++) {
+		if ((ipoc_algs[i].kind & kinds) && strcmp(ipoc_algs[i].name, p->v.text) == 0) {
+			*out = ipoc_algs[i].ndis;
+			return 0;
+		}
+	}
+	return vecp_fail(p, p->v.line, "%s: unknown value `%.64s`", vkey(p), p->v.text);
+}
+
+/* A [prim] algorithm: a table row's prim name. */
+static int val_prim(struct parser *p, const struct ipoc_alg **out)
+{
+	if (one_word(p) < 0)
+		return -1;
+	*out = ipoc_alg_by_prim(p->v.text, strlen(p->v.text));
+	return *out ? 0 : vecp_fail(p, p->v.line, "%s: unknown value `%.64s`", vkey(p), p->v.text);
+}
+
 static int val_addr(struct parser *p, struct vec_addr *out)
 {
 	bool v6;
@@ -372,14 +381,10 @@ static int set_sa_key(struct parser *p, struct vec_sa *sa, int k)
 		sa->esp.present = true;
 		return val_u32(p, UINT32_MAX, &sa->esp.spi);
 	case K_SA_ESP_ENC:
-		rc = val_name(p, enc_names, &i);
-		sa->esp.enc = (enum vec_enc)i;
-		return rc;
+		return val_alg(p, IPOC_ALG_ENC_KINDS, &sa->esp.enc);
 	case K_SA_ESP_ENC_KEY: return val_hex(p, &sa->esp.enc_key);
 	case K_SA_ESP_AUTH:
-		rc = val_name(p, auth_names, &i);
-		sa->esp.auth = (enum vec_auth)i;
-		return rc;
+		return val_alg(p, IPOC_ALG_AUTH_KINDS, &sa->esp.auth);
 	case K_SA_ESP_AUTH_KEY: return val_hex(p, &sa->esp.auth_key);
 	case K_SA_ESP_ICV_LEN:
 		rc = val_int(p, 255, &i);
@@ -392,9 +397,7 @@ static int set_sa_key(struct parser *p, struct vec_sa *sa, int k)
 		sa->ah.present = true;
 		return val_u32(p, UINT32_MAX, &sa->ah.spi);
 	case K_SA_AH_AUTH:
-		rc = val_name(p, auth_names, &i);
-		sa->ah.auth = (enum vec_auth)i;
-		return rc;
+		return val_alg(p, IPOC_ALG_AUTH_KINDS, &sa->ah.auth);
 	case K_SA_AH_AUTH_KEY: return val_hex(p, &sa->ah.auth_key);
 	case K_SA_AH_ESN: return val_bool(p, &sa->ah.esn);
 	case K_SA_AH_SEQ_HI: return val_u32(p, UINT32_MAX, &sa->ah.seq_hi);
@@ -462,15 +465,9 @@ static int set_case_key(struct parser *p, struct vec_case *c, int k)
 
 static int set_prim_key(struct parser *p, struct vec_prim *pr, int k)
 {
-	int i = 0;
-	int rc;
-
 	switch (k) {
 	case K_SOURCE: return val_str(p, &pr->source);
-	case K_ALG:
-		rc = val_name(p, prim_names, &i);
-		pr->alg = (enum vec_prim_alg)i;
-		return rc;
+	case K_ALG: return val_prim(p, &pr->alg);
 	case K_KEY: return val_hex(p, &pr->key);
 	case K_IV: return val_hex(p, &pr->iv);
 	case K_AAD: return val_hex(p, &pr->aad);

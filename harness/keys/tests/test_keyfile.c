@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "esp_sa_write.h"
+#include "ipoc/ndis.h"
 #include "ipoc_test.h"
 #include "keyfile.h"
 
@@ -127,30 +128,30 @@ static void test_esp_sa_40(void)
 	IPOC_CHECK_EQ(s[0].spi, 0x1001);
 	IPOC_CHECK(!s[0].ah && !s[0].esn && !s[0].udp_encap);
 	IPOC_CHECK_EQ(s[0].mode, VEC_MODE_NONE);
-	IPOC_CHECK_EQ(s[0].enc, VEC_ENC_AES_CBC_128);
+	IPOC_CHECK_EQ(s[0].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128);
 	IPOC_CHECK(key_is(&s[0].enc_key, 16));
-	IPOC_CHECK_EQ(s[0].auth, VEC_AUTH_HMAC_SHA1_96);
+	IPOC_CHECK_EQ(s[0].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1);
 	IPOC_CHECK(key_is(&s[0].auth_key, 20));
 	IPOC_CHECK_EQ(s[0].icv_len, 12);
-	IPOC_CHECK_EQ(s[1].enc, VEC_ENC_AES_CBC_192);
+	IPOC_CHECK_EQ(s[1].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192);
 	IPOC_CHECK(key_is(&s[1].enc_key, 24));
-	IPOC_CHECK_EQ(s[1].auth, VEC_AUTH_HMAC_SHA256_128);
+	IPOC_CHECK_EQ(s[1].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256);
 	IPOC_CHECK(key_is(&s[1].auth_key, 32));
 	IPOC_CHECK_EQ(s[1].icv_len, 16);
-	IPOC_CHECK_EQ(s[2].enc, VEC_ENC_AES_CBC_256);
+	IPOC_CHECK_EQ(s[2].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256);
 	IPOC_CHECK(key_is(&s[2].enc_key, 32));
-	IPOC_CHECK_EQ(s[2].auth, VEC_AUTH_HMAC_MD5_96);
+	IPOC_CHECK_EQ(s[2].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5);
 	IPOC_CHECK_EQ(s[2].icv_len, 12);
-	IPOC_CHECK_EQ(s[3].enc, VEC_ENC_3DES_CBC);
+	IPOC_CHECK_EQ(s[3].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC);
 	IPOC_CHECK_EQ(s[3].spi, 0x12345678);
-	IPOC_CHECK_EQ(s[4].enc, VEC_ENC_DES_CBC);
+	IPOC_CHECK_EQ(s[4].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC);
 	IPOC_CHECK(key_is(&s[4].enc_key, 8));
-	IPOC_CHECK_EQ(s[5].enc, VEC_ENC_NULL);
+	IPOC_CHECK_EQ(s[5].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_NONE);
 	IPOC_CHECK(key_is(&s[5].enc_key, 0));
 	IPOC_CHECK(addr_is(&s[5].src, VEC_FAMILY_NONE, NULL));     /* "*" */
 	IPOC_CHECK_EQ(s[5].family, VEC_FAMILY_IPV4);
 	IPOC_CHECK(addr_is(&s[6].dst, VEC_FAMILY_NONE, NULL));
-	IPOC_CHECK_EQ(s[6].auth, VEC_AUTH_NONE);                   /* encryption only */
+	IPOC_CHECK_EQ(s[6].auth, VEC_ALG_NONE);                   /* encryption only */
 	IPOC_CHECK(key_is(&s[6].auth_key, 0));
 	IPOC_CHECK_EQ(s[6].icv_len, 0);
 	IPOC_CHECK_EQ(s[6].line, 8);
@@ -178,13 +179,13 @@ static void test_esp_sa_gcm_ipv6(void)
 	IPOC_CHECK_EQ(s[0].family, VEC_FAMILY_IPV6);
 	IPOC_CHECK(addr_is(&s[0].src, VEC_FAMILY_IPV6,
 			   "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01"));
-	IPOC_CHECK_EQ(s[0].enc, VEC_ENC_AES_GCM_128);
+	IPOC_CHECK_EQ(s[0].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128);
 	IPOC_CHECK(key_is(&s[0].enc_key, 20));             /* key then salt */
-	IPOC_CHECK_EQ(s[0].auth, VEC_AUTH_NONE);
+	IPOC_CHECK_EQ(s[0].auth, VEC_ALG_NONE);
 	IPOC_CHECK_EQ(s[0].icv_len, 16);
-	IPOC_CHECK_EQ(s[1].enc, VEC_ENC_AES_GCM_192);
+	IPOC_CHECK_EQ(s[1].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192);
 	IPOC_CHECK_EQ(s[1].icv_len, 12);
-	IPOC_CHECK_EQ(s[2].enc, VEC_ENC_AES_GCM_256);
+	IPOC_CHECK_EQ(s[2].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256);
 	IPOC_CHECK(key_is(&s[2].enc_key, 36));
 	IPOC_CHECK_EQ(s[2].icv_len, 8);
 	IPOC_CHECK_EQ(s[2].family, VEC_FAMILY_IPV6);
@@ -228,11 +229,11 @@ static void test_esp_sa_later(void)
 	IPOC_CHECK_EQ(s[1].auth_key.len, 16);              /* odd digits: a 0 leads */
 	IPOC_CHECK_MEM(s[1].auth_key.data, "\x01\x02\x03\x04", 4);
 	IPOC_CHECK_EQ(s[2].family, VEC_FAMILY_IPV6);
-	IPOC_CHECK_EQ(s[2].enc, VEC_ENC_DES_CBC);
+	IPOC_CHECK_EQ(s[2].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC);
 	IPOC_CHECK_MEM(s[2].enc_key.data, "ABC\"EFG\\", 8);
-	IPOC_CHECK_EQ(s[2].auth, VEC_AUTH_NONE);
-	IPOC_CHECK_EQ(s[3].enc, VEC_ENC_NULL);
-	IPOC_CHECK_EQ(s[3].auth, VEC_AUTH_HMAC_SHA256_128);
+	IPOC_CHECK_EQ(s[2].auth, VEC_ALG_NONE);
+	IPOC_CHECK_EQ(s[3].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_NONE);
+	IPOC_CHECK_EQ(s[3].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256);
 	IPOC_CHECK_EQ(s[3].line, 7);
 out:
 	keyfile_free(kf);
@@ -496,15 +497,15 @@ static void test_xfrm_plain(void)
 	IPOC_CHECK_EQ(s[0].spi, 0xc1a2b3c4);
 	IPOC_CHECK(!s[0].ah && s[0].esn && !s[0].udp_encap);
 	IPOC_CHECK_EQ(s[0].mode, VEC_MODE_TUNNEL);
-	IPOC_CHECK_EQ(s[0].enc, VEC_ENC_AES_CBC_256);
+	IPOC_CHECK_EQ(s[0].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256);
 	IPOC_CHECK(key_is(&s[0].enc_key, 32));
-	IPOC_CHECK_EQ(s[0].auth, VEC_AUTH_HMAC_SHA256_128);
+	IPOC_CHECK_EQ(s[0].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256);
 	IPOC_CHECK(key_is(&s[0].auth_key, 32));
 	IPOC_CHECK_EQ(s[0].icv_len, 16);
 	IPOC_CHECK_EQ(s[0].replay_window, 128);            /* from the ESN context */
 	IPOC_CHECK_EQ(s[0].esn_hi, 0);
 	IPOC_CHECK_EQ(s[1].line, 11);
-	IPOC_CHECK_EQ(s[1].enc, VEC_ENC_AES_CBC_128);
+	IPOC_CHECK_EQ(s[1].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128);
 	IPOC_CHECK_EQ(s[1].spi, 0xc5d6e7f8);
 out:
 	keyfile_free(kf);
@@ -565,26 +566,26 @@ static void test_xfrm_stats(void)
 			   "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x02"));
 	IPOC_CHECK_EQ(s[0].spi, 0x101);
 	IPOC_CHECK_EQ(s[0].mode, VEC_MODE_TRANSPORT);
-	IPOC_CHECK_EQ(s[0].enc, VEC_ENC_AES_GCM_128);
+	IPOC_CHECK_EQ(s[0].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128);
 	IPOC_CHECK(key_is(&s[0].enc_key, 20));
-	IPOC_CHECK_EQ(s[0].auth, VEC_AUTH_NONE);
+	IPOC_CHECK_EQ(s[0].auth, VEC_ALG_NONE);
 	IPOC_CHECK(key_is(&s[0].auth_key, 0));
 	IPOC_CHECK_EQ(s[0].icv_len, 16);
 	IPOC_CHECK_EQ(s[0].replay_window, 32);
 	IPOC_CHECK(!s[0].esn);
 	/* GMAC: NULL encryption, the key and salt as the integrity key. */
-	IPOC_CHECK_EQ(s[1].enc, VEC_ENC_NULL);
+	IPOC_CHECK_EQ(s[1].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_NONE);
 	IPOC_CHECK(key_is(&s[1].enc_key, 0));
-	IPOC_CHECK_EQ(s[1].auth, VEC_AUTH_AES_GMAC_192);
+	IPOC_CHECK_EQ(s[1].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192);
 	IPOC_CHECK(key_is(&s[1].auth_key, 28));
 	IPOC_CHECK_EQ(s[1].icv_len, 16);
 	IPOC_CHECK(s[1].esn);
 	IPOC_CHECK_EQ(s[1].replay_window, 64);
 	IPOC_CHECK(s[2].ah);
 	IPOC_CHECK_EQ(s[2].spi, 0x103);
-	IPOC_CHECK_EQ(s[2].enc, VEC_ENC_NONE);
+	IPOC_CHECK_EQ(s[2].enc, VEC_ALG_NONE);
 	IPOC_CHECK(key_is(&s[2].enc_key, 0));
-	IPOC_CHECK_EQ(s[2].auth, VEC_AUTH_HMAC_MD5_96);
+	IPOC_CHECK_EQ(s[2].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5);
 	IPOC_CHECK(key_is(&s[2].auth_key, 16));
 	IPOC_CHECK_EQ(s[2].icv_len, 12);
 	IPOC_CHECK(!s[2].esn);
@@ -682,44 +683,44 @@ static void test_xfrm_mix(void)
 	IPOC_CHECK(s[0].udp_encap);
 	IPOC_CHECK_EQ(s[0].encap_sport, 4500);
 	IPOC_CHECK_EQ(s[0].encap_dport, 4501);
-	IPOC_CHECK_EQ(s[0].enc, VEC_ENC_AES_CBC_192);
-	IPOC_CHECK_EQ(s[0].auth, VEC_AUTH_HMAC_SHA1_96);
+	IPOC_CHECK_EQ(s[0].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192);
+	IPOC_CHECK_EQ(s[0].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1);
 	IPOC_CHECK_EQ(s[0].icv_len, 12);
 	IPOC_CHECK_EQ(s[0].replay_window, 32);
 	IPOC_CHECK(!s[0].esn);
-	IPOC_CHECK_EQ(s[1].enc, VEC_ENC_3DES_CBC);
-	IPOC_CHECK_EQ(s[1].auth, VEC_AUTH_HMAC_MD5_96);
+	IPOC_CHECK_EQ(s[1].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC);
+	IPOC_CHECK_EQ(s[1].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5);
 	IPOC_CHECK(!s[1].udp_encap);
-	IPOC_CHECK_EQ(s[2].enc, VEC_ENC_DES_CBC);
-	IPOC_CHECK_EQ(s[2].auth, VEC_AUTH_HMAC_SHA1_96);   /* bare auth: 96 bits */
-	IPOC_CHECK_EQ(s[3].enc, VEC_ENC_NULL);
+	IPOC_CHECK_EQ(s[2].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC);
+	IPOC_CHECK_EQ(s[2].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1);   /* bare auth: 96 bits */
+	IPOC_CHECK_EQ(s[3].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_NONE);
 	IPOC_CHECK(key_is(&s[3].enc_key, 0));
-	IPOC_CHECK_EQ(s[4].enc, VEC_ENC_AES_GCM_192);
+	IPOC_CHECK_EQ(s[4].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192);
 	IPOC_CHECK_EQ(s[4].icv_len, 8);
-	IPOC_CHECK_EQ(s[5].enc, VEC_ENC_AES_GCM_256);
+	IPOC_CHECK_EQ(s[5].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256);
 	IPOC_CHECK_EQ(s[5].icv_len, 12);
 	IPOC_CHECK(s[6].ah);
 	IPOC_CHECK_EQ(s[6].mode, VEC_MODE_TUNNEL);
-	IPOC_CHECK_EQ(s[6].auth, VEC_AUTH_HMAC_SHA256_128);
+	IPOC_CHECK_EQ(s[6].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256);
 	IPOC_CHECK_EQ(s[6].icv_len, 16);
-	IPOC_CHECK_EQ(s[7].enc, VEC_ENC_AES_CBC_128);      /* compat name */
-	IPOC_CHECK_EQ(s[7].auth, VEC_AUTH_NONE);           /* digest_null */
+	IPOC_CHECK_EQ(s[7].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128);      /* compat name */
+	IPOC_CHECK_EQ(s[7].auth, VEC_ALG_NONE);           /* digest_null */
 	IPOC_CHECK_EQ(s[7].icv_len, 0);
-	IPOC_CHECK_EQ(s[8].auth, VEC_AUTH_AES_GMAC_128);
+	IPOC_CHECK_EQ(s[8].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128);
 	IPOC_CHECK(key_is(&s[8].auth_key, 20));
 	IPOC_CHECK_EQ(s[8].line, 51);                      /* after a comment and a blank */
-	IPOC_CHECK_EQ(s[9].auth, VEC_AUTH_AES_GMAC_256);
+	IPOC_CHECK_EQ(s[9].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256);
 	IPOC_CHECK(s[10].ah);
-	IPOC_CHECK_EQ(s[10].auth, VEC_AUTH_HMAC_SHA1_96);  /* compat name, bare auth */
-	IPOC_CHECK_EQ(s[10].enc, VEC_ENC_NONE);
+	IPOC_CHECK_EQ(s[10].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1);  /* compat name, bare auth */
+	IPOC_CHECK_EQ(s[10].enc, VEC_ALG_NONE);
 	/* AH-GMAC (an ipoc extension: Linux has none): ICV field = IV + tag. */
 	IPOC_CHECK(s[11].ah);
-	IPOC_CHECK_EQ(s[11].enc, VEC_ENC_NONE);
-	IPOC_CHECK_EQ(s[11].auth, VEC_AUTH_AES_GMAC_192);
+	IPOC_CHECK_EQ(s[11].enc, VEC_ALG_NONE);
+	IPOC_CHECK_EQ(s[11].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192);
 	IPOC_CHECK(key_is(&s[11].auth_key, 28));
 	IPOC_CHECK_EQ(s[11].icv_len, 24);
-	IPOC_CHECK_EQ(s[12].enc, VEC_ENC_3DES_CBC);        /* CRLF, no final newline */
-	IPOC_CHECK_EQ(s[12].auth, VEC_AUTH_HMAC_MD5_96);
+	IPOC_CHECK_EQ(s[12].enc, IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC);        /* CRLF, no final newline */
+	IPOC_CHECK_EQ(s[12].auth, IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5);
 out:
 	keyfile_free(kf);
 }
@@ -790,7 +791,7 @@ static void test_xfrm_algorithm_errors(void)
 	EXPECT_ERR(KEYFILE_XFRM, ST("\taead rfc4106(gcm(aes)) 0x" K20 " 32\n"), "4: aead: ",
 		   "rfc4106(gcm(aes)) with a 32-bit ICV; RFC 4106 allows 64, 96 or 128");
 	EXPECT_ERR(KEYFILE_XFRM, ST("\taead rfc4543(gcm(aes)) 0x" K20 " 96\n"), "4: aead: ",
-		   "rfc4543(gcm(aes)) with a 96-bit ICV; RFC 4543 (GMAC) has 128");
+		   "rfc4543(gcm(aes)) with a 96-bit ICV; RFC 4543 allows 128");
 	EXPECT_ERR(KEYFILE_XFRM, ST("\taead rfc4106(gcm(aes)) 0x" K16 " 128\n"), "4: aead key: ",
 		   "16 bytes, rfc4106(gcm(aes)) needs 20, 28 or 36 (key + 4-byte salt)");
 	EXPECT_ERR(KEYFILE_XFRM, ST("\taead rfc4543(gcm(aes)) 0x" K32 " 128\n"), "4: aead key: ",
@@ -1273,11 +1274,11 @@ static void test_esp_sa_write(void)
 	struct vec_addr a4 = { VEC_FAMILY_IPV4, { 192, 0, 2, 1 } }, b4 = { VEC_FAMILY_IPV4,
 									   { 198, 51, 100, 7 } };
 	struct vec_addr a6 = { VEC_FAMILY_IPV6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } }, any = { 0 };
-	struct vec_esp cbc = { .present = true, .spi = 0xdeadbeef, .enc = VEC_ENC_AES_CBC_256,
-			       .enc_key = { (uint8_t *)k36, 32 }, .auth = VEC_AUTH_HMAC_SHA256_128,
+	struct vec_esp cbc = { .present = true, .spi = 0xdeadbeef, .enc = IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256,
+			       .enc_key = { (uint8_t *)k36, 32 }, .auth = IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256,
 			       .auth_key = { (uint8_t *)k36, 32 }, .icv_len = 16 };
-	struct vec_esp gcm = { .present = true, .spi = 0x100, .enc = VEC_ENC_AES_GCM_128,
-			       .enc_key = { (uint8_t *)k36, 20 }, .auth = VEC_AUTH_NONE,
+	struct vec_esp gcm = { .present = true, .spi = 0x100, .enc = IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128,
+			       .enc_key = { (uint8_t *)k36, 20 }, .auth = VEC_ALG_NONE,
 			       .auth_key = { (uint8_t *)k36, 0 }, .icv_len = 12 };
 	struct vec_esp e;
 	char text[4 * ESP_SA_RECORD_MAX], line[ESP_SA_RECORD_MAX];
@@ -1301,11 +1302,11 @@ static void test_esp_sa_write(void)
 		IPOC_CHECK_EQ(kf->format, KEYFILE_ESP_SA);
 		IPOC_CHECK_EQ(kf->n, 2);
 		if (kf->n == 2) {
-			IPOC_CHECK(kf->sas[0].spi == 0xdeadbeef && kf->sas[0].enc == VEC_ENC_AES_CBC_256 &&
+			IPOC_CHECK(kf->sas[0].spi == 0xdeadbeef && kf->sas[0].enc == IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256 &&
 				   key_is(&kf->sas[0].enc_key, 32) && key_is(&kf->sas[0].auth_key, 32) &&
-				   kf->sas[0].auth == VEC_AUTH_HMAC_SHA256_128 &&
+				   kf->sas[0].auth == IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256 &&
 				   addr_is(&kf->sas[0].dst, VEC_FAMILY_IPV4, "\xc0\x00\x02\x01"));
-			IPOC_CHECK(kf->sas[1].enc == VEC_ENC_AES_GCM_128 && kf->sas[1].icv_len == 12 &&
+			IPOC_CHECK(kf->sas[1].enc == IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128 && kf->sas[1].icv_len == 12 &&
 				   key_is(&kf->sas[1].enc_key, 20) && kf->sas[1].src.family == 0 &&
 				   kf->sas[1].family == VEC_FAMILY_IPV6);
 		}
@@ -1317,9 +1318,9 @@ static void test_esp_sa_write(void)
 	IPOC_CHECK_EQ(esp_sa_record(VEC_FAMILY_IPV4, &b4, &a4, &e, line, sizeof(line), &why), -1);
 	IPOC_CHECK_STR_HAS(why, "ESN");
 	e = cbc;
-	e.enc = VEC_ENC_NULL;
+	e.enc = IPSEC_OFFLOAD_V2_ENCRYPTION_NONE;
 	e.enc_key.len = 0;
-	e.auth = VEC_AUTH_AES_GMAC_128;
+	e.auth = IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128;
 	IPOC_CHECK_EQ(esp_sa_record(VEC_FAMILY_IPV4, &b4, &a4, &e, line, sizeof(line), &why), -1);
 	IPOC_CHECK_STR_HAS(why, "AES-GMAC");
 	e = gcm;
