@@ -24,8 +24,9 @@ static void replay_usage(FILE *f)
 		"  --keys FILE            the capture's SAs: a Wireshark esp_sa file or the output\n"
 		"                         of `ip xfrm state` (told apart by content); none, or a\n"
 		"                         file without SAs: a capture without IPsec\n"
-		"  --engine PATH          engine to replay through (default: the bundled reference\n"
-		"                         engine); without --expect, a named engine is compared\n"
+		"  --engine PATH          engine to replay through, or ref / ref-mb (default: ref-mb\n"
+		"                         where built, else ref); without --expect, a named engine\n"
+		"                         is compared\n"
 		"                         frame by frame with the reference engine\n"
 		"  --in-process, --host-process, --timeout S, --max-faults N\n"
 		"                         where the engine runs, how long a call may take, how\n"
@@ -77,6 +78,7 @@ static int parse(int argc, char **argv, struct args *a)
 
 	memset(a, 0, sizeof(*a));
 	a->ea = (struct engine_arg)ENGINE_ARG_INIT;
+	a->ea.fast_default = true;    /* ref-mb where built (README: the bundled engines) */
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ENGINE_ARG_LETTERS "k:x:w:vqrhan:P:J:U:W:", opts, NULL)) != -1) {
 		switch (c) {
