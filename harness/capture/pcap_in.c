@@ -33,6 +33,12 @@ struct pcap_in {
 	uint32_t rec_len;
 	uint8_t *frame;             /* a record with an Ethernet header made up; grown */
 	uint32_t frame_cap;
+	/* The mapped capture, which the stream owns (map_close). Kept here
+	 * too: the stream's own memory is libc's, where a leak checker does
+	 * not look, so without this the mapping's bookkeeping would look
+	 * leaked to it (in a child forked from here, such as an engine host
+	 * whose engine calls exit()). */
+	const void *map;
 };
 
 static bool supported(int dlt)
@@ -140,8 +146,9 @@ static int map_close(void *cookie)
 	return 0;
 }
 
-/* path as a stream over its mapping, or NULL (then read it otherwise). */
-static FILE *map_open(const char *path)
+/* path as a stream over its mapping (*cookie: its bookkeeping), or NULL
+ * (then read it otherwise). */
+static FILE *map_open(const char *path, const void **cookie)
 {
 	cookie_io_functions_t io = { map_read, NULL, map_seek, map_close };
 	struct mapped *m;
@@ -170,16 +177,23 @@ static FILE *map_open(const char *path)
 	}
 	m->base = base;
 	m->size = (size_t)sb.st_size;
+	*cookie = m;
 	setvbuf(fp, NULL, _IOFBF, MAP_BUF);
 	return fp;
 }
 
 struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
 {
-	FILE *fp = map_open(path);
+	const void *m = NULL;
+	FILE *fp = map_open(path, &m);
+	struct pcap_in *in;
 
-	if (fp)
-		return open_either(path, fp, err, errlen);
+	if (fp) {
+		in = open_either(path, fp, err, errlen);
+		if (in)
+			in->map = m;
+		return in;
+	}
 	fp = fopen(path, "rb");
 	if (!fp || setvbuf(fp, NULL, _IOFBF, READ_BUF) != 0) {
 		/* libpcap says why the file cannot be read, as it always has */

@@ -138,7 +138,7 @@ static void print_reply(FILE *out, unsigned op, struct mr *rep)
 		n = mr_u32(rep);
 		for (uint32_t i = 0; i < n && !rep->bad; i++) {
 			uint32_t ret = mr_u32(rep), st = mr_u32(rep), nb, bl;
-			uintptr_t s1;
+			uintptr_t s1 = 0;
 			char g[256], md[256];
 
 			for (int k = 0; k < EH_SLOTS; k++) {

@@ -243,6 +243,9 @@ static int job_work(void *ctx, unsigned worker, unsigned jobs, struct ojw *w)
 	if (!j.f)
 		return 1;
 	c->out = j.f;
+	/* The run's reader is the parent's (it has read nothing of the
+	 * records): this job reads the capture itself. */
+	pcap_in_close(c->in);
 	c->in = pcap_in_open(a->capture, err, sizeof(err));
 	if (!c->in) {
 		put_err(&j, -1, err);
