@@ -77,14 +77,19 @@ const char *bench_alg_forms(void)
 	};
 	size_t o = 0;
 
-	for (size_t l = 0; l < sizeof(lines) / sizeof(lines[0]); l++) {
-		o += (size_t)snprintf(text + o, sizeof(text) - o, "%s", lines[l].head);
-		for (size_t i = 0; i < ipoc_algs_n && o < sizeof(text); i++)
-			if (ipoc_algs[i].kind & lines[l].kinds)
-				o += (size_t)snprintf(text + o, sizeof(text) - o, "%s ",
-						      ipoc_algs[i].name);
+	for (size_t l = 0; l < sizeof(lines) / sizeof(lines[0]) && o < sizeof(text); l++) {
+		const char *sep = lines[l].head;
+
+		for (size_t i = 0; i < ipoc_algs_n && o < sizeof(text); i++) {
+			if (!(ipoc_algs[i].kind & lines[l].kinds))
+				continue;
+			o += (size_t)snprintf(text + o, sizeof(text) - o, "%s%s", sep,
+					      ipoc_algs[i].name);
+			sep = " ";
+		}
 		if (o < sizeof(text))
-			o += (size_t)snprintf(text + o, sizeof(text) - o, "%s\n", lines[l].tail);
+			o += (size_t)snprintf(text + o, sizeof(text) - o, "%s%s\n",
+					      *lines[l].tail ? " " : "", lines[l].tail);
 	}
 	return text;
 }
