@@ -791,16 +791,12 @@ static bool finish(IMB_JOB *j, struct ref_job *r)
 	if (x->kind == XF_GCM) {
 		if (ref_ct_equal(pv->tag, r->icv, r->icv_len)) {
 			r->result = REF_CRYPTO_OK;
-		} else {
-			/* Decrypted in place already: encrypt it back. */
-			uint8_t t[16];
-
-			make_nonce(x, r->iv, pv->nonce);
-			r->result = gcm_pass(r->x, true, pv->nonce, NULL, 0, r->data, r->data_len, t)
-				    == REF_CRYPTO_OK ? REF_CRYPTO_BAD_TAG : REF_CRYPTO_ERROR;
-			ref_wipe(t, sizeof(t));
+			return false;
 		}
-		return false;
+		/* Decrypted in place already: encrypted back once the burst is
+		 * flushed (a one-job call now would take the others' jobs). */
+		pv->phase = 2;
+		return true;
 	}
 	if (x->hash != IMB_AUTH_NULL && r->icv_len && !ref_ct_equal(pv->tag, r->icv, r->icv_len)) {
 		r->result = REF_CRYPTO_BAD_TAG;
@@ -862,11 +858,29 @@ void ref_run_jobs(struct ref_job *jobs, size_t n)
 				r->result = ref_run_one_job(r);
 		}
 		if (m) {
+			size_t n_next = 0;
+
 			pass(m, list, n_list, 0, again, &n_again);
-			if (n_again) {
+			/* GCM jobs whose tag failed: put the ciphertext back. */
+			for (size_t i = 0; i < n_again; i++) {
+				struct ref_job *r = again[i];
+				struct job_priv *pv = priv_of(r);
+				uint8_t t[16];
+
+				if (pv->phase != 2) {
+					again[n_next++] = r;
+					continue;
+				}
+				make_nonce(r->x, r->iv, pv->nonce);
+				r->result = gcm_pass(r->x, true, pv->nonce, NULL, 0, r->data,
+						     r->data_len, t) == REF_CRYPTO_OK
+					    ? REF_CRYPTO_BAD_TAG : REF_CRYPTO_ERROR;
+				ref_wipe(t, sizeof(t));
+			}
+			if (n_next) {
 				size_t none = 0;
 
-				pass(m, again, n_again, 1, list, &none);
+				pass(m, again, n_next, 1, list, &none);
 			}
 		}
 		jobs += k;
