@@ -479,30 +479,18 @@ static NDIS_HANDLE pick_handle(const struct model *m, struct fz_in *in)
 
 /* DELETE_SA of h[0..n); bad[i]: element i's header broken. Returns the
  * status. */
+_Static_assert((int)MAX_LIVE <= (int)EH_DELETE_MAX, "a DELETE_SA list holds every live SA");
+
 static NDIS_STATUS delete_list(struct model *m, const NDIS_HANDLE *h, const bool *bad, unsigned n)
 {
-	IPSEC_OFFLOAD_V2_DELETE_SA d[MAX_LIVE];
-	uint32_t relocs[MAX_LIVE], handles[MAX_LIVE];
-	struct eh_oid q = { IPOC_REQUEST_SET, OID_TCP_TASK_IPSEC_OFFLOAD_V2_DELETE_SA, d };
+	struct eh_delete_list dl;
+	struct eh_oid q;
 
-	memset(d, 0, sizeof(d));
-	for (unsigned i = 0; i < n; i++) {
-		d[i].Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-		d[i].Header.Revision = NDIS_IPSEC_OFFLOAD_V2_DELETE_SA_REVISION_1;
-		d[i].Header.Size = sizeof(d[i]);
-		if (bad && bad[i])
-			d[i].Header.Type ^= 0x01;
-		d[i].OffloadHandle = h[i];
-		d[i].Next = i + 1 < n ? &d[i + 1] : NULL;
-		relocs[i] = (uint32_t)(i * sizeof(d[0]) + offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, Next));
-		handles[i] = (uint32_t)(i * sizeof(d[0]) +
-					offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, OffloadHandle));
-	}
-	q.len = (uint32_t)(n * sizeof(d[0]));
-	q.relocs = relocs;
-	q.n_relocs = n;
-	q.handles = handles;
-	q.n_handles = n;
+	if (eh_delete_sa_list(&dl, h, n, &q) != 0)
+		return NDIS_STATUS_INVALID_PARAMETER;
+	for (unsigned i = 0; bad && i < n; i++)
+		if (bad[i])
+			dl.d[i].Header.Type ^= 0x01;
 	oid(m, &q, "DELETE_SA");
 	return q.status;
 }

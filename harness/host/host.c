@@ -929,24 +929,40 @@ enum eh_rc eh_scan(struct eh *eh, const uint8_t *masked, const uint8_t *mask, ui
 	return rc;
 }
 
+int eh_delete_sa_list(struct eh_delete_list *dl, const NDIS_HANDLE *h, unsigned n,
+		      struct eh_oid *q)
+{
+	if (n == 0 || n > EH_DELETE_MAX)
+		return -1;
+	memset(dl->d, 0, n * sizeof(dl->d[0]));
+	for (unsigned i = 0; i < n; i++) {
+		IPSEC_OFFLOAD_V2_DELETE_SA *d = &dl->d[i];
+
+		d->Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+		d->Header.Revision = NDIS_IPSEC_OFFLOAD_V2_DELETE_SA_REVISION_1;
+		d->Header.Size = sizeof(*d);
+		d->OffloadHandle = h[i];
+		d->Next = i + 1 < n ? &dl->d[i + 1] : NULL;
+		dl->relocs[i] = (uint32_t)(i * sizeof(*d) + offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, Next));
+		dl->handles[i] = (uint32_t)(i * sizeof(*d) +
+					    offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, OffloadHandle));
+	}
+	*q = (struct eh_oid){ IPOC_REQUEST_SET, OID_TCP_TASK_IPSEC_OFFLOAD_V2_DELETE_SA, dl->d,
+			      (uint32_t)(n * sizeof(dl->d[0])) };
+	q->relocs = dl->relocs;
+	q->n_relocs = n;
+	q->handles = dl->handles;
+	q->n_handles = n;
+	return 0;
+}
+
 enum eh_rc eh_delete_sa(struct eh *eh, uint32_t inst, NDIS_HANDLE h, NDIS_STATUS *st)
 {
-	static const uint32_t reloc = offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, Next);
-	static const uint32_t handle_at = offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, OffloadHandle);
-	IPSEC_OFFLOAD_V2_DELETE_SA d;
-	struct eh_oid q = { IPOC_REQUEST_SET, OID_TCP_TASK_IPSEC_OFFLOAD_V2_DELETE_SA, &d,
-			    sizeof(d) };
+	struct eh_delete_list dl;
+	struct eh_oid q;
 	enum eh_rc rc;
 
-	memset(&d, 0, sizeof(d));
-	d.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-	d.Header.Revision = NDIS_IPSEC_OFFLOAD_V2_DELETE_SA_REVISION_1;
-	d.Header.Size = sizeof(d);
-	d.OffloadHandle = h;
-	q.relocs = &reloc;
-	q.n_relocs = 1;
-	q.handles = &handle_at;
-	q.n_handles = 1;
+	eh_delete_sa_list(&dl, &h, 1, &q);
 	rc = eh_oid(eh, inst, &q);
 	*st = q.status;
 	return rc;

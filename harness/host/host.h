@@ -238,6 +238,20 @@ enum eh_rc eh_scan(struct eh *eh, const uint8_t *masked, const uint8_t *mask, ui
 /* masked = key ^ a fresh random mask (len bytes each); 0 or -1. */
 int eh_mask_key(const uint8_t *key, uint8_t *masked, uint8_t *mask, uint32_t len);
 
+/* A DELETE_SA list of up to EH_DELETE_MAX handles, in the caller's
+ * storage: the elements chained through Next, their handles marked. */
+enum { EH_DELETE_MAX = 64 };
+struct eh_delete_list {
+	IPSEC_OFFLOAD_V2_DELETE_SA d[EH_DELETE_MAX];
+	uint32_t relocs[EH_DELETE_MAX];
+	uint32_t handles[EH_DELETE_MAX];
+};
+/* Fill dl with the handles h[0..n) and q with the SET request of
+ * OID_TCP_TASK_IPSEC_OFFLOAD_V2_DELETE_SA over it. Returns 0, or -1 when n
+ * is not 1 to EH_DELETE_MAX. */
+int eh_delete_sa_list(struct eh_delete_list *dl, const NDIS_HANDLE *h, unsigned n,
+		      struct eh_oid *q);
+
 /* OID_TCP_TASK_IPSEC_OFFLOAD_V2_DELETE_SA of the one SA h (a list of one):
  * how the request went, *st the OID's status. */
 enum eh_rc eh_delete_sa(struct eh *eh, uint32_t inst, NDIS_HANDLE h, NDIS_STATUS *st);

@@ -314,28 +314,11 @@ bool vx_oid(struct vctx *x, uint32_t inst, struct eh_oid *q)
 
 bool vx_delete(struct vctx *x, uint32_t inst, const NDIS_HANDLE *h, unsigned n, NDIS_STATUS *st)
 {
-	IPSEC_OFFLOAD_V2_DELETE_SA d[16];
-	uint32_t relocs[16], handles[16];
-	struct eh_oid q = { IPOC_REQUEST_SET, OID_TCP_TASK_IPSEC_OFFLOAD_V2_DELETE_SA, d };
+	struct eh_delete_list dl;
+	struct eh_oid q;
 
-	if (n == 0 || n > 16)
+	if (eh_delete_sa_list(&dl, h, n, &q) != 0)
 		return vx_fail(x, "harness: DELETE_SA of %u handles", n);
-	memset(d, 0, sizeof(d));
-	for (unsigned i = 0; i < n; i++) {
-		d[i].Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-		d[i].Header.Revision = NDIS_IPSEC_OFFLOAD_V2_DELETE_SA_REVISION_1;
-		d[i].Header.Size = sizeof(d[i]);
-		d[i].OffloadHandle = h[i];
-		d[i].Next = i + 1 < n ? &d[i + 1] : NULL;
-		relocs[i] = (uint32_t)(i * sizeof(d[0]) + offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, Next));
-		handles[i] = (uint32_t)(i * sizeof(d[0]) +
-					offsetof(IPSEC_OFFLOAD_V2_DELETE_SA, OffloadHandle));
-	}
-	q.len = (uint32_t)(n * sizeof(d[0]));
-	q.relocs = relocs;
-	q.n_relocs = n;
-	q.handles = handles;
-	q.n_handles = n;
 	if (!vx_oid(x, inst, &q))
 		return false;
 	*st = q.status;
