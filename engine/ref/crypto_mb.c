@@ -176,11 +176,9 @@ static uint8_t *gather_buf(size_t n)
 
 void ref_wipe(void *p, size_t n)
 {
-	volatile uint8_t *v = p;
-
-	/* Stores through a volatile pointer are not removed by the compiler. */
-	for (size_t i = 0; p && i < n; i++)
-		v[i] = 0;
+	/* explicit_bzero: stores the compiler may not remove. */
+	if (p && n)
+		explicit_bzero(p, n);
 }
 
 /* intel-ipsec-mb has no generator: the kernel's (getrandom(2)). */
@@ -213,20 +211,6 @@ int ref_ct_equal(const void *a, const void *b, size_t n)
 
 /* ------------------------------------------------------------------ keys */
 
-static bool is_gcm_enc(uint32_t a)
-{
-	return a == IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128 ||
-	       a == IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192 ||
-	       a == IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256;
-}
-
-static bool is_gmac(uint32_t a)
-{
-	return a == IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128 ||
-	       a == IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192 ||
-	       a == IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256;
-}
-
 static int aes_expand(IMB_MGR *m, struct ref_xform *x, const uint8_t *key, uint32_t len)
 {
 	switch (len) {
@@ -239,20 +223,17 @@ static int aes_expand(IMB_MGR *m, struct ref_xform *x, const uint8_t *key, uint3
 	return 0;
 }
 
+/* A CBC cipher whose key length the table has checked. */
 static int setup_cbc(IMB_MGR *m, struct ref_xform *x, uint32_t alg, const uint8_t *key,
 		     uint32_t len)
 {
 	switch (alg) {
 	case IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC:
-		if (len != 8)
-			return -1;
 		IMB_DES_KEYSCHED(m, x->des_ks[0], key);
 		x->kind = XF_DES;
 		x->block = 8;
 		return 0;
 	case IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC:
-		if (len != 24)
-			return -1;
 		for (int i = 0; i < 3; i++) {
 			IMB_DES_KEYSCHED(m, x->des_ks[i], key + 8 * i);
 			x->des3_ptrs[i] = x->des_ks[i];
@@ -263,9 +244,6 @@ static int setup_cbc(IMB_MGR *m, struct ref_xform *x, uint32_t alg, const uint8_
 	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128:
 	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192:
 	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256:
-		if (len != (alg == IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128 ? 16u
-			    : alg == IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192 ? 24u : 32u))
-			return -1;
 		x->kind = XF_AES_CBC;
 		x->block = 16;
 		return aes_expand(m, x, key, len);
@@ -356,6 +334,7 @@ int ref_xform_new(struct ref_xform **out, bool encrypt, uint32_t enc_alg, const 
 		  uint32_t enc_key_len, uint32_t auth_alg, const uint8_t *auth_key,
 		  uint32_t auth_key_len)
 {
+	const struct ipoc_alg *enc = ref_enc_row(enc_alg), *auth = ref_auth_row(auth_alg);
 	IMB_MGR *m = mgr();
 	struct ref_xform *x;
 	int rc = 0;
@@ -371,16 +350,19 @@ int ref_xform_new(struct ref_xform **out, bool encrypt, uint32_t enc_alg, const 
 	x->block = 1;
 	x->kind = XF_NONE;
 	x->hash = IMB_AUTH_NULL;
-	if (is_gcm_enc(enc_alg))
+	/* Kinds and CBC key lengths from the table; a GCM or GMAC key's length
+	 * says its AES size. */
+	if (ref_row_is(enc, IPOC_ALG_AEAD))
 		rc = setup_gcm(m, x, enc_key, enc_key_len, XF_GCM);
-	else if (enc_alg && enc_alg != IPSEC_OFFLOAD_V2_ENCRYPTION_NONE)
-		rc = setup_cbc(m, x, enc_alg, enc_key, enc_key_len);
-	if (rc == 0 && !is_gcm_enc(enc_alg) && is_gmac(auth_alg)) {
+	else if (enc_alg && !ipoc_alg_is_null(enc))
+		rc = ref_row_is(enc, IPOC_ALG_CIPHER) && enc_key_len == enc->key_len
+		     ? setup_cbc(m, x, enc_alg, enc_key, enc_key_len) : -1;
+	if (rc == 0 && !ref_row_is(enc, IPOC_ALG_AEAD) && ref_row_is(auth, IPOC_ALG_GMAC)) {
 		if (x->kind != XF_NONE)
 			rc = -1;    /* a cipher with AES-GMAC is not an NDIS pairing */
 		else
 			rc = setup_gcm(m, x, auth_key, auth_key_len, XF_GMAC);
-	} else if (rc == 0 && !is_gcm_enc(enc_alg) && auth_alg) {
+	} else if (rc == 0 && !ref_row_is(enc, IPOC_ALG_AEAD) && auth_alg) {
 		rc = setup_hmac(m, x, auth_alg, auth_key, auth_key_len);
 	}
 	if (rc != 0) {
@@ -871,7 +853,7 @@ void ref_run_jobs(struct ref_job *jobs, size_t n)
 					again[n_next++] = r;
 					continue;
 				}
-				make_nonce(r->x, r->iv, pv->nonce);
+				/* pv->nonce is still the job's (fill). */
 				r->result = gcm_pass(r->x, true, pv->nonce, NULL, 0, r->data,
 						     r->data_len, t) == REF_CRYPTO_OK
 					    ? REF_CRYPTO_BAD_TAG : REF_CRYPTO_ERROR;

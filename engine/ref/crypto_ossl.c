@@ -98,24 +98,6 @@ static OSSL_LIB_CTX *engine_libctx(void)
 	return libctx;
 }
 
-static const char *cbc_name(uint32_t enc_alg, uint32_t key_len)
-{
-	switch (enc_alg) {
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_DES_CBC:
-		return key_len == 8 ? "DES-CBC" : NULL;
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_3_DES_CBC:
-		return key_len == 24 ? "DES-EDE3-CBC" : NULL;
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_128:
-		return key_len == 16 ? "AES-128-CBC" : NULL;
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_192:
-		return key_len == 24 ? "AES-192-CBC" : NULL;
-	case IPSEC_OFFLOAD_V2_ENCRYPTION_AES_CBC_256:
-		return key_len == 32 ? "AES-256-CBC" : NULL;
-	default:
-		return NULL;
-	}
-}
-
 /* AES-GCM for a salted key of 20/28/36 bytes. */
 static const char *gcm_name(uint32_t salted_len)
 {
@@ -123,30 +105,6 @@ static const char *gcm_name(uint32_t salted_len)
 	case 16 + SALT_LEN: return "AES-128-GCM";
 	case 24 + SALT_LEN: return "AES-192-GCM";
 	case 32 + SALT_LEN: return "AES-256-GCM";
-	default: return NULL;
-	}
-}
-
-static bool is_gcm_enc(uint32_t a)
-{
-	return a == IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_128 ||
-	       a == IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_192 ||
-	       a == IPSEC_OFFLOAD_V2_ENCRYPTION_AES_GCM_256;
-}
-
-static bool is_gmac(uint32_t a)
-{
-	return a == IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_128 ||
-	       a == IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_192 ||
-	       a == IPSEC_OFFLOAD_V2_AUTHENTICATION_AES_GCM_256;
-}
-
-static const char *hmac_digest(uint32_t auth_alg)
-{
-	switch (auth_alg) {
-	case IPSEC_OFFLOAD_V2_AUTHENTICATION_MD5: return "MD5";
-	case IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_1: return "SHA1";
-	case IPSEC_OFFLOAD_V2_AUTHENTICATION_SHA_256: return "SHA256";
 	default: return NULL;
 	}
 }
@@ -182,9 +140,8 @@ static int setup_gcm(struct ref_xform *x, const uint8_t *key, uint32_t len)
 	return setup_cipher(x, gcm_name(len), key);
 }
 
-static int setup_hmac(struct ref_xform *x, uint32_t auth_alg, const uint8_t *key, uint32_t len)
+static int setup_hmac(struct ref_xform *x, const char *md, const uint8_t *key, uint32_t len)
 {
-	const char *md = hmac_digest(auth_alg);
 	EVP_MAC *mac;
 	OSSL_PARAM params[2];
 
@@ -206,6 +163,7 @@ int ref_xform_new(struct ref_xform **out, bool encrypt, uint32_t enc_alg, const 
 		  uint32_t enc_key_len, uint32_t auth_alg, const uint8_t *auth_key,
 		  uint32_t auth_key_len)
 {
+	const struct ipoc_alg *enc = ref_enc_row(enc_alg), *auth = ref_auth_row(auth_alg);
 	struct ref_xform *x = OPENSSL_zalloc(sizeof(*x));
 	int rc = 0;
 
@@ -214,14 +172,18 @@ int ref_xform_new(struct ref_xform **out, bool encrypt, uint32_t enc_alg, const 
 		return -1;
 	x->encrypt = encrypt;
 	x->block = 1;
-	if (is_gcm_enc(enc_alg))
+	/* The cipher and digest names are the table's evp column; a GCM or
+	 * GMAC key's length says its AES size. */
+	if (ref_row_is(enc, IPOC_ALG_AEAD))
 		rc = setup_gcm(x, enc_key, enc_key_len);
-	else if (enc_alg && enc_alg != IPSEC_OFFLOAD_V2_ENCRYPTION_NONE)
-		rc = setup_cipher(x, cbc_name(enc_alg, enc_key_len), enc_key);
-	if (rc == 0 && !is_gcm_enc(enc_alg) && is_gmac(auth_alg))
+	else if (enc_alg && !ipoc_alg_is_null(enc))
+		rc = ref_row_is(enc, IPOC_ALG_CIPHER) && enc_key_len == enc->key_len
+		     ? setup_cipher(x, enc->evp, enc_key) : -1;
+	if (rc == 0 && !ref_row_is(enc, IPOC_ALG_AEAD) && ref_row_is(auth, IPOC_ALG_GMAC))
 		rc = setup_gcm(x, auth_key, auth_key_len);
-	else if (rc == 0 && !is_gcm_enc(enc_alg) && auth_alg)
-		rc = setup_hmac(x, auth_alg, auth_key, auth_key_len);
+	else if (rc == 0 && !ref_row_is(enc, IPOC_ALG_AEAD) && auth_alg)
+		rc = ref_row_is(auth, IPOC_ALG_INTEGRITY)
+		     ? setup_hmac(x, auth->evp, auth_key, auth_key_len) : -1;
 	if (rc != 0) {
 		ref_xform_free(x);
 		return -1;

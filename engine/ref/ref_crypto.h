@@ -19,6 +19,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ipoc_alg.h"
+
+/* The algorithm table's row of an encryption / authentication NDIS bit
+ * (NULL: none, or not an algorithm): backends read kinds, key lengths and
+ * library names there (engine/alg/ipoc_algs.def). */
+static inline const struct ipoc_alg *ref_enc_row(uint32_t enc_alg)
+{
+	return enc_alg ? ipoc_alg_enc(enc_alg) : NULL;
+}
+
+static inline const struct ipoc_alg *ref_auth_row(uint32_t auth_alg)
+{
+	return auth_alg ? ipoc_alg_auth(auth_alg) : NULL;
+}
+
+static inline bool ref_row_is(const struct ipoc_alg *a, enum ipoc_alg_kind kind)
+{
+	return a && a->kind == kind;
+}
+
 /* Wipe n bytes so that the compiler cannot drop the stores. */
 void ref_wipe(void *p, size_t n);
 
