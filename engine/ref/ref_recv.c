@@ -310,11 +310,13 @@ static void write_oob(NET_BUFFER_LIST *nbl, const struct rx_result *r)
 	NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2HeaderNetBufferListInfo) = (PVOID)(uintptr_t)h;
 }
 
-/* One frame (the NBL's first NET_BUFFER: a received NBL carries one); pre
- * is its queued job or NULL. In the first pass (prepare) only pre is set. */
+/* One frame (the NBL's first NET_BUFFER: a received NBL carries one). With
+ * pre, the first pass: the frame's job is queued in pre, and nothing else
+ * is done. */
 static void recv_nb(struct ipoc_engine *e, NET_BUFFER *nb, struct rx_result *r,
-		    struct rx_pre *pre, bool prepare)
+		    struct rx_pre *pre)
 {
+	bool prepare = pre != NULL;
 	struct rx_ctx c = { .e = e, .pre = pre, .prepare = prepare };
 	struct ref_frame f;
 	struct ref_ip ip;
@@ -360,7 +362,7 @@ static NET_BUFFER_LIST *recv_window(struct ipoc_engine *e, NET_BUFFER_LIST *firs
 
 		pre[k] = (struct rx_pre){ .job = &jobs[n] };
 		if (nbl->FirstNetBuffer)
-			recv_nb(e, nbl->FirstNetBuffer, &r, &pre[k], true);
+			recv_nb(e, nbl->FirstNetBuffer, &r, &pre[k]);
 		if (pre[k].queued && !overlaps(pre, k))
 			n++;
 		else
@@ -381,7 +383,7 @@ static NET_BUFFER_LIST *recv_window(struct ipoc_engine *e, NET_BUFFER_LIST *firs
 			rx_esp(&c, pre[i].sa, pre[i].m, &pre[i].ip, pre[i].off);
 			r = c.r;
 		} else if (nbl->FirstNetBuffer) {
-			recv_nb(e, nbl->FirstNetBuffer, &r, NULL, false);
+			recv_nb(e, nbl->FirstNetBuffer, &r, NULL);
 		}
 		write_oob(nbl, &r);
 		nbl->Status = NDIS_STATUS_SUCCESS;
