@@ -87,6 +87,28 @@ int ojw_put(struct ojw *w, uint32_t type, const void *p, size_t n)
 	return w->len >= FLUSH_AT ? ojw_flush(w) : 0;
 }
 
+int ojw_text_open(struct ojw_text *t)
+{
+	t->buf = NULL;
+	t->len = 0;
+	t->f = open_memstream(&t->buf, &t->len);
+	return t->f ? 0 : -1;
+}
+
+int ojw_put_text(struct ojw *w, uint32_t type, struct ojw_text *t)
+{
+	int rc = 0;
+
+	if (fflush(t->f) != 0)
+		return -1;
+	if (t->len && ojw_put(w, type, t->buf, t->len) != 0)
+		rc = -1;
+	/* What comes next is written over it: a memory stream's length is
+	 * its position at the next flush. */
+	rewind(t->f);
+	return rc;
+}
+
 int ojw_end_chunk(struct ojw *w, bool last)
 {
 	uint8_t b = last;

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define OJOBS_MAX 64u
 
@@ -36,6 +37,19 @@ int ojw_put(struct ojw *w, uint32_t type, const void *p, size_t n);
 /* Close the current chunk; last: there is nothing after it (the units
  * ran out). Records are written out here at the latest. 0 or -1. */
 int ojw_end_chunk(struct ojw *w, bool last);
+
+/* Text a worker prints (what its one-process twin would print), kept in
+ * memory until it goes to the parent as a record. */
+struct ojw_text {
+	FILE *f;                  /* print here */
+	char *buf;
+	size_t len;
+};
+/* 0, or -1 when the stream cannot be made. */
+int ojw_text_open(struct ojw_text *t);
+/* What was printed since the last call, as one record of type (none when
+ * nothing was). 0, or -1 when memory or the pipe gave out. */
+int ojw_put_text(struct ojw *w, uint32_t type, struct ojw_text *t);
 
 /* What a worker runs (in the forked process): its share, chunks
  * worker, worker + jobs, ... Returns its exit status. */

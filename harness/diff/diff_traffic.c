@@ -777,31 +777,6 @@ struct djob {
 	char why[256];
 };
 
-struct textcap {
-	char *p;
-	size_t len, cap;
-};
-
-static ssize_t cap_write(void *cookie, const char *p, size_t n)
-{
-	struct textcap *t = cookie;
-
-	if (t->len + n > t->cap) {
-		size_t cap = t->cap ? t->cap : 4096;
-		char *np;
-
-		while (cap < t->len + n)
-			cap *= 2;
-		if (!(np = realloc(t->p, cap)))
-			return -1;
-		t->p = np;
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, p, n);
-	t->len += n;
-	return (ssize_t)n;
-}
-
 /* A side in the engine host process gets a host of its own in the job. */
 static int job_side(const struct dopts *o, struct dside *s, int which)
 {
@@ -815,12 +790,10 @@ static int job_side(const struct dopts *o, struct dside *s, int which)
 static int djob_work(void *ctx, unsigned worker, unsigned jobs, struct ojw *w)
 {
 	struct djob *d = ctx;
-	struct textcap t = { NULL, 0, 0 };
-	cookie_io_functions_t io = { NULL, cap_write, NULL, NULL };
-	FILE *log = fopencookie(&t, "w", io);
+	struct ojw_text t;
 	static struct ires r;
 
-	if (!log)
+	if (ojw_text_open(&t) != 0)
 		return 1;
 	if (job_side(d->o, d->a, 0) != 0 || job_side(d->o, d->b, 1) != 0) {
 		static const char why[] = "a job could not load an engine again";
@@ -836,11 +809,9 @@ static int djob_work(void *ctx, unsigned worker, unsigned jobs, struct ojw *w)
 			break;   /* the last chunk was another job's */
 		to = from + DIFF_CHUNK < d->end ? (unsigned)from + DIFF_CHUNK : d->end;
 		for (unsigned i = (unsigned)from; i < to; i++) {
-			one_item(d->a, d->b, d->ref, d->o, i, &r, log);
-			fflush(log);
-			if (t.len && ojw_put(w, DR_TEXT, t.p, t.len) != 0)
+			one_item(d->a, d->b, d->ref, d->o, i, &r, t.f);
+			if (ojw_put_text(w, DR_TEXT, &t) != 0)
 				return 1;
-			t.len = 0;
 			if (ojw_put(w, DR_ITEM, &r, sizeof(r)) != 0)
 				return 1;
 		}

@@ -36,37 +36,12 @@ enum {
 
 struct rjob {
 	struct ojw *w;
-	FILE *f;                  /* c->out in the job */
-	char *text;
-	size_t len, cap;
+	struct ojw_text text;     /* its f is c->out in the job */
 	bool failed;              /* the pipe or memory gave out */
 	bool stop;
 };
 
 /* ---- in a job ---- */
-
-static ssize_t text_write(void *cookie, const char *p, size_t n)
-{
-	struct rjob *j = cookie;
-
-	if (j->len + n > j->cap) {
-		size_t cap = j->cap ? j->cap : 4096;
-		char *t;
-
-		while (cap < j->len + n)
-			cap *= 2;
-		t = realloc(j->text, cap);
-		if (!t) {
-			j->failed = true;
-			return -1;
-		}
-		j->text = t;
-		j->cap = cap;
-	}
-	memcpy(j->text + j->len, p, n);
-	j->len += n;
-	return (ssize_t)n;
-}
 
 static void put(struct rjob *j, uint32_t type, const void *p, size_t n)
 {
@@ -79,10 +54,8 @@ static void put_pending(struct replay_ctx *c)
 {
 	struct rjob *j = c->job;
 
-	fflush(j->f);
-	if (j->len)
-		put(j, R_TEXT, j->text, j->len);
-	j->len = 0;
+	if (!j->failed && ojw_put_text(j->w, R_TEXT, &j->text) != 0)
+		j->failed = true;
 	put(j, R_STATS, c->st, sizeof(*c->st));
 	memset(c->st, 0, sizeof(*c->st));
 	c->alg_k = NULL;
@@ -230,8 +203,7 @@ static int job_work(void *ctx, unsigned worker, unsigned jobs, struct ojw *w)
 {
 	struct job_arg *a = ctx;
 	struct replay_ctx *c = a->c;
-	struct rjob j = { w, NULL, NULL, 0, 0, false, false };
-	cookie_io_functions_t io = { NULL, text_write, NULL, NULL };
+	struct rjob j = { .w = w };
 	char err[1024], why[256];
 	uint64_t chunk = UINT64_MAX, size = chunk_size();
 	bool mine = false;
@@ -239,10 +211,9 @@ static int job_work(void *ctx, unsigned worker, unsigned jobs, struct ojw *w)
 	c->job = &j;
 	c->fail = NULL;    /* the run's: the parent writes it */
 	memset(c->st, 0, sizeof(*c->st));
-	j.f = fopencookie(&j, "w", io);
-	if (!j.f)
+	if (ojw_text_open(&j.text) != 0)
 		return 1;
-	c->out = j.f;
+	c->out = j.text.f;
 	/* The run's reader is the parent's (it has read nothing of the
 	 * records): this job reads the capture itself. */
 	pcap_in_close(c->in);
