@@ -802,21 +802,78 @@ static void collect(IMB_JOB *done, struct ref_job **again, size_t *n_again)
 		again[(*n_again)++] = r;
 }
 
-/* One pass over the listed jobs: submit all, then flush. */
+/* A burst job, cleared of what its last user left in it (next_job's
+ * fields). */
+static void clear_job(IMB_JOB *j)
+{
+	j->cipher_mode = IMB_CIPHER_NULL;
+	j->hash_alg = IMB_AUTH_NULL;
+	j->chain_order = IMB_ORDER_CIPHER_HASH;
+	j->cipher_direction = IMB_DIR_ENCRYPT;
+	j->src = NULL;
+	j->dst = NULL;
+	j->cipher_start_src_offset_in_bytes = 0;
+	j->msg_len_to_cipher_in_bytes = 0;
+	j->hash_start_src_offset_in_bytes = 0;
+	j->msg_len_to_hash_in_bytes = 0;
+	j->iv = NULL;
+	j->iv_len_in_bytes = 0;
+	j->auth_tag_output = NULL;
+	j->auth_tag_output_len_in_bytes = 0;
+	j->user_data = NULL;
+	j->user_data2 = NULL;
+}
+
+/* At most IMB_MAX_BURST_SIZE of the listed jobs through the burst API:
+ * IMB_GET_NEXT_BURST, one IMB_SUBMIT_BURST (which validates every job
+ * first), IMB_FLUSH_BURST until all are back. When the library refuses the
+ * burst (a job it finds invalid, or no room), nothing of it was submitted:
+ * each job then runs on the one-job path, which gives its own answer. */
+static void chunk(IMB_MGR *m, struct ref_job **list, size_t n, int phase, struct ref_job **again,
+		  size_t *n_again)
+{
+	IMB_JOB *jobs[IMB_MAX_BURST_SIZE];
+	uint32_t done, k;
+
+	if (IMB_GET_NEXT_BURST(m, (uint32_t)n, jobs) != n)
+		goto one_by_one;
+	for (size_t i = 0; i < n; i++) {
+		clear_job(jobs[i]);
+		fill(jobs[i], list[i], phase);
+	}
+	done = IMB_SUBMIT_BURST(m, (uint32_t)n, jobs);
+	if (done == 0 && imb_get_errno(m) != 0) {
+		for (size_t i = 0; i < n; i++)
+			if (priv_of(list[i])->esn_trick)
+				memcpy(list[i]->icv, priv_of(list[i])->saved, 4);
+		goto one_by_one;
+	}
+	for (uint32_t i = 0; i < done; i++)
+		collect(jobs[i], again, n_again);
+	while (done < n && (k = IMB_FLUSH_BURST(m, (uint32_t)n - done, jobs)) > 0) {
+		for (uint32_t i = 0; i < k; i++)
+			collect(jobs[i], again, n_again);
+		done += k;
+	}
+	return;
+one_by_one:
+	for (size_t i = 0; i < n; i++) {
+		memset(list[i]->priv, 0, sizeof(list[i]->priv));
+		list[i]->result = ref_run_one_job(list[i]);
+	}
+}
+
+/* One pass over the listed jobs, in bursts the library takes. */
 static void pass(IMB_MGR *m, struct ref_job **list, size_t n, int phase, struct ref_job **again,
 		 size_t *n_again)
 {
-	IMB_JOB *done;
+	while (n) {
+		size_t k = n < IMB_MAX_BURST_SIZE ? n : IMB_MAX_BURST_SIZE;
 
-	for (size_t i = 0; i < n; i++) {
-		IMB_JOB *j = next_job(m);
-
-		fill(j, list[i], phase);
-		for (done = IMB_SUBMIT_JOB(m); done; done = IMB_GET_COMPLETED_JOB(m))
-			collect(done, again, n_again);
+		chunk(m, list, k, phase, again, n_again);
+		list += k;
+		n -= k;
 	}
-	while ((done = IMB_FLUSH_JOB(m)) != NULL)
-		collect(done, again, n_again);
 }
 
 enum { BURST_MAX = 256 };

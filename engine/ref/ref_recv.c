@@ -340,12 +340,26 @@ static void recv_nb(struct ipoc_engine *e, NET_BUFFER *nb, struct rx_result *r,
 
 enum { RX_BURST = 64 };
 
-/* Does frame k's queued packet share a byte with one queued before it? */
-static bool overlaps(const struct rx_pre *pre, size_t k)
+/* The span of the bytes of the frames queued so far in a window, from the
+ * lowest to the highest; lo == hi == NULL before the first. */
+struct rx_span {
+	const uint8_t *lo, *hi;
+};
+
+/* Does frame k's queued packet share a byte with one queued before it? A
+ * packet wholly outside the span cannot (the usual case: frames in buffers
+ * laid out one after another); else every queued one is looked at. A frame
+ * that overlaps none joins the span. */
+static bool overlaps(const struct rx_pre *pre, size_t k, struct rx_span *sp)
 {
-	for (size_t i = 0; i < k; i++)
-		if (pre[i].queued && pre[k].lo < pre[i].hi && pre[i].lo < pre[k].hi)
-			return true;
+	if (sp->hi && pre[k].lo < sp->hi && sp->lo < pre[k].hi)
+		for (size_t i = 0; i < k; i++)
+			if (pre[i].queued && pre[k].lo < pre[i].hi && pre[i].lo < pre[k].hi)
+				return true;
+	if (!sp->hi || pre[k].lo < sp->lo)
+		sp->lo = pre[k].lo;
+	if (!sp->hi || pre[k].hi > sp->hi)
+		sp->hi = pre[k].hi;
 	return false;
 }
 
@@ -354,16 +368,19 @@ static NET_BUFFER_LIST *recv_window(struct ipoc_engine *e, NET_BUFFER_LIST *firs
 {
 	struct ref_job jobs[RX_BURST];
 	struct rx_pre pre[RX_BURST];
+	struct rx_span span = { NULL, NULL };
 	NET_BUFFER_LIST *nbl = first;
 	size_t n = 0, k;
 
 	for (k = 0; nbl && k < RX_BURST; nbl = nbl->Next, k++) {
 		struct rx_result r;
 
-		pre[k] = (struct rx_pre){ .job = &jobs[n] };
+		/* rx_esp fills the rest when it queues. */
+		pre[k].job = &jobs[n];
+		pre[k].queued = false;
 		if (nbl->FirstNetBuffer)
 			recv_nb(e, nbl->FirstNetBuffer, &r, &pre[k]);
-		if (pre[k].queued && !overlaps(pre, k))
+		if (pre[k].queued && !overlaps(pre, k, &span))
 			n++;
 		else
 			pre[k].queued = false;
