@@ -29,7 +29,7 @@ MESON ?= meson
 SAN_ENV = ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
           UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 
-.PHONY: all deps build build-asan run bench check fuzz fuzz-bench clean
+.PHONY: all deps build build-asan run bench speed-report check fuzz fuzz-bench clean
 
 all: build
 
@@ -52,6 +52,11 @@ run: build
 # ref); a benchmark, not part of check.
 bench: build
 	./$(BUILD)/harness/ipoc bench
+
+# Both bundled engines' bench tables and replay figures in one run, as
+# Markdown (speed-report.md); minutes, on an idle machine.
+speed-report: build
+	/usr/bin/python3 harness/bench/speed_report.py --out speed-report.md
 
 check: build build-asan
 	$(MESON) test -C $(BUILD) --print-errorlogs || true

@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""The speed figures of both bundled engines in one run, as Markdown.
+
+usage: harness/bench/speed_report.py [--ipoc PATH] [--engines E,...]
+                                     [--algorithms A,...] [--sizes N,...]
+                                     [--seconds S] [--frames N] [--pairs K]
+                                     [--no-replay] [--out FILE]
+
+One run, one after the other on this machine:
+
+1. for each engine (default: ref and ref-mb, the engines built), `ipoc bench
+   --engine E --algorithms A --sizes N --direction both --json`: the engine
+   beside raw EVP and raw intel-ipsec-mb, with the ratios and the target
+   verdicts bench gives (default: AES-128-GCM and AES-128-CBC+HMAC-SHA1-96
+   at 64, 512, 1500 and 9000 bytes);
+2. for each engine, pcaps/replay_speed.py --engine E: replay frames/s of a
+   single-SA capture, its ratio to the engine's receive rate and to tshark,
+   and --jobs 1 against --jobs 2 (its own printed lines, unchanged).
+
+The load average is printed before and after: figures taken on a busy
+machine say so. A benchmark, not a test: nothing here fails on a figure.
+"""
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+
+# alg-lint: begin vectors (the two workloads issue 10 asks figures for)
+DEFAULT_ALGS = "aes-gcm-128,aes-cbc-128+hmac-sha1-96"
+# alg-lint: end vectors
+
+
+def loadavg():
+    with open("/proc/loadavg", encoding="ascii") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def bench(ipoc, engine, algs, sizes, seconds):
+    cmd = [ipoc, "bench", "--engine", engine, "--algorithms", algs, "--sizes", sizes,
+           "--direction", "both", "--seconds", str(seconds), "--json"]
+    p = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if p.returncode != 0 and not p.stdout.strip():
+        sys.exit(f"speed_report: {' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()}")
+    return json.loads(p.stdout)
+
+
+def mpps(v):
+    return "-" if v is None else f"{v / 1e6:.2f}"
+
+
+def ratio(v):
+    return "-" if v is None else f"{v:.2f}"
+
+
+def bench_table(doc):
+    eng = doc["engine"]
+    raw = doc["raw"]
+    mb = raw.get("ipsec_mb") or {}
+    out = [f"### `{eng['name']}` {eng['version']}", "",
+           f"CPU {doc['machine'].get('cpu_model', '?')}; raw EVP {raw['evp']['version']}; "
+           f"raw ipsec-mb {mb.get('version', 'absent')} ({mb.get('arch', '-')}); "
+           f"targets held to raw {doc['target_raw']['library']}; {doc['seconds']} s per side, "
+           f"chains of {doc['batch']}, {doc['rounds']} paired rounds.", "",
+           "| algorithm | size | dir | engine Mpps | EVP Mpps | ipsec-mb Mpps "
+           "| x EVP | x mb | x best | target |",
+           "|---|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+    for r in doc["rows"]:
+        if r.get("status") != "ok":
+            out.append(f"| {r['algorithm']} | {r['size']} | {r['direction']} | "
+                       f"{r.get('status')}: {r.get('error')} | | | | | | |")
+            continue
+        t = r.get("target")
+        verdict = r.get("verdict") or "-"
+        if t:
+            verdict = f"{verdict} (>= {t['min_ratio']:.2f}x {t['raw']})"
+        out.append(f"| {r['algorithm']} | {r['size']} | {r['direction']} | "
+                   f"{mpps(r.get('engine_pps'))} | {mpps(r.get('evp_pps'))} | "
+                   f"{mpps(r.get('mb_pps'))} | {ratio(r.get('ratio_evp'))} | "
+                   f"{ratio(r.get('ratio_mb'))} | {ratio(r.get('ratio_fastest'))} | {verdict} |")
+    return "\n".join(out) + "\n"
+
+
+def built_engines(ipoc):
+    """The short names of the bundled engines this build has."""
+    have = []
+    for name in ("ref", "ref-mb"):
+        p = subprocess.run([ipoc, "info", "--engine", name], capture_output=True, text=True,
+                           check=False)
+        if p.returncode == 0:
+            have.append(name)
+        else:
+            print(f"speed_report: engine {name} left out: {p.stderr.strip()}", file=sys.stderr)
+    return have
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--ipoc", default=os.path.join(ROOT, "build", "harness", "ipoc"))
+    ap.add_argument("--engines", help="comma-separated (default: ref,ref-mb as built)")
+    ap.add_argument("--algorithms", default=DEFAULT_ALGS)
+    ap.add_argument("--sizes", default="64,512,1500,9000")
+    ap.add_argument("--seconds", type=float, default=0.5)
+    ap.add_argument("--frames", type=int, default=100000)
+    ap.add_argument("--pairs", type=int, default=3)
+    ap.add_argument("--no-replay", action="store_true")
+    ap.add_argument("--out", help="also write the report to this file")
+    a = ap.parse_args()
+
+    if not os.access(a.ipoc, os.X_OK):
+        sys.exit(f"speed_report: {a.ipoc}: not an executable (build first: make build)")
+    engines = a.engines.split(",") if a.engines else built_engines(a.ipoc)
+    if not engines:
+        sys.exit("speed_report: no engine to measure")
+    parts = [f"# ipoc speed report, {datetime.datetime.now().isoformat(timespec='seconds')}",
+             "", f"{os.cpu_count()} cores; load average at the start: {loadavg()}.", "",
+             "## ipoc bench", ""]
+    for e in engines:
+        print(f"speed_report: bench {e} ...", file=sys.stderr)
+        parts.append(bench_table(bench(a.ipoc, e, a.algorithms, a.sizes, a.seconds)))
+    if not a.no_replay:
+        parts += ["## replay", ""]
+        for e in engines:
+            print(f"speed_report: replay {e} ...", file=sys.stderr)
+            cmd = ["/usr/bin/python3", os.path.join(ROOT, "pcaps", "replay_speed.py"),
+                   "--ipoc", a.ipoc, "--engine", e, "--frames", str(a.frames),
+                   "--pairs", str(a.pairs), "--algorithms", a.algorithms]
+            p = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            parts += [f"### replay on `{e}`", "", "```", p.stdout.rstrip()]
+            if p.returncode != 0:
+                parts.append(f"(exit {p.returncode}: {p.stderr.strip()})")
+            parts += ["```", ""]
+    parts.append(f"Load average at the end: {loadavg()}.")
+    text = "\n".join(parts) + "\n"
+    sys.stdout.write(text)
+    if a.out:
+        with open(a.out, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main()
