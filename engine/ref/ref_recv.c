@@ -340,27 +340,35 @@ static void recv_nb(struct ipoc_engine *e, NET_BUFFER *nb, struct rx_result *r,
 
 enum { RX_BURST = 64 };
 
-/* The span of the bytes of the frames queued so far in a window, from the
- * lowest to the highest; lo == hi == NULL before the first. */
-struct rx_span {
-	const uint8_t *lo, *hi;
+/* The queued packets' byte ranges of a window, sorted by start: none
+ * shares a byte with another. */
+struct rx_ranges {
+	const uint8_t *lo[RX_BURST], *hi[RX_BURST];
+	size_t n;
 };
 
-/* Does frame k's queued packet share a byte with one queued before it? A
- * packet wholly outside the span cannot (the usual case: frames in buffers
- * laid out one after another); else every queued one is looked at. A frame
- * that overlaps none joins the span. */
-static bool overlaps(const struct rx_pre *pre, size_t k, struct rx_span *sp)
+/* Take q's packet into the ranges unless it shares a byte with one already
+ * there; false when it does. */
+static bool take_range(struct rx_ranges *rg, const struct rx_pre *q)
 {
-	if (sp->hi && pre[k].lo < sp->hi && sp->lo < pre[k].hi)
-		for (size_t i = 0; i < k; i++)
-			if (pre[i].queued && pre[k].lo < pre[i].hi && pre[i].lo < pre[k].hi)
-				return true;
-	if (!sp->hi || pre[k].lo < sp->lo)
-		sp->lo = pre[k].lo;
-	if (!sp->hi || pre[k].hi > sp->hi)
-		sp->hi = pre[k].hi;
-	return false;
+	size_t a = 0, b = rg->n;
+
+	while (a < b) {            /* first range starting at or after q->lo */
+		size_t mid = a + (b - a) / 2;
+
+		if (rg->lo[mid] < q->lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	if ((a < rg->n && rg->lo[a] < q->hi) || (a > 0 && rg->hi[a - 1] > q->lo))
+		return false;
+	memmove(&rg->lo[a + 1], &rg->lo[a], (rg->n - a) * sizeof(rg->lo[0]));
+	memmove(&rg->hi[a + 1], &rg->hi[a], (rg->n - a) * sizeof(rg->hi[0]));
+	rg->lo[a] = q->lo;
+	rg->hi[a] = q->hi;
+	rg->n++;
+	return true;
 }
 
 /* The window of NBLs from first, at most RX_BURST: two passes. */
@@ -368,10 +376,11 @@ static NET_BUFFER_LIST *recv_window(struct ipoc_engine *e, NET_BUFFER_LIST *firs
 {
 	struct ref_job jobs[RX_BURST];
 	struct rx_pre pre[RX_BURST];
-	struct rx_span span = { NULL, NULL };
+	struct rx_ranges ranges;
 	NET_BUFFER_LIST *nbl = first;
 	size_t n = 0, k;
 
+	ranges.n = 0;
 	for (k = 0; nbl && k < RX_BURST; nbl = nbl->Next, k++) {
 		struct rx_result r;
 
@@ -380,7 +389,7 @@ static NET_BUFFER_LIST *recv_window(struct ipoc_engine *e, NET_BUFFER_LIST *firs
 		pre[k].queued = false;
 		if (nbl->FirstNetBuffer)
 			recv_nb(e, nbl->FirstNetBuffer, &r, &pre[k]);
-		if (pre[k].queued && !overlaps(pre, k, &span))
+		if (pre[k].queued && take_range(&ranges, &pre[k]))
 			n++;
 		else
 			pre[k].queued = false;
@@ -388,9 +397,6 @@ static NET_BUFFER_LIST *recv_window(struct ipoc_engine *e, NET_BUFFER_LIST *firs
 	ref_run_jobs(jobs, n);
 	nbl = first;
 	for (size_t i = 0; i < k; i++, nbl = nbl->Next) {
-		struct rx_result r;
-
-		memset(&r, 0, sizeof(r));
 		if (pre[i].queued) {
 			/* The frame lies in one MDL, where the first pass left it:
 			 * take up the walk at its outer ESP portion. */
@@ -398,11 +404,14 @@ static NET_BUFFER_LIST *recv_window(struct ipoc_engine *e, NET_BUFFER_LIST *firs
 					    .depth = pre[i].depth, .pre = &pre[i] };
 
 			rx_esp(&c, pre[i].sa, pre[i].m, &pre[i].ip, pre[i].off);
-			r = c.r;
-		} else if (nbl->FirstNetBuffer) {
-			recv_nb(e, nbl->FirstNetBuffer, &r, NULL);
+			write_oob(nbl, &c.r);
+		} else {
+			struct rx_result r = { 0 };
+
+			if (nbl->FirstNetBuffer)
+				recv_nb(e, nbl->FirstNetBuffer, &r, NULL);
+			write_oob(nbl, &r);
 		}
-		write_oob(nbl, &r);
 		nbl->Status = NDIS_STATUS_SUCCESS;
 	}
 	*count += (ULONG)k;
