@@ -15,7 +15,11 @@ One run, one after the other on this machine:
    at 64, 512, 1500 and 9000 bytes);
 2. for each engine, pcaps/replay_speed.py --engine E: replay frames/s of a
    single-SA capture, its ratio to the engine's receive rate and to tshark,
-   and --jobs 1 against --jobs 2 (its own printed lines, unchanged).
+   and --jobs 1 against --jobs 2 (its own printed lines, unchanged);
+3. `ipoc validate --engine E` on each engine and `ipoc diff` of the first two
+   engines on the suite plus --diff-count generated items (default 100,000),
+   each whole process with --jobs 1 and --jobs 2, the median of --pairs
+   rounds.
 
 The load average is printed before and after: figures taken on a busy
 machine say so. A benchmark, not a test: nothing here fails on a figure.
@@ -24,8 +28,10 @@ import argparse
 import datetime
 import json
 import os
+import statistics
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -98,6 +104,35 @@ def built_engines(ipoc):
     return have
 
 
+def timed(cmd):
+    """Wall seconds of one whole run of cmd; it must exit 0."""
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    t = time.monotonic() - t0
+    if p.returncode != 0:
+        sys.exit(f"speed_report: {' '.join(cmd)} exited {p.returncode}: "
+                 f"{(p.stderr or p.stdout).strip()[-400:]}")
+    return t
+
+
+def jobs_table(ipoc, engines, diff_count, rounds):
+    rows = [(f"validate --engine {e}", [ipoc, "validate", "--engine", e, "--quiet"])
+            for e in engines]
+    if len(engines) >= 2:
+        rows.append((f"diff --engine {engines[0]} --engine {engines[1]} --count {diff_count}",
+                     [ipoc, "diff", "--engine", engines[0], "--engine", engines[1],
+                      "--count", str(diff_count), "--quiet"]))
+    out = ["| run | --jobs 1 s | --jobs 2 s | speed-up |", "|---|---:|---:|---:|"]
+    for name, cmd in rows:
+        t1, t2 = [], []
+        for _ in range(rounds):     # paired, one after the other
+            t1.append(timed(cmd + ["--jobs", "1"]))
+            t2.append(timed(cmd + ["--jobs", "2"]))
+        m1, m2 = statistics.median(t1), statistics.median(t2)
+        out.append(f"| `{name}` | {m1:.2f} | {m2:.2f} | {m1 / m2:.2f}x |")
+    return "\n".join(out) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--ipoc", default=os.path.join(ROOT, "build", "harness", "ipoc"))
@@ -107,6 +142,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=0.5)
     ap.add_argument("--frames", type=int, default=100000)
     ap.add_argument("--pairs", type=int, default=3)
+    ap.add_argument("--diff-count", type=int, default=100000)
     ap.add_argument("--no-replay", action="store_true")
     ap.add_argument("--out", help="also write the report to this file")
     a = ap.parse_args()
@@ -134,6 +170,10 @@ def main():
             if p.returncode != 0:
                 parts.append(f"(exit {p.returncode}: {p.stderr.strip()})")
             parts += ["```", ""]
+    print("speed_report: validate and diff, --jobs 1 and 2 ...", file=sys.stderr)
+    parts += ["## validate and diff, --jobs 1 and 2", "",
+              f"Whole process, median of {a.pairs} paired rounds.", "",
+              jobs_table(a.ipoc, engines, a.diff_count, a.pairs)]
     parts.append(f"Load average at the end: {loadavg()}.")
     text = "\n".join(parts) + "\n"
     sys.stdout.write(text)
