@@ -43,6 +43,23 @@ int ref_frame_commit(const struct ref_frame *f)
 	return ipoc_nb_copy_in(f->nb, 0, f->p, f->len);
 }
 
+bool ref_nb_overlaps(const NET_BUFFER *nb, const uint8_t *lo, const uint8_t *hi)
+{
+	uint32_t left = nb->DataLength, off = nb->CurrentMdlOffset;
+
+	if (ipoc_nb_validate(nb) != 0)
+		return false;
+	for (const MDL *m = nb->CurrentMdl; m && left; m = m->Next, off = 0) {
+		const uint8_t *a = (const uint8_t *)m->MappedSystemVa + off;
+		uint32_t n = m->ByteCount - off < left ? m->ByteCount - off : left;
+
+		if (n && a < hi && lo < a + n)
+			return true;
+		left -= n;
+	}
+	return false;
+}
+
 int ref_parse_eth(const uint8_t *p, uint32_t len, uint32_t *l3, uint16_t *etype)
 {
 	uint32_t off = ETH_HDR_LEN;

@@ -27,6 +27,10 @@ int ref_frame_map(struct ipoc_engine *e, NET_BUFFER *nb, struct ref_frame *f);
 /* Write a copied frame back into its MDLs (no-op for a mapped one). */
 int ref_frame_commit(const struct ref_frame *f);
 
+/* Does [lo, hi) share a byte with nb's data, in whatever MDLs it lies? An
+ * NB the cursor refuses (never mapped, so never written) shares none. */
+bool ref_nb_overlaps(const NET_BUFFER *nb, const uint8_t *lo, const uint8_t *hi);
+
 /* An IP header and what follows it. Offsets are from the frame start. */
 struct ref_ip {
 	uint32_t off;           /* the IP header */
