@@ -30,7 +30,7 @@
  * a shared buffer is the sequential one: the first NBL that reaches it
  * decrypts it in place, the others then fail on plaintext.
  *
- * Send mix (a chain of 100 NBLs and one of 30): ESP transport and tunnel on
+ * Send mix (a chain of 130 NBLs and one of 30): ESP transport and tunnel on
  * GCM and CBC + HMAC-SHA1, ESN, AH, transport over tunnel, LSO (MSS 1000,
  * three segments), NBLs of two NET_BUFFERs, frames in three MDLs, an NBL
  * whose header information does not match its trailer
@@ -46,7 +46,7 @@
 #include "engine_io.h"
 #include "ipoc_test.h"
 
-enum { MAXF = 2048, MAX_ITEMS = 160, MAX_CUTS = 4, MAX_TX = 512 };
+enum { MAXF = 4096, MAX_ITEMS = 160, MAX_CUTS = 4, MAX_TX = 512 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define NONE IPSEC_OFFLOAD_V2_ENCRYPTION_NONE
@@ -69,6 +69,8 @@ struct bsa {
 	ULONG enc, auth, icv;
 	int family, inner;
 	ULONG esn;
+	int level;                /* 1: the transport SA inside a tunnel (the
+	                             inner level's addresses) */
 };
 
 static void levels_of(const struct bsa *a, struct fb_spec *fs)
@@ -123,9 +125,9 @@ static NDIS_HANDLE add_sa(struct session *s, const struct bsa *a, const struct f
 
 /* The level an SA protects: the outer one, or the inner one of a nested
  * pair's transport SA. */
-static void level_for(const struct bsa *a, int idx, struct fb_level *l)
+static void level_for(const struct bsa *a, struct fb_level *l)
 {
-	fb_level_std(l, a->family, idx, false);
+	fb_level_std(l, a->family, a->level, false);
 }
 
 /* Bytes a frame is expected to have after it decrypted: the plaintext
@@ -220,7 +222,7 @@ static int gen_open(void)
 	for (int a = 0; a < (int)N_RX_SA; a++) {
 		struct fb_level l;
 
-		level_for(&rx_sas[a], 0, &l);
+		level_for(&rx_sas[a], &l);
 		for (ULONG e = 0; e < (rx_sas[a].esn ? EPOCHS : 1u); e++)
 			gh[a][e] = add_sa(&gs, &rx_sas[a], &l, false, e, (uint8_t)(0x10 * a + e));
 		gseq[a] = 1;
@@ -315,7 +317,7 @@ static int make_item(uint32_t k)
 
 /* What came back of one NBL. */
 struct outcome {
-	uintptr_t s1, s11, s12;
+	uintptr_t s1, s11, s12, s2;
 	NDIS_STATUS status;
 	unsigned seen;            /* indications (receive) or completions (send) */
 	uint32_t len;
@@ -448,6 +450,7 @@ static void finish(struct run *r)
 		o->s1 = (uintptr_t)NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2NetBufferListInfo);
 		o->s11 = (uintptr_t)NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2TunnelNetBufferListInfo);
 		o->s12 = (uintptr_t)NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2HeaderNetBufferListInfo);
+		o->s2 = (uintptr_t)NET_BUFFER_LIST_INFO(nbl, TcpLargeSendNetBufferListInfo);
 		o->status = nbl->Status;
 		if (ipoc_nb_flatten(nbl->FirstNetBuffer, o->b, MAXF, &o->len) != 0)
 			o->len = 0;
@@ -476,7 +479,7 @@ static void rx_sas_add(struct session *s)
 	for (int a = 0; a < (int)N_RX_SA; a++) {
 		struct fb_level l;
 
-		level_for(&rx_sas[a], 0, &l);
+		level_for(&rx_sas[a], &l);
 		add_sa(s, &rx_sas[a], &l, true, 0, 0);
 	}
 }
@@ -519,7 +522,7 @@ static void rx_expect(size_t n)
  * should give) are the same. */
 static bool same_outcome(const struct outcome *a, const struct outcome *b)
 {
-	return a->s1 == b->s1 && a->s11 == b->s11 && a->s12 == b->s12 &&
+	return a->s1 == b->s1 && a->s11 == b->s11 && a->s12 == b->s12 && a->s2 == b->s2 &&
 	       a->status == b->status && a->seen == b->seen && a->len == b->len &&
 	       memcmp(a->b, b->b, a->len) == 0;
 }
@@ -617,9 +620,331 @@ static void test_receive(void)
 	rx_mix(n_small, "receive, 40 NBLs");
 }
 
+/* =========================================================== send ==== */
+
+static const struct bsa tx_sas[] = {
+	{ 0x2100, false, GCM128, 0, 16, 4, 0, 0, 0 },     /* 0 GCM transport */
+	{ 0x2200, false, CBC128, SHA1, 0, 6, 0, 0, 0 },   /* 1 CBC transport */
+	{ 0x2300, false, GCM256, 0, 12, 4, 6, 0, 0 },     /* 2 GCM tunnel 6-in-4 */
+	{ 0x2400, false, CBC192, SHA1, 0, 6, 4, 0, 0 },   /* 3 CBC tunnel 4-in-6 */
+	{ 0x2500, true, 0, SHA256, 0, 4, 0, 0, 0 },       /* 4 AH */
+	{ 0x2600, false, GCM128, 0, 16, 4, 4, 0, 0 },     /* 5 tunnel of the nested pair */
+	{ 0x2700, false, CBC128, SHA1, 0, 4, 0, 0, 1 },   /* 6 transport inside it */
+	{ 0x2800, false, CBC128, SHA1, 0, 4, 0, 3, 0 },   /* 7 CBC ESN */
+};
+enum { N_TX_SA = N(tx_sas), LSO_DATA = 2500, LSO_SEG = 1000, LSO_SEGS = 3 };
+
+enum xkind { X_ESP, X_AH, X_NESTED, X_LSO, X_TWO_NB, X_MDL, X_BAD, X_PLAIN };
+
+static const char *const xkind_name[] = {
+	"esp", "ah", "transport-over-tunnel", "lso", "two-nbs", "three-mdl", "bad-header-info",
+	"no-ipsec",
+};
+
+struct xrecipe {
+	enum xkind kind;
+	int sa;
+};
+
+/* 20 NBLs, repeated; the LSO NBLs (which flush the queue) are left out of
+ * the middle repetitions so that more than 64 seals queue up. */
+static const struct xrecipe xpattern[] = {
+	{ X_ESP, 0 },    { X_ESP, 2 },    { X_ESP, 1 },    { X_ESP, 3 },    { X_AH, 4 },
+	{ X_ESP, 0 },    { X_NESTED, 5 }, { X_ESP, 7 },    { X_TWO_NB, 0 }, { X_MDL, 1 },
+	{ X_BAD, 0 },    { X_ESP, 2 },    { X_PLAIN, 0 },  { X_LSO, 0 },    { X_ESP, 1 },
+	{ X_TWO_NB, 3 }, { X_ESP, 0 },    { X_MDL, 2 },    { X_LSO, 1 },    { X_ESP, 3 },
+};
+
+struct xitem {
+	enum xkind kind;
+	int sa;
+	int off_sa, tun_sa;        /* OffloadHandle / TunnelHandle SAs, -1: none */
+	uint32_t n_nb;
+	uint8_t fr[2][MAXF];       /* the framed packets, one per NET_BUFFER */
+	uint32_t len[2];
+	struct fb_where w[2];      /* level 0 of each */
+	uint32_t hdr;
+	uintptr_t lso;
+	NDIS_STATUS want_status;
+	unsigned want_tx;
+};
+
+static struct xitem xitems[MAX_ITEMS];
+static uint32_t xseq[N_TX_SA];
+
+/* Frame NB nb of it (the SA's levels; a nested pair's two). */
+static int x_frame(struct xitem *it, uint32_t k, uint32_t nb)
+{
+	const struct bsa *sa = &tx_sas[it->sa];
+	struct sa_spec sp;
+	struct fb_spec fs;
+
+	memset(&fs, 0, sizeof(fs));
+	levels_of(sa, &fs);
+	fs.upper = it->kind == X_LSO ? FB_TCP : (enum fb_upper)(k % 3);
+	fs.payload_len = it->kind == X_LSO ? LSO_DATA : 30 + (k * 53) % 300;
+	fs.seed = (uint8_t)(k + 101 * nb);
+	sp = spec_of(sa, &fs.lv[0], false, sa->esn);
+	fb_sa_from_spec(&sp, xseq[it->sa]++, &fs.lv[0].sa);
+	if (it->kind == X_NESTED) {
+		sp = spec_of(&tx_sas[6], &fs.lv[1], false, 0);
+		fb_sa_from_spec(&sp, xseq[6]++, &fs.lv[1].sa);
+	}
+	if (it->kind == X_LSO)
+		fs.lso = true, fs.lso_pad = 3;
+	if (fb_build(&fs, &f) != 0 || f.len > MAXF) {
+		IPOC_CHECK(!"framing a send packet failed");
+		return -1;
+	}
+	memcpy(it->fr[nb], f.b, f.len);
+	it->len[nb] = f.len;
+	it->w[nb] = f.w[0];
+	it->hdr = f.hdr_info;
+	if (it->kind == X_LSO)
+		it->lso = LSO_SEG | (uintptr_t)f.lso_tcp << LSO_TCP_HEADER_OFFSET_SHIFT |
+			  LSO_TYPE_MASK | (sa->family == 6 ? LSO_V2_IP_VERSION_MASK : 0);
+	return 0;
+}
+
+static int make_xitem(uint32_t k)
+{
+	const struct xrecipe *r = &xpattern[k % N(xpattern)];
+	struct xitem *it = &xitems[k];
+	uint32_t rep = k / (uint32_t)N(xpattern);
+
+	memset(it, 0, sizeof(*it));
+	it->kind = r->kind;
+	it->sa = r->sa;
+	if (it->kind == X_LSO && rep >= 1 && rep <= 4)
+		it->kind = X_ESP;
+	it->off_sa = it->kind == X_PLAIN ? -1 : it->kind == X_NESTED ? 6 : it->sa;
+	it->tun_sa = it->kind == X_NESTED ? it->sa : -1;
+	it->n_nb = it->kind == X_TWO_NB ? 2 : 1;
+	it->want_status = it->kind == X_BAD ? NDIS_STATUS_INVALID_PACKET : NDIS_STATUS_SUCCESS;
+	it->want_tx = it->kind == X_BAD ? 0 : it->kind == X_LSO ? LSO_SEGS : it->n_nb;
+	for (uint32_t nb = 0; nb < it->n_nb; nb++)
+		if (x_frame(it, k, nb) != 0)
+			return -1;
+	if (it->kind == X_BAD)
+		it->hdr ^= 0x01;       /* NextHeader: not the trailer's */
+	if (it->kind == X_PLAIN)
+		it->hdr = 0;
+	return 0;
+}
+
+/* The outbound SAs, IVs injected, in s; handles into h. */
+static void tx_sas_add(struct session *s, NDIS_HANDLE *h)
+{
+	for (int a = 0; a < (int)N_TX_SA; a++) {
+		struct fb_level l;
+
+		level_for(&tx_sas[a], &l);
+		h[a] = add_sa(s, &tx_sas[a], &l, false, 0, (uint8_t)(0x10 * a));
+	}
+}
+
+static int tx_build(struct run *r, size_t n, struct outcome *out, const NDIS_HANDLE *h)
+{
+	char err[IPOC_NBL_ERRBUF_SIZE];
+
+	memset(r, 0, sizeof(*r));
+	r->n = n;
+	r->out = out;
+	for (size_t k = 0; k < n; k++) {
+		const struct xitem *it = &xitems[k];
+		struct ipoc_frame fr[2];
+		uint32_t cuts[MAX_CUTS];
+		NET_BUFFER_LIST *nbl;
+
+		for (uint32_t nb = 0; nb < it->n_nb; nb++)
+			fr[nb] = (struct ipoc_frame){ it->fr[nb], it->len[nb], { NULL, 0, 4, 2, 0 } };
+		if (it->kind == X_MDL) {
+			fr[0].shape.cuts = cuts;
+			fr[0].shape.n_cuts = three_cuts(it->len[0], cuts);
+		}
+		if (ipoc_nbl_build(&r->nbl[k], fr, it->n_nb, err, sizeof(err)) != 0) {
+			fprintf(stderr, "send NBL %zu: nbl build: %s\n", k, err);
+			return -1;
+		}
+		nbl = r->nbl[k];
+		NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2NetBufferListInfo) =
+			it->off_sa >= 0 ? h[it->off_sa] : NULL;
+		NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2TunnelNetBufferListInfo) =
+			it->tun_sa >= 0 ? h[it->tun_sa] : NULL;
+		NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2HeaderNetBufferListInfo) =
+			(PVOID)(uintptr_t)it->hdr;
+		NET_BUFFER_LIST_INFO(nbl, TcpLargeSendNetBufferListInfo) = (PVOID)it->lso;
+		nbl->Status = NDIS_STATUS_PENDING;
+	}
+	return 0;
+}
+
+/* The transmitted frames of the chain run, each received alone on the
+ * inbound SAs (rs): it decrypts; an ESP packet of one level decrypts to
+ * the plaintext it was framed from. */
+static void tx_decrypt(struct session *rs, size_t n)
+{
+	static struct fb_io rio;
+	unsigned nb_of[MAX_ITEMS] = { 0 };
+
+	fb_io_attach(&rio, rs);
+	for (unsigned i = 0; i < run_chain.n_tx && i < MAX_TX; i++) {
+		int k = run_chain.tx_owner[i];
+		const struct xitem *it;
+		unsigned nb;
+
+		if (k < 0 || (size_t)k >= n) {
+			IPOC_CHECK(!"a frame transmitted for no NBL of the chain");
+			continue;
+		}
+		it = &xitems[k];
+		nb = nb_of[k]++;
+		if (it->kind == X_PLAIN) {
+			IPOC_CHECK_EQ(run_chain.tx_len[i], it->len[0]);
+			IPOC_CHECK_MEM(run_chain.tx[i], it->fr[0], it->len[0]);
+			continue;
+		}
+		IPOC_CHECK_EQ(fb_receive(&rio, run_chain.tx[i], run_chain.tx_len[i], NULL), 0);
+		IPOC_CHECK_EQ(rio.slot1, IPSEC_RX_CRYPTO_DONE |
+				 (it->kind == X_NESTED ? IPSEC_RX_NEXT_CRYPTO_DONE : 0));
+		if (it->kind == X_LSO || it->kind == X_AH || it->kind == X_NESTED || nb >= it->n_nb)
+			continue;
+		{
+			const struct fb_where *w = &it->w[nb];
+			uint8_t plain[MAXF];
+
+			IPOC_CHECK_EQ(run_chain.tx_len[i], it->len[nb]);
+			if (run_chain.tx_len[i] != it->len[nb])
+				continue;
+			IPOC_CHECK(memcmp(run_chain.tx[i] + w->payload, it->fr[nb] + w->payload,
+					  w->icv - w->payload) != 0);
+			memcpy(plain, run_chain.tx[i], it->len[nb]);
+			memcpy(plain + w->payload, it->fr[nb] + w->payload, w->icv - w->payload);
+			IPOC_CHECK_EQ(rio.after_len, it->len[nb]);
+			IPOC_CHECK_MEM(rio.after, plain, it->len[nb]);
+			IPOC_CHECK_EQ(rio.slot12, IPSEC_HDR_RX_HEADER_INFO_SET |
+					  (uint32_t)w->pad_length << 8 | w->next_header);
+		}
+	}
+}
+
+static void tx_compare(size_t n, const char *name)
+{
+	unsigned bad = 0, per[MAX_ITEMS] = { 0 };
+
+	IPOC_CHECK_EQ(run_chain.n_tx, run_alone.n_tx);
+	for (unsigned i = 0; i < run_chain.n_tx && i < run_alone.n_tx && i < MAX_TX; i++) {
+		bool same = run_chain.tx_owner[i] == run_alone.tx_owner[i] &&
+			    run_chain.tx_len[i] == run_alone.tx_len[i] &&
+			    memcmp(run_chain.tx[i], run_alone.tx[i], run_chain.tx_len[i]) == 0;
+
+		IPOC_CHECK(same);
+		if (!same && bad++ < 8)
+			fprintf(stderr, "  %s: transmitted frame %u: NBL %d (%u bytes) in the chain, "
+				"NBL %d (%u bytes) alone%s\n", name, i, run_chain.tx_owner[i],
+				run_chain.tx_len[i], run_alone.tx_owner[i], run_alone.tx_len[i],
+				run_chain.tx_owner[i] == run_alone.tx_owner[i] ? ", bytes differ" : "");
+		if (run_chain.tx_owner[i] >= 0 && (size_t)run_chain.tx_owner[i] < n)
+			per[run_chain.tx_owner[i]]++;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const struct xitem *it = &xitems[k];
+		bool same = same_outcome(&got_chain[k], &got_alone[k]);
+		bool ok = got_chain[k].status == it->want_status && got_chain[k].seen == 1 &&
+			  per[k] == it->want_tx;
+
+		IPOC_CHECK(same);
+		IPOC_CHECK(ok);
+		IPOC_CHECK(got_chain[k].guards_ok && got_alone[k].guards_ok);
+		if (it->kind == X_BAD)       /* refused: as it came */
+			IPOC_CHECK(got_chain[k].len == it->len[0] &&
+				   memcmp(got_chain[k].b, it->fr[0], it->len[0]) == 0);
+		if ((!same || !ok) && bad++ < 16) {
+			fprintf(stderr, "  %s: NBL %zu (%s, SA 0x%x): %s%s, %u frames sent (want %u)\n",
+				name, k, xkind_name[it->kind], tx_sas[it->sa].spi,
+				same ? "" : "chain != alone", ok ? "" : " not as expected", per[k],
+				it->want_tx);
+			print_outcome("chain", &got_chain[k]);
+			print_outcome("alone", &got_alone[k]);
+		}
+	}
+	if (bad)
+		fprintf(stderr, "  %s: %u differences\n", name, bad);
+}
+
+/* The handle slots of a sent NBL are TCP/IP's: each must come back as it
+ * went; they differ between the two engine instances, so they are then
+ * left out of the comparison. */
+static void handles_back(struct outcome *out, size_t n, const NDIS_HANDLE *h)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct xitem *it = &xitems[k];
+
+		IPOC_CHECK_EQ(out[k].s1, (uintptr_t)(it->off_sa >= 0 ? h[it->off_sa] : NULL));
+		IPOC_CHECK_EQ(out[k].s11, (uintptr_t)(it->tun_sa >= 0 ? h[it->tun_sa] : NULL));
+		out[k].s1 = out[k].s11 = 0;
+	}
+}
+
+/* xitems[0..n) sent as one chain and NBL by NBL, on two engine instances
+ * with the same outbound SAs and injected IVs. */
+static void tx_mix(size_t n, const char *name)
+{
+	struct session sc, so, rs;
+	NDIS_HANDLE hc[N_TX_SA], ho[N_TX_SA];
+
+	if (sa_open(&sc, 0) != 0 || sa_open(&so, 0) != 0 || sa_open(&rs, 0) != 0) {
+		IPOC_CHECK(!"opening the engine");
+		return;
+	}
+	tx_sas_add(&sc, hc);
+	tx_sas_add(&so, ho);
+	for (int a = 0; a < (int)N_TX_SA; a++) {
+		struct fb_level l;
+
+		level_for(&tx_sas[a], &l);
+		add_sa(&rs, &tx_sas[a], &l, true, 0, 0);
+	}
+	memset(got_chain, 0, sizeof(got_chain));
+	memset(got_alone, 0, sizeof(got_alone));
+
+	if (tx_build(&run_chain, n, got_chain, hc) == 0) {
+		observe(&sc, &run_chain);
+		for (size_t k = 0; k + 1 < n; k++)
+			run_chain.nbl[k]->Next = run_chain.nbl[k + 1];
+		sc.ops->send_net_buffer_lists(sc.engine, run_chain.nbl[0], 0, 0);
+	}
+	finish(&run_chain);
+	handles_back(got_chain, n, hc);
+	if (tx_build(&run_alone, n, got_alone, ho) == 0) {
+		observe(&so, &run_alone);
+		for (size_t k = 0; k < n; k++)
+			so.ops->send_net_buffer_lists(so.engine, run_alone.nbl[k], 0, 0);
+	}
+	finish(&run_alone);
+	handles_back(got_alone, n, ho);
+	tx_compare(n, name);
+	tx_decrypt(&rs, n);
+	session_close(&sc);
+	session_close(&so);
+	session_close(&rs);
+}
+
+static void test_send(void)
+{
+	static const size_t n_big = 130, n_small = 30;
+
+	for (uint32_t k = 0; k < n_big; k++)
+		if (make_xitem(k) != 0)
+			return;
+	tx_mix(n_big, "send, 130 NBLs");
+	tx_mix(n_small, "send, 30 NBLs");
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
 	test_receive();
+	test_send();
 	return ipoc_test_report(argv[0]);
 }
