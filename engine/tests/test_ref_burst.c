@@ -177,7 +177,8 @@ struct recipe {
 };
 
 /* 25 items, repeated: views and duplicates point at good frames of GCM
- * and CBC transport SAs; every SA has a good frame before anything of it
+ * and CBC transport SAs (a CBC job's HMAC and decryption are two passes of
+ * a multi-buffer burst: two queued jobs over one buffer would both verify); every SA has a good frame before anything of it
  * fails (the failed portion's kind is then the SA's, ref_recv.c). */
 static const struct recipe pattern[] = {
 	{ R_GOOD, 0, 0 },      { R_GOOD, 2, 0 },     { R_GOOD, 1, 0 },
@@ -185,7 +186,7 @@ static const struct recipe pattern[] = {
 	{ R_CT, 2, 0 },        { R_GOOD, 4, 0 },     { R_ESN_NEXT, 4, 0 },
 	{ R_GOOD, 5, 0 },      { R_ESN_NEXT, 5, 0 }, { R_GOOD, 2, 0 },
 	{ R_AH, 6, 0 },        { R_CT, 0, 0 },       { R_ICV, 2, 0 },
-	{ R_VIEW, 0, -10 },    { R_DUP, 0, -11 },    { R_MDL, 2, 0 },
+	{ R_VIEW, 2, -4 },     { R_DUP, 0, -11 },    { R_MDL, 2, 0 },
 	{ R_MDL_ICV, 0, 0 },   { R_SPLIT_VIEW, 0, 1 }, { R_GOOD, 2, 0 },
 	{ R_ICV, 3, 0 },       { R_ESN_FAR, 4, 0 },  { R_VIEW, 0, 1 },
 	{ R_GOOD, 0, 0 },
