@@ -366,8 +366,10 @@ static bool overlaps(const struct rx_pre *pre, size_t k)
 static bool overlaps_loose(const struct rx_pre *pre, size_t k, NET_BUFFER *const *loose,
 			   size_t n_loose)
 {
+	struct ref_span frame = { pre[k].lo, pre[k].hi };
+
 	for (size_t i = 0; i < n_loose; i++)
-		if (ref_nb_overlaps(loose[i], pre[k].lo, pre[k].hi))
+		if (ref_nb_overlaps(loose[i], &frame, 1))
 			return true;
 	return false;
 }
