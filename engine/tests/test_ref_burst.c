@@ -34,7 +34,10 @@
  * GCM and CBC + HMAC-SHA1, ESN, AH, transport over tunnel, LSO (MSS 1000,
  * three segments), NBLs of two NET_BUFFERs, frames in three MDLs, an NBL
  * whose header information does not match its trailer
- * (NDIS_STATUS_INVALID_PACKET, nothing sent) and one with no IPsec handles.
+ * (NDIS_STATUS_INVALID_PACKET, nothing sent), one with no IPsec handles,
+ * and an NBL whose MDL lies over the buffer of an NBL three before it
+ * (sent after that one, it finds the bytes sealed and is refused; in the
+ * long chain the seal of that NBL is still queued when it comes).
  * IVs are injected (the test hook), so both runs put the same bytes on the
  * wire; every transmitted frame is then received on the inbound SA.
  *
@@ -635,11 +638,11 @@ static const struct bsa tx_sas[] = {
 };
 enum { N_TX_SA = N(tx_sas), LSO_DATA = 2500, LSO_SEG = 1000, LSO_SEGS = 3 };
 
-enum xkind { X_ESP, X_AH, X_NESTED, X_LSO, X_TWO_NB, X_MDL, X_BAD, X_PLAIN };
+enum xkind { X_ESP, X_AH, X_NESTED, X_LSO, X_TWO_NB, X_MDL, X_BAD, X_PLAIN, X_VIEW };
 
 static const char *const xkind_name[] = {
 	"esp", "ah", "transport-over-tunnel", "lso", "two-nbs", "three-mdl", "bad-header-info",
-	"no-ipsec",
+	"no-ipsec", "view",
 };
 
 struct xrecipe {
@@ -648,18 +651,20 @@ struct xrecipe {
 };
 
 /* 20 NBLs, repeated; the LSO NBLs (which flush the queue) are left out of
- * the middle repetitions so that more than 64 seals queue up. */
+ * the middle repetitions so that more than 64 seals queue up. X_VIEW (sa:
+ * the NBL, relative to this one): one MDL over that NBL's buffer. */
 static const struct xrecipe xpattern[] = {
 	{ X_ESP, 0 },    { X_ESP, 2 },    { X_ESP, 1 },    { X_ESP, 3 },    { X_AH, 4 },
 	{ X_ESP, 0 },    { X_NESTED, 5 }, { X_ESP, 7 },    { X_TWO_NB, 0 }, { X_MDL, 1 },
 	{ X_BAD, 0 },    { X_ESP, 2 },    { X_PLAIN, 0 },  { X_LSO, 0 },    { X_ESP, 1 },
-	{ X_TWO_NB, 3 }, { X_ESP, 0 },    { X_MDL, 2 },    { X_LSO, 1 },    { X_ESP, 3 },
+	{ X_TWO_NB, 3 }, { X_ESP, 0 },    { X_MDL, 2 },    { X_LSO, 1 },    { X_VIEW, -3 },
 };
 
 struct xitem {
 	enum xkind kind;
 	int sa;
 	int off_sa, tun_sa;        /* OffloadHandle / TunnelHandle SAs, -1: none */
+	int target;                /* X_VIEW: the NBL whose buffer it is */
 	uint32_t n_nb;
 	uint8_t fr[2][MAXF];       /* the framed packets, one per NET_BUFFER */
 	uint32_t len[2];
@@ -716,6 +721,17 @@ static int make_xitem(uint32_t k)
 	memset(it, 0, sizeof(*it));
 	it->kind = r->kind;
 	it->sa = r->sa;
+	it->target = -1;
+	if (r->kind == X_VIEW) {
+		*it = xitems[(int)k + r->sa];
+		it->kind = X_VIEW;
+		it->target = (int)k + r->sa;
+		/* What one NBL after the other gives: the target sealed the
+		 * bytes, whose trailer is no longer the header information's. */
+		it->want_status = NDIS_STATUS_INVALID_PACKET;
+		it->want_tx = 0;
+		return 0;
+	}
 	if (it->kind == X_LSO && rep >= 1 && rep <= 4)
 		it->kind = X_ESP;
 	it->off_sa = it->kind == X_PLAIN ? -1 : it->kind == X_NESTED ? 6 : it->sa;
@@ -763,11 +779,21 @@ static int tx_build(struct run *r, size_t n, struct outcome *out, const NDIS_HAN
 			fr[0].shape.cuts = cuts;
 			fr[0].shape.n_cuts = three_cuts(it->len[0], cuts);
 		}
+		if (it->kind == X_VIEW)
+			fr[0].shape.headroom = fr[0].shape.tailroom = 0;
 		if (ipoc_nbl_build(&r->nbl[k], fr, it->n_nb, err, sizeof(err)) != 0) {
 			fprintf(stderr, "send NBL %zu: nbl build: %s\n", k, err);
 			return -1;
 		}
 		nbl = r->nbl[k];
+		if (it->kind == X_VIEW) {
+			const NET_BUFFER *t = r->nbl[it->target]->FirstNetBuffer;
+			MDL *m = nbl->FirstNetBuffer->MdlChain;
+
+			r->saved_va[k][0] = m->MappedSystemVa;
+			m->MappedSystemVa = (uint8_t *)t->CurrentMdl->MappedSystemVa +
+					    t->CurrentMdlOffset;
+		}
 		NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2NetBufferListInfo) =
 			it->off_sa >= 0 ? h[it->off_sa] : NULL;
 		NET_BUFFER_LIST_INFO(nbl, IPsecOffloadV2TunnelNetBufferListInfo) =
