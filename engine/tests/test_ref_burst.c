@@ -36,8 +36,8 @@
  * whose header information does not match its trailer
  * (NDIS_STATUS_INVALID_PACKET, nothing sent), one with no IPsec handles,
  * and an NBL whose MDL lies over the buffer of an NBL three before it
- * (sent after that one, it finds the bytes sealed and is refused; in the
- * long chain the seal of that NBL is still queued when it comes).
+ * (sent after that one, it finds the bytes sealed and is refused; in a
+ * chain the seal of that NBL is still queued when it comes).
  * IVs are injected (the test hook), so both runs put the same bytes on the
  * wire; every transmitted frame is then received on the inbound SA.
  *
@@ -650,14 +650,15 @@ struct xrecipe {
 	int sa;
 };
 
-/* 20 NBLs, repeated; the LSO NBLs (which flush the queue) are left out of
- * the middle repetitions so that more than 64 seals queue up. X_VIEW (sa:
- * the NBL, relative to this one): one MDL over that NBL's buffer. */
+/* 20 NBLs, repeated; the LSO NBLs and the views (which flush the queue)
+ * are left out of the middle repetitions so that more than 64 seals queue
+ * up. X_VIEW (sa: the NBL, relative to this one): one MDL over that NBL's
+ * buffer. */
 static const struct xrecipe xpattern[] = {
 	{ X_ESP, 0 },    { X_ESP, 2 },    { X_ESP, 1 },    { X_ESP, 3 },    { X_AH, 4 },
 	{ X_ESP, 0 },    { X_NESTED, 5 }, { X_ESP, 7 },    { X_TWO_NB, 0 }, { X_MDL, 1 },
 	{ X_BAD, 0 },    { X_ESP, 2 },    { X_PLAIN, 0 },  { X_LSO, 0 },    { X_ESP, 1 },
-	{ X_TWO_NB, 3 }, { X_ESP, 0 },    { X_MDL, 2 },    { X_LSO, 1 },    { X_VIEW, -3 },
+	{ X_TWO_NB, 3 }, { X_ESP, 0 },    { X_VIEW, -3 },  { X_LSO, 1 },    { X_MDL, 2 },
 };
 
 struct xitem {
@@ -722,7 +723,10 @@ static int make_xitem(uint32_t k)
 	it->kind = r->kind;
 	it->sa = r->sa;
 	it->target = -1;
-	if (r->kind == X_VIEW) {
+	if (r->kind == X_VIEW && rep >= 1 && rep <= 4) {
+		it->kind = X_ESP;
+		it->sa = 0;
+	} else if (r->kind == X_VIEW) {
 		*it = xitems[(int)k + r->sa];
 		it->kind = X_VIEW;
 		it->target = (int)k + r->sa;
