@@ -43,6 +43,24 @@ int ref_frame_commit(const struct ref_frame *f)
 	return ipoc_nb_copy_in(f->nb, 0, f->p, f->len);
 }
 
+bool ref_nb_overlaps(const NET_BUFFER *nb, const struct ref_span *spans, size_t n)
+{
+	uint32_t left = nb->DataLength, off = nb->CurrentMdlOffset;
+
+	if (n == 0 || ipoc_nb_validate(nb) != 0)
+		return false;
+	for (const MDL *m = nb->CurrentMdl; m && left; m = m->Next, off = 0) {
+		const uint8_t *a = (const uint8_t *)m->MappedSystemVa + off;
+		uint32_t len = m->ByteCount - off < left ? m->ByteCount - off : left;
+
+		for (size_t i = 0; len && i < n; i++)
+			if (a < spans[i].hi && spans[i].lo < a + len)
+				return true;
+		left -= len;
+	}
+	return false;
+}
+
 int ref_parse_eth(const uint8_t *p, uint32_t len, uint32_t *l3, uint16_t *etype)
 {
 	uint32_t off = ETH_HDR_LEN;

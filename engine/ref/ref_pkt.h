@@ -27,6 +27,16 @@ int ref_frame_map(struct ipoc_engine *e, NET_BUFFER *nb, struct ref_frame *f);
 /* Write a copied frame back into its MDLs (no-op for a mapped one). */
 int ref_frame_commit(const struct ref_frame *f);
 
+/* Bytes [lo, hi) of a frame. */
+struct ref_span {
+	const uint8_t *lo, *hi;
+};
+
+/* Does one of the n spans share a byte with nb's data, in whatever MDLs it
+ * lies? An NB the cursor refuses (never mapped, so never read or written)
+ * shares none. */
+bool ref_nb_overlaps(const NET_BUFFER *nb, const struct ref_span *spans, size_t n);
+
 /* An IP header and what follows it. Offsets are from the frame start. */
 struct ref_ip {
 	uint32_t off;           /* the IP header */

@@ -25,8 +25,11 @@
  * receive), with the job's result: a verified packet is decrypted already,
  * one that failed is as it arrived and goes the one-frame way (next ESN
  * epoch, trailer peek).
- * Only frames in one MDL (decrypted where they lie) that overlap no other
- * queued frame are queued; the first pass changes no engine state.
+ * Only frames in one MDL (decrypted where they lie) whose bytes overlap
+ * no earlier frame of the window are queued: the first pass changes no
+ * engine state, and no frame's bytes change between the first pass's look
+ * at them and what the one-frame path would have seen (an earlier frame
+ * the second pass handles itself writes its bytes after the burst ran).
  */
 #include <string.h>
 
@@ -139,8 +142,9 @@ struct rx_pre {
 	uint8_t *p;
 	int depth;
 	uint32_t off;
-	const uint8_t *lo, *hi;  /* the ESP packet's bytes */
+	const uint8_t *lo, *hi;  /* the frame's bytes */
 	bool queued;
+	bool inert;              /* no IPsec found: the second pass writes nothing */
 };
 
 struct rx_ctx {
@@ -174,8 +178,6 @@ static int rx_esp(struct rx_ctx *c, struct ref_sa *sa, struct ref_sa_member *m,
 		q->p = c->p;
 		q->depth = c->depth;
 		q->off = off;
-		q->lo = c->p + off;
-		q->hi = c->p + ip->end;
 		return 1;
 	}
 	if (c->pre && c->pre->m == m && c->pre->off == off && c->pre->job->result == REF_CRYPTO_OK)
@@ -332,22 +334,29 @@ static void recv_nb(struct ipoc_engine *e, NET_BUFFER *nb, struct rx_result *r,
 		return;
 	if (ref_parse_ip(f.p, f.len, l3, &ip) != 0)
 		return;   /* PROFILE.md: an IP header that lies is no offload */
-	if (process_ip(&c, &ip, true) > 0 && !prepare) {
+	int rc = process_ip(&c, &ip, true);
+
+	if (rc > 0 && !prepare) {
 		*r = c.r;
 		ref_frame_commit(&f);
+	}
+	if (prepare) {
+		pre->lo = f.p;
+		pre->hi = f.p + f.len;
+		pre->inert = rc <= 0;
 	}
 }
 
 enum { RX_BURST = 64 };
 
-/* The queued packets' byte ranges of a window, sorted by start: none
+/* The queued frames' byte ranges of a window, sorted by start: none
  * shares a byte with another. */
 struct rx_ranges {
 	const uint8_t *lo[RX_BURST], *hi[RX_BURST];
 	size_t n;
 };
 
-/* Take q's packet into the ranges unless it shares a byte with one already
+/* Take q's frame into the ranges unless it shares a byte with one already
  * there; false when it does. */
 static bool take_range(struct rx_ranges *rg, const struct rx_pre *q)
 {
@@ -371,14 +380,31 @@ static bool take_range(struct rx_ranges *rg, const struct rx_pre *q)
 	return true;
 }
 
+/* Does frame k share a byte with an earlier frame of the window that is
+ * not queued (the second pass handles it, before k, on bytes the burst may
+ * have changed under it)? loose: those frames, but the ones the first pass
+ * found no IPsec in (the second pass does the same walk and writes
+ * nothing). */
+static bool overlaps_loose(const struct rx_pre *pre, size_t k, NET_BUFFER *const *loose,
+			   size_t n_loose)
+{
+	struct ref_span frame = { pre[k].lo, pre[k].hi };
+
+	for (size_t i = 0; i < n_loose; i++)
+		if (ref_nb_overlaps(loose[i], &frame, 1))
+			return true;
+	return false;
+}
+
 /* The window of NBLs from first, at most RX_BURST: two passes. */
 static NET_BUFFER_LIST *recv_window(struct ipoc_engine *e, NET_BUFFER_LIST *first, ULONG *count)
 {
 	struct ref_job jobs[RX_BURST];
 	struct rx_pre pre[RX_BURST];
 	struct rx_ranges ranges;
+	NET_BUFFER *loose[RX_BURST];
 	NET_BUFFER_LIST *nbl = first;
-	size_t n = 0, k;
+	size_t n = 0, n_loose = 0, k;
 
 	ranges.n = 0;
 	for (k = 0; nbl && k < RX_BURST; nbl = nbl->Next, k++) {
@@ -387,12 +413,17 @@ static NET_BUFFER_LIST *recv_window(struct ipoc_engine *e, NET_BUFFER_LIST *firs
 		/* rx_esp fills the rest when it queues. */
 		pre[k].job = &jobs[n];
 		pre[k].queued = false;
+		pre[k].inert = false;
 		if (nbl->FirstNetBuffer)
 			recv_nb(e, nbl->FirstNetBuffer, &r, &pre[k]);
-		if (pre[k].queued && take_range(&ranges, &pre[k]))
+		if (pre[k].queued && !overlaps_loose(pre, k, loose, n_loose) &&
+		    take_range(&ranges, &pre[k])) {
 			n++;
-		else
-			pre[k].queued = false;
+			continue;
+		}
+		pre[k].queued = false;
+		if (nbl->FirstNetBuffer && !pre[k].inert)
+			loose[n_loose++] = nbl->FirstNetBuffer;
 	}
 	ref_run_jobs(jobs, n);
 	nbl = first;

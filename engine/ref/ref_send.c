@@ -28,13 +28,16 @@
 
 /* ESP seals queued for one burst (ref_run_jobs), and the NBLs not yet
  * transmitted: every NBL goes to the wire in chain order, after the burst
- * that sealed it. */
+ * that sealed it. An NBL whose bytes share one with a queued seal's ESP
+ * packet runs the burst first, so that its checks and seals see what they
+ * would see had the NBLs been sent one by one. */
 enum { TX_BURST = 64 };
 
 struct send_q {
 	struct ref_job jobs[TX_BURST];
 	NET_BUFFER_LIST *owner[TX_BURST];
 	const struct ref_sa_member *m[TX_BURST];
+	struct ref_span span[TX_BURST];   /* the ESP packet each seal writes */
 	size_t n;
 	NET_BUFFER_LIST *from;   /* first NBL not transmitted yet */
 };
@@ -111,6 +114,7 @@ static int seal_bundle(struct send_ctx *c, struct ref_sa *sa, const struct ref_i
 				     &why) != 0)
 			return send_fail(c, why);
 		q->owner[q->n] = c->nbl;
+		q->span[q->n] = (struct ref_span){ c->p + esp_off, c->p + ip->end };
 		q->m[q->n++] = esp;
 		return 0;
 	}
@@ -280,6 +284,15 @@ static void flush(struct ipoc_engine *e, struct send_q *q, NET_BUFFER_LIST *upto
 	q->from = upto;
 }
 
+/* Does an NB of nbl share a byte with a queued seal? */
+static bool hits_queue(const struct send_q *q, const NET_BUFFER_LIST *nbl)
+{
+	for (const NET_BUFFER *nb = nbl->FirstNetBuffer; q->n && nb; nb = nb->Next)
+		if (ref_nb_overlaps(nb, q->span, q->n))
+			return true;
+	return false;
+}
+
 /* Send one NBL; the caller transmits it (flush) unless it is an LSO NBL,
  * which transmits its segments itself (*self set). */
 static NDIS_STATUS send_nbl(struct ipoc_engine *e, NET_BUFFER_LIST *nbl, struct send_q *q,
@@ -336,6 +349,9 @@ void ref_send_net_buffer_lists(ipoc_engine *e, NET_BUFFER_LIST *chain, ULONG por
 	q.n = 0;
 	q.from = chain;
 	for (NET_BUFFER_LIST *nbl = chain; nbl; nbl = nbl->Next) {
+		/* A queue holding bytes of this NBL is run first. */
+		if (hits_queue(&q, nbl))
+			flush(e, &q, nbl);
 		/* A full queue is run first, so this NBL's seals join a new one. */
 		if (q.n == TX_BURST)
 			flush(e, &q, nbl);
