@@ -10,8 +10,9 @@
  * IPv4 options; no UDP-ESP parser entries and no transport-over-tunnel, which
  * V1's single send handle cannot express: PROFILE.md). The current
  * configuration is the hardware report masked by what the parameters OID left
- * enabled (ndis_offload_mask_v1/_v2); both IPsec versions start with AH and ESP enabled, the default of
- * the standardized *IPsecOffloadV1IPv4 / *IPsecOffloadV2 keywords (3).
+ * enabled (ndis_offload_mask_v1/_v2); both IPsec versions start with AH and
+ * ESP enabled, the default of the standardized *IPsecOffloadV1IPv4 /
+ * *IPsecOffloadV2 keywords (3).
  */
 #include <string.h>
 
