@@ -50,14 +50,14 @@ def registry_errors(d):
         name = os.path.basename(path)[: -len(".patch")]
         names.add(name)
         with open(path, encoding="utf-8") as f:
-            m = re.search(r"^--- a/engine/ref/([\w.]+)$", f.read(), re.M)
+            m = re.search(r"^--- a/engine/(?:ref|ndis)/([\w.]+)$", f.read(), re.M)
         if read_head(path)["Mutant"][0] != name:
             errs.append(f"{path}: Mutant: is not {name}")
         if name not in rows:
             errs.append(f"{path}: not listed in meson.build")
         elif not m or m.group(1) != rows[name]:
             errs.append(f"{path}: meson.build says it changes {rows[name]}, its diff "
-                        f"{m.group(1) if m else 'names no engine/ref file'}")
+                        f"{m.group(1) if m else 'names no engine/ref or engine/ndis file'}")
     errs += [f"meson.build: {n}: no {n}.patch" for n in rows if n not in names]
     return errs
 

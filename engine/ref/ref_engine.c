@@ -12,17 +12,28 @@
 #include "ref_crypto.h"
 #include "ref_internal.h"
 
-void ref_log(const struct ipoc_engine *e, int level, const char *fmt, ...)
+static void ref_vlog(const struct ipoc_engine *e, int level, const char *fmt, va_list ap)
 {
 	char msg[512];
-	va_list ap;
 
 	if (!e->host.log)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	e->host.log(e->host.ctx, level, msg);
+}
+
+void ref_log(const struct ipoc_engine *e, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ref_vlog(e, level, fmt, ap);
+	va_end(ap);
+}
+
+void ref_ndis_log(void *ctx, int level, const char *fmt, va_list ap)
+{
+	ref_vlog(ctx, level, fmt, ap);
 }
 
 /* Copy the host table up to what both sides know; the rest stays NULL. */

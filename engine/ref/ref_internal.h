@@ -6,11 +6,13 @@
 #ifndef REF_INTERNAL_H
 #define REF_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "ipoc/engine.h"
 #include "ipoc_alg.h"
+#include "ndis_sa.h"
 
 #ifndef REF_DEFAULT_SA_CAPACITY
 #define REF_DEFAULT_SA_CAPACITY 1024
@@ -35,9 +37,6 @@ enum ref_key_lengths {
 	REF_MAX_ENC_KEY_LEN = 36,
 	REF_SALT_LEN = 4,
 };
-
-/* Upper bound on SA-list lengths walked from an OID buffer. */
-#define REF_MAX_LIST_LEN 65536u
 
 /* Which OID family created an SA. */
 enum ref_sa_version {
@@ -148,14 +147,19 @@ struct ipoc_engine {
 /* ref_engine.c */
 void ref_log(const struct ipoc_engine *e, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same lines for engine/ndis (struct ndis_ctx.log; ctx is the engine). */
+void ref_ndis_log(void *ctx, int level, const char *fmt, va_list ap);
+
+static inline struct ndis_ctx ref_ndis_ctx(struct ipoc_engine *e)
+{
+	return (struct ndis_ctx){ .log = ref_ndis_log, .ctx = e };
+}
 
 /* ref_caps.c */
 void ref_caps_init(struct ipoc_engine *e, uint32_t sa_capacity);
 void ref_caps_current(const struct ipoc_engine *e, NDIS_OFFLOAD *out);
 void ref_caps_hardware(const struct ipoc_engine *e, NDIS_OFFLOAD *out);
 bool ref_sa_enabled(const struct ipoc_engine *e, const struct ref_sa *sa);
-NDIS_STATUS ref_caps_set_parameters(struct ipoc_engine *e, const NDIS_OFFLOAD_PARAMETERS *p,
-				    uint32_t len);
 
 /* ref_sa_table.c */
 int ref_sa_table_init(struct ref_sa_table *t, uint32_t capacity);

@@ -65,7 +65,7 @@ static void test_delete_wipes(void)
 }
 
 /* The second inbound SA with the same SPI + destination fails after its
- * keys were copied into a slot (ref_sa_v2.c add_one): the slot is wiped. */
+ * keys were copied into a slot (ref_sa_v2.c install): the slot is wiped. */
 static void test_failed_add_wipes(void)
 {
 	struct session s = { .echo_level = -1 };
