@@ -46,6 +46,12 @@ void pcap_in_close(struct pcap_in *in);
 enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint32_t *len,
 				 uint64_t *number, uint64_t *ts_ns, char *err, size_t errlen);
 
+/* Do the frame and the record last returned stay where they are until the
+ * reader is closed (a regular file's record read from its mapping, which
+ * is never written: a page let go of behind the reader comes back from
+ * the file if read again)? Else they are valid until the next call. */
+bool pcap_in_stable(const struct pcap_in *in);
+
 /* The link type as libpcap names it ("EN10MB", "LINUX_SLL2", ...). */
 const char *pcap_in_linktype(const struct pcap_in *in);
 

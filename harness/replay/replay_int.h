@@ -47,6 +47,7 @@ struct engine_run {
 struct bent {
 	uint64_t num, ts;
 	size_t off, raw_off;      /* the frame and the record as captured, in the batch */
+	const uint8_t *ext, *ext_raw;   /* or where the reader keeps them (not copied) */
 	uint32_t len, raw_len;
 	bool skip;                /* no IP packet: why */
 	char why[256];
@@ -57,6 +58,7 @@ struct batch {
 	unsigned n;
 	uint8_t *buf;
 	size_t used, cap;
+	size_t bytes;             /* of its frames and records, copied or not */
 	struct outcome eo[REPLAY_BATCH], ro[REPLAY_BATCH];
 };
 
