@@ -277,11 +277,6 @@ static int direct_next(struct pcap_in *in, struct pcap_pkthdr *h, const u_char *
 	*r = p + 16;
 	in->off += 16 + (size_t)caplen;
 	map_ahead((struct mapped *)(uintptr_t)m, in->off);
-	/* The record is used a batch later (copied into its NBL's buffer):
-	 * asked for now, each of its lines, so that the copy does not wait
-	 * on memory line by line; and the next record's header. */
-	for (uint32_t k = 0; k < caplen + 16; k += 64)
-		__builtin_prefetch(p + k);
 	if (m->size - in->off >= 16)
 		__builtin_prefetch(m->base + in->off);
 	map_drop((struct mapped *)(uintptr_t)m, in->off);
@@ -332,6 +327,22 @@ void pcap_in_close(struct pcap_in *in)
 		pcap_close(in->p);
 	free(in->frame);
 	free(in);
+}
+
+uint64_t pcap_in_offset(const struct pcap_in *in)
+{
+	return in->direct ? in->off : UINT64_MAX;
+}
+
+int pcap_in_seek(struct pcap_in *in, uint64_t off, uint64_t records)
+{
+	const struct mapped *m = in->map;
+
+	if (!in->direct || off < 24 || off > m->size)
+		return -1;
+	in->off = (size_t)off;
+	in->number = records;
+	return 0;
 }
 
 bool pcap_in_stable(const struct pcap_in *in)

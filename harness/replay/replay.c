@@ -873,6 +873,11 @@ int replay_take(struct replay_ctx *c, enum pcap_in_result r, const uint8_t *f, u
 		be->ext = f;
 		be->ext_raw = raw ? raw : f;
 		need = 0;
+		/* It is copied into its NBL's buffer when the batch goes: asked
+		 * for now, line by line, so that the copy does not wait on
+		 * memory a line at a time. */
+		for (uint32_t k = 0; k < flen; k += 64)
+			__builtin_prefetch(f + k);
 	}
 	if (!(d = room(b, need))) {
 		snprintf(err, errlen, "out of memory for a batch of frames");
@@ -942,8 +947,10 @@ static int setup(struct replay_ctx *c, const char *capture, char *err, size_t er
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	inferred = replay_udp_plan(capture, o->keys, o->nat_t, c->udp_esp, c->seen, o->out, err,
-				   errlen);
+	/* With --jobs the first pass also notes where the chunks start. */
+	c->ix.every = o->jobs > 1 ? replay_chunk_size() : 0;
+	inferred = replay_udp_plan_ix(capture, o->keys, o->nat_t, c->udp_esp, c->seen, o->out,
+				      &c->ix, err, errlen);
 	if (inferred < 0)
 		return -1;
 	c->st->nat_t_inferred = (unsigned)inferred;
@@ -998,6 +1005,7 @@ static int teardown(struct replay_ctx *c, char *err, size_t errlen)
 	free(c->after);
 	free(c->udp_esp);
 	free(c->seen);
+	free(c->ix.off);
 	free(c->eng.offloaded);
 	free(c->ref.offloaded);
 	return rc;

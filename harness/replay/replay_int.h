@@ -73,6 +73,7 @@ struct replay_ctx {
 	struct reenc *reenc;
 	uint32_t *udp_esp;        /* per key-file SA: its UdpEspEncapsulation */
 	struct replay_seen *seen; /* per key-file SA: what the first pass saw */
+	struct replay_index ix;   /* --jobs: where the chunks start, from the first pass */
 	uint8_t *after;           /* --reencrypt: a decrypted frame */
 	struct batch *b;
 	unsigned batch;           /* records per batch: REPLAY_BATCH, 1 with --reencrypt */
@@ -104,6 +105,9 @@ void rjob_after_frame(struct replay_ctx *c, uint64_t num, unsigned faults_before
 void rjob_fail(struct replay_ctx *c, const uint8_t *raw, uint32_t len, uint64_t ts,
 	       const char *comment);
 void rjob_frame(struct replay_ctx *c, const struct replay_frame *f);
+
+/* Records per chunk of --jobs. */
+uint64_t replay_chunk_size(void);
 
 /* --jobs: replay_run's loop over jobs forked from c (set up); 0, -1 / -4
  * with err as replay_run. */
