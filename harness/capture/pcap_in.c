@@ -112,7 +112,6 @@ enum { READ_BUF = 1 << 20, MAP_BUF = 16 << 10, DROP_STEP = 256 << 10 };
 struct mapped {
 	const uint8_t *base;
 	size_t size, pos, dropped;
-	size_t ahead;               /* map_ahead has mapped from here on */
 };
 
 /* The pages before pos let go of, DROP_STEP at a time, one step behind
@@ -128,24 +127,6 @@ static void map_drop(struct mapped *m, size_t pos)
 			MADV_DONTNEED);
 		m->dropped = upto;
 	}
-}
-
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
-#endif
-
-/* The pages of the step after pos mapped in one call as the reader comes
- * to them, rather than by a fault every few pages (a kernel without
- * MADV_POPULATE_READ refuses it: the faults then do it). */
-static void map_ahead(struct mapped *m, size_t pos)
-{
-	size_t from = (pos / DROP_STEP + 1) * DROP_STEP;
-
-	if (from <= m->ahead || from >= m->size)
-		return;
-	m->ahead = from;
-	madvise((void *)(uintptr_t)(m->base + from),
-		m->size - from < DROP_STEP ? m->size - from : DROP_STEP, MADV_POPULATE_READ);
 }
 
 static ssize_t map_read(void *cookie, char *buf, size_t n)
@@ -276,7 +257,6 @@ static int direct_next(struct pcap_in *in, struct pcap_pkthdr *h, const u_char *
 	h->len = rd32(p + 12, in->swapped);
 	*r = p + 16;
 	in->off += 16 + (size_t)caplen;
-	map_ahead((struct mapped *)(uintptr_t)m, in->off);
 	if (m->size - in->off >= 16)
 		__builtin_prefetch(m->base + in->off);
 	map_drop((struct mapped *)(uintptr_t)m, in->off);
