@@ -39,6 +39,17 @@ struct pcap_in {
 	 * leaked to it (in a child forked from here, such as an engine host
 	 * whose engine calls exit()). */
 	const void *map;
+	/* Records read straight from the mapping (classic pcap 2.4): the
+	 * frame is the mapped record itself, no copy; off is where the next
+	 * record starts. Anything the fast path does not take (a record
+	 * beyond the snapshot length, a file cut short) is handed to libpcap
+	 * at that record, for good, so its handling and messages stay
+	 * libpcap's. */
+	bool direct;
+	bool swapped, nano;
+	uint32_t snaplen;
+	size_t off;
+	bool stable;                /* the last frame lies in the mapping */
 };
 
 static bool supported(int dlt)
@@ -96,12 +107,27 @@ static struct pcap_in *open_either(const char *path, FILE *fp, char *err, size_t
  * flat whatever the capture's size. Anything else (a pipe, a device, a
  * file that cannot be mapped) is read through stdio with a buffer of
  * READ_BUF bytes. */
-enum { READ_BUF = 1 << 20, MAP_BUF = 16 << 10, DROP_STEP = 1 << 20 };
+enum { READ_BUF = 1 << 20, MAP_BUF = 16 << 10, DROP_STEP = 256 << 10 };
 
 struct mapped {
 	const uint8_t *base;
 	size_t size, pos, dropped;
 };
+
+/* The pages before pos let go of, DROP_STEP at a time, one step behind
+ * (what the reader handed out last stays mapped a while; a page let go of
+ * is read again from the file if touched: the mapping is private and
+ * never written). */
+static void map_drop(struct mapped *m, size_t pos)
+{
+	if (pos - m->dropped >= 2 * DROP_STEP) {
+		size_t upto = (pos - DROP_STEP) / DROP_STEP * DROP_STEP;
+
+		madvise((void *)(uintptr_t)(m->base + m->dropped), upto - m->dropped,
+			MADV_DONTNEED);
+		m->dropped = upto;
+	}
+}
 
 static ssize_t map_read(void *cookie, char *buf, size_t n)
 {
@@ -112,13 +138,7 @@ static ssize_t map_read(void *cookie, char *buf, size_t n)
 		n = left;
 	memcpy(buf, m->base + m->pos, n);
 	m->pos += n;
-	if (m->pos - m->dropped >= DROP_STEP) {
-		size_t upto = m->pos / DROP_STEP * DROP_STEP;
-
-		madvise((void *)(uintptr_t)(m->base + m->dropped), upto - m->dropped,
-			MADV_DONTNEED);
-		m->dropped = upto;
-	}
+	map_drop(m, m->pos);
 	return (ssize_t)n;
 }
 
@@ -182,6 +202,74 @@ static FILE *map_open(const char *path, const void **cookie)
 	return fp;
 }
 
+static uint32_t rd32(const uint8_t *p, bool swapped)
+{
+	return swapped ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+		       : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+/* A classic pcap file of version 2.4 (either byte order, micro- or
+ * nanosecond) that libpcap opened through the mapping is read from the
+ * mapping from the first record on. */
+static void direct_open(struct pcap_in *in)
+{
+	const struct mapped *m = in->map;
+	uint32_t magic;
+
+	if (!m || m->size < 24)
+		return;
+	magic = rd32(m->base, false);
+	if (magic == 0xA1B2C3D4u || magic == 0xA1B23C4Du) {
+		in->swapped = false;
+	} else if (magic == 0xD4C3B2A1u || magic == 0x4D3CB2A1u) {
+		in->swapped = true;
+	} else {
+		return;
+	}
+	in->nano = magic == 0xA1B23C4Du || magic == 0x4D3CB2A1u;
+	if ((rd32(m->base + 4, in->swapped) != (in->swapped ? 0x00020004u : 0x00040002u)))
+		return;
+	in->snaplen = (uint32_t)pcap_snapshot(in->p);
+	in->off = 24;
+	in->direct = true;
+}
+
+/* The next record from the mapping: 1 with *h and *r, 0 at the end, -1
+ * when libpcap is to read it (and every record after it). */
+static int direct_next(struct pcap_in *in, struct pcap_pkthdr *h, const u_char **r)
+{
+	const struct mapped *m = in->map;
+	const uint8_t *p = m->base + in->off;
+	size_t left = m->size - in->off;
+	uint32_t caplen;
+
+	if (left == 0)
+		return 0;
+	if (left < 16)
+		return -1;
+	caplen = rd32(p + 8, in->swapped);
+	if (caplen > in->snaplen || caplen > 262144u || caplen > left - 16)
+		return -1;
+	/* libpcap reads the seconds as a signed 32-bit number */
+	h->ts.tv_sec = (int32_t)rd32(p, in->swapped);
+	h->ts.tv_usec = (suseconds_t)(int32_t)rd32(p + 4, in->swapped) * (in->nano ? 1 : 1000);
+	h->caplen = caplen;
+	h->len = rd32(p + 12, in->swapped);
+	*r = p + 16;
+	in->off += 16 + (size_t)caplen;
+	if (m->size - in->off >= 16)
+		__builtin_prefetch(m->base + in->off);
+	map_drop((struct mapped *)(uintptr_t)m, in->off);
+	return 1;
+}
+
+/* libpcap takes over at the record at in->off. */
+static int direct_leave(struct pcap_in *in)
+{
+	in->direct = false;
+	return fseeko(pcap_file(in->p), (off_t)in->off, SEEK_SET);
+}
+
 struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
 {
 	const void *m = NULL;
@@ -190,8 +278,10 @@ struct pcap_in *pcap_in_open(const char *path, char *err, size_t errlen)
 
 	if (fp) {
 		in = open_either(path, fp, err, errlen);
-		if (in)
+		if (in) {
 			in->map = m;
+			direct_open(in);
+		}
 		return in;
 	}
 	fp = fopen(path, "rb");
@@ -217,6 +307,27 @@ void pcap_in_close(struct pcap_in *in)
 		pcap_close(in->p);
 	free(in->frame);
 	free(in);
+}
+
+uint64_t pcap_in_offset(const struct pcap_in *in)
+{
+	return in->direct ? in->off : UINT64_MAX;
+}
+
+int pcap_in_seek(struct pcap_in *in, uint64_t off, uint64_t records)
+{
+	const struct mapped *m = in->map;
+
+	if (!in->direct || off < 24 || off > m->size)
+		return -1;
+	in->off = (size_t)off;
+	in->number = records;
+	return 0;
+}
+
+bool pcap_in_stable(const struct pcap_in *in)
+{
+	return in->stable;
 }
 
 const char *pcap_in_linktype(const struct pcap_in *in)
@@ -297,12 +408,27 @@ enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint
 				 uint64_t *number, uint64_t *ts_ns, char *err, size_t errlen)
 {
 	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
-	struct pcap_pkthdr *h;
+	struct pcap_pkthdr *h, dh;
 	const u_char *r;
 	const char *why = NULL;
 	uint32_t off;
 	uint16_t et;
-	int rc = pcap_next_ex(in->p, &h, &r);
+	int rc = 0;
+
+	if (in->direct) {
+		h = &dh;
+		rc = direct_next(in, h, &r);
+		if (rc == 0)
+			return PCAP_IN_EOF;
+		if (rc < 0 && direct_leave(in) != 0) {
+			snprintf(err, errlen, "%s: record %llu: cannot seek to it", in->path,
+				 (unsigned long long)in->number + 1);
+			return PCAP_IN_ERROR;
+		}
+	}
+	in->stable = rc == 1;
+	if (rc != 1)
+		rc = pcap_next_ex(in->p, &h, &r);
 
 	if (rc == PCAP_ERROR_BREAK)
 		return PCAP_IN_EOF;
@@ -330,6 +456,7 @@ enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint
 		*len = h->caplen;
 		return PCAP_IN_FRAME;
 	}
+	in->stable = false;   /* the frame is the reader's made-up one */
 	if (l3_of(in, r, h->caplen, &off, &et, &why) != 0 || h->caplen - off > FRAME_MAX - ETH_LEN) {
 		snprintf(err, errlen, "record %llu: %s", (unsigned long long)in->number,
 			 why ? why : "longer than the engine's largest frame");

@@ -46,6 +46,22 @@ void pcap_in_close(struct pcap_in *in);
 enum pcap_in_result pcap_in_next(struct pcap_in *in, const uint8_t **frame, uint32_t *len,
 				 uint64_t *number, uint64_t *ts_ns, char *err, size_t errlen);
 
+/* Where in the file the next record starts, when the reader reads the
+ * records itself (a classic pcap file through its mapping, pcap_in_stable
+ * frames); else UINT64_MAX. */
+uint64_t pcap_in_offset(const struct pcap_in *in);
+/* Go to the record at off (a pcap_in_offset of a reader of the same
+ * file), records being the records before it (numbering goes on from
+ * there). 0, or -1 when this reader cannot (not reading the records
+ * itself, or off is not in the file). */
+int pcap_in_seek(struct pcap_in *in, uint64_t off, uint64_t records);
+
+/* Do the frame and the record last returned stay where they are until the
+ * reader is closed (a regular file's record read from its mapping, which
+ * is never written: a page let go of behind the reader comes back from
+ * the file if read again)? Else they are valid until the next call. */
+bool pcap_in_stable(const struct pcap_in *in);
+
 /* The link type as libpcap names it ("EN10MB", "LINUX_SLL2", ...). */
 const char *pcap_in_linktype(const struct pcap_in *in);
 

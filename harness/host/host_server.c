@@ -44,11 +44,18 @@ struct inst {
 struct io_nbl {
 	NET_BUFFER_LIST *nbl;
 	uint32_t n_nb;
+	uint32_t first;             /* its NBs' snapshots: io.snap[first ..] */
 	unsigned returned;
 	NDIS_STATUS status;
 	uintptr_t slots[EH_SLOTS];
-	uint8_t **bytes;            /* per NB, NULL when unreadable */
-	uint32_t *len;
+};
+
+/* An NB's bytes as it came back; the buffers are kept from one call to the
+ * next (a receive snapshots every frame). */
+struct snap {
+	uint8_t *p;
+	uint32_t cap, len;
+	bool ok;                    /* readable: p holds len bytes */
 };
 
 struct io_tx {
@@ -59,16 +66,32 @@ struct io_tx {
 	uint32_t len;
 };
 
+/* The current send/receive and its answer, kept in the hs from one call to
+ * the next (arrays grown, never shrunk but for large snapshots), so that a
+ * chain of NBLs costs no allocation once the first has run. */
 struct io {
 	pthread_mutex_t mu;
 	bool receive;
 	bool entry_returned;        /* the engine's entry point has returned */
 	struct io_nbl *nbls;
-	uint32_t n_nbl;
+	uint32_t n_nbl, cap_nbl;
+	struct snap *snap;
+	uint32_t n_snap, cap_snap;
 	struct io_tx *tx;
 	uint32_t n_tx, cap_tx;
 	unsigned calls, strays;
 	bool bad_count, late;
+	uint32_t hint;              /* where find_nbl looks first */
+	/* the answer (host.h), pointing into the above */
+	struct eh_io_out out;
+	struct eh_nbl_out *onbl;
+	struct eh_nb_out *onb;
+	struct eh_tx *otx;
+	uint32_t cap_onbl, cap_onb, cap_otx;
+	/* a request's NBL being read (hs_handle) or taken (hs_io) */
+	struct ipoc_frame *frames;
+	uint32_t *cuts;
+	uint32_t cap_frames, cap_cuts;
 };
 
 struct hs {
@@ -79,14 +102,17 @@ struct hs {
 	char last_log[512];
 	unsigned log_lines;
 	struct mb scratch;
+	struct io io;
 };
 
 struct hs *hs_new(void)
 {
 	struct hs *hs = calloc(1, sizeof(*hs));
 
-	if (hs)
+	if (hs) {
 		hs->echo = -1;
+		pthread_mutex_init(&hs->io.mu, NULL);
+	}
 	return hs;
 }
 
@@ -101,6 +127,8 @@ static void inst_close(struct inst *in)
 	memset(in, 0, sizeof(*in));
 }
 
+static void io_free(struct io *io);
+
 void hs_free(struct hs *hs)
 {
 	if (!hs)
@@ -110,6 +138,8 @@ void hs_free(struct hs *hs)
 	if (hs->loaded)
 		loader_close(&hs->le);
 	mb_free(&hs->scratch);
+	io_free(&hs->io);
+	ipoc_nbl_pool_drain();
 	free(hs);
 }
 
@@ -123,28 +153,45 @@ static double mono_ns(void)
 
 /* ---- the callbacks ---- */
 
-static long find_nbl(const struct io *io, const NET_BUFFER_LIST *nbl)
+/* The index of an NBL the host built, or -1 (a pointer it never gave,
+ * never followed). A chain comes back mostly in the order it went: the
+ * entry after the last one found is looked at first. */
+static long find_nbl(struct io *io, const NET_BUFFER_LIST *nbl)
 {
+	if (io->hint < io->n_nbl && io->nbls[io->hint].nbl == nbl)
+		return (long)io->hint++;
 	for (uint32_t i = 0; i < io->n_nbl; i++)
-		if (io->nbls[i].nbl == nbl)
+		if (io->nbls[i].nbl == nbl) {
+			io->hint = i + 1;
 			return (long)i;
+		}
 	return -1;
 }
 
-/* Keep what an NBL looks like as it comes back. */
-static void keep_nbl(struct io_nbl *n)
+/* Keep what an NBL looks like as it comes back: its NBs' bytes into
+ * their snapshot buffers (kept from call to call). */
+static void keep_nbl(struct io *io, struct io_nbl *n)
 {
 	n->status = n->nbl->Status;
 	for (int k = 0; k < EH_SLOTS; k++)
 		n->slots[k] = (uintptr_t)n->nbl->NetBufferListInfo[k];
 	for (uint32_t j = 0; j < n->n_nb; j++) {
 		const NET_BUFFER *nb = ipoc_nbl_nb_built(n->nbl, j);
+		struct snap *s = &io->snap[n->first + j];
+		uint32_t need = nb && nb->DataLength ? nb->DataLength : 1;
 
-		n->bytes[j] = nb ? malloc(nb->DataLength ? nb->DataLength : 1) : NULL;
-		if (n->bytes[j] && ipoc_nb_flatten(nb, n->bytes[j], nb->DataLength, &n->len[j]) != 0) {
-			free(n->bytes[j]);
-			n->bytes[j] = NULL;
+		s->ok = false;
+		if (!nb)
+			continue;
+		if (s->cap < need) {
+			uint8_t *p = realloc(s->p, need);
+
+			if (!p)
+				continue;
+			s->p = p;
+			s->cap = need;
 		}
+		s->ok = ipoc_nb_flatten(nb, s->p, nb->DataLength, &s->len) == 0;
 	}
 }
 
@@ -158,7 +205,7 @@ static void back(struct io *io, NET_BUFFER_LIST *chain)
 			return;
 		}
 		if (io->nbls[i].returned++ == 0) {
-			keep_nbl(&io->nbls[i]);
+			keep_nbl(io, &io->nbls[i]);
 			if (io->entry_returned)
 				io->late = true;
 		}
@@ -377,115 +424,186 @@ out:
 
 /* ---- send and receive ---- */
 
-static void io_free(struct io *io)
+/* Room for n elements of size sz in *p (cap of them so far), kept and
+ * grown, the new ones zeroed; false when out of memory. */
+static bool grow(void **p, uint32_t *cap, uint32_t n, size_t sz)
 {
-	for (uint32_t i = 0; i < io->n_nbl; i++) {
-		for (uint32_t j = 0; io->nbls[i].bytes && j < io->nbls[i].n_nb; j++)
-			free(io->nbls[i].bytes[j]);
-		free(io->nbls[i].bytes);
-		free(io->nbls[i].len);
-	}
+	uint8_t *np;
+
+	if (n == 0)
+		n = 1;
+	if (*p && n <= *cap)
+		return true;
+	if (n < 2 * *cap)
+		n = 2 * *cap;
+	np = realloc(*p, (size_t)n * sz);
+	if (!np)
+		return false;
+	memset(np + (size_t)*cap * sz, 0, (size_t)(n - *cap) * sz);
+	*p = np;
+	*cap = n;
+	return true;
+}
+
+/* Snapshots larger than this are let go before the next call, so that
+ * memory stays that of the usual frames. */
+#define SNAP_KEEP (64u << 10)
+
+/* Let go of what the last call's answer held that the next one does not
+ * keep: its frames on the wire, large snapshots. */
+static void io_reset(struct io *io)
+{
 	for (uint32_t i = 0; i < io->n_tx; i++)
 		free(io->tx[i].bytes);
+	io->n_tx = 0;
+	for (uint32_t i = 0; i < io->n_snap; i++)
+		if (io->snap[i].cap > SNAP_KEEP) {
+			free(io->snap[i].p);
+			io->snap[i] = (struct snap){ NULL, 0, 0, false };
+		}
+	io->n_snap = 0;
+	io->n_nbl = 0;
+	io->calls = io->strays = 0;
+	io->bad_count = io->late = io->entry_returned = false;
+	io->hint = 0;
+}
+
+static void io_free(struct io *io)
+{
+	io_reset(io);
+	for (uint32_t i = 0; i < io->cap_snap; i++)
+		free(io->snap[i].p);
+	free(io->snap);
 	free(io->tx);
 	free(io->nbls);
+	free(io->onbl);
+	free(io->onb);
+	free(io->otx);
+	free(io->frames);
+	free(io->cuts);
 	pthread_mutex_destroy(&io->mu);
 }
 
-/* Decode one NBL of the request and build it. */
-static int build_nbl(struct mr *r, enum ipoc_nbl_guard guard, struct io_nbl *n, char *err,
-		     size_t errlen)
-{
-	struct ipoc_nbl_opts o = { guard };
-	uintptr_t slots[EH_SLOTS];
-	struct ipoc_frame *f = NULL;
-	uint32_t **cuts = NULL;
-	int rc = -1;
+/* Where one NBL of a request comes from: decoded from a message
+ * (hs_handle) or taken from the caller's structures (hs_io). get fills
+ * NBL i's slots, *n_nb (also when it fails: the answer says it) and
+ * *frames (n_nb of them, valid until the next get); 0, or -1 with err. */
+struct nbl_src {
+	int (*get)(struct nbl_src *s, struct io *io, uint32_t i, uintptr_t *slots,
+		   uint32_t *n_nb, const struct ipoc_frame **frames, char *err, size_t errlen);
+	struct mr *r;                   /* a message */
+	const struct eh_io_in *in;      /* or the caller's */
+};
 
+static int src_msg(struct nbl_src *s, struct io *io, uint32_t i, uintptr_t *slots,
+		   uint32_t *n_nb, const struct ipoc_frame **frames, char *err, size_t errlen)
+{
+	struct mr *r = s->r;
+	uint32_t n, total = 0;
+	size_t mark;
+
+	(void)i;
 	for (int k = 0; k < EH_SLOTS; k++)
 		slots[k] = (uintptr_t)mr_u64(r);
-	n->n_nb = mr_u32(r);
-	if (r->bad || n->n_nb == 0 || n->n_nb > HP_MAX_NB) {
-		snprintf(err, errlen, "bad request: %u NBs in an NBL", n->n_nb);
+	n = *n_nb = mr_u32(r);
+	if (r->bad || n == 0 || n > HP_MAX_NB) {
+		snprintf(err, errlen, "bad request: %u NBs in an NBL", n);
 		return -1;
 	}
-	f = calloc(n->n_nb, sizeof(*f));
-	cuts = calloc(n->n_nb, sizeof(*cuts));
-	n->bytes = calloc(n->n_nb, sizeof(*n->bytes));
-	n->len = calloc(n->n_nb, sizeof(*n->len));
-	if (!f || !cuts || !n->bytes || !n->len)
-		goto out;
-	for (uint32_t j = 0; j < n->n_nb; j++) {
-		f[j].data = mr_bytes(r, &f[j].len);
-		f[j].shape.headroom = mr_u32(r);
-		f[j].shape.tailroom = mr_u32(r);
-		f[j].shape.lead = mr_u32(r);
-		f[j].shape.n_cuts = mr_u32(r);
-		if (r->bad || f[j].shape.n_cuts > f[j].len)
-			goto out;
-		cuts[j] = calloc(f[j].shape.n_cuts ? f[j].shape.n_cuts : 1, sizeof(uint32_t));
-		if (!cuts[j])
-			goto out;
-		for (uint32_t k = 0; k < f[j].shape.n_cuts; k++)
-			cuts[j][k] = mr_u32(r);
-		f[j].shape.cuts = cuts[j];
+	if (!grow((void **)&io->frames, &io->cap_frames, n, sizeof(*io->frames)))
+		goto bad;
+	/* The cuts of all its NBs go into one array: counted first. */
+	mark = r->off;
+	for (uint32_t j = 0; j < n && !r->bad; j++) {
+		uint32_t len, nc;
+
+		mr_bytes(r, &len);
+		mr_u32(r);
+		mr_u32(r);
+		mr_u32(r);
+		nc = mr_u32(r);
+		if (r->bad || nc > len)
+			goto bad;
+		total += nc;
+		for (uint32_t k = 0; k < nc; k++)
+			mr_u32(r);
 	}
-	if (r->bad)
-		goto out;
-	if (ipoc_nbl_build_ex(&n->nbl, f, n->n_nb, &o, err, errlen) != 0)
-		goto out;
+	if (r->bad || !grow((void **)&io->cuts, &io->cap_cuts, total, sizeof(*io->cuts)))
+		goto bad;
+	r->off = mark;
+	total = 0;
+	for (uint32_t j = 0; j < n; j++) {
+		struct ipoc_frame *f = &io->frames[j];
+
+		f->data = mr_bytes(r, &f->len);
+		f->shape.headroom = mr_u32(r);
+		f->shape.tailroom = mr_u32(r);
+		f->shape.lead = mr_u32(r);
+		f->shape.n_cuts = mr_u32(r);
+		f->shape.cuts = io->cuts + total;
+		for (uint32_t k = 0; k < f->shape.n_cuts; k++)
+			io->cuts[total++] = mr_u32(r);
+	}
+	*frames = io->frames;
+	return 0;
+bad:
+	snprintf(err, errlen, "bad request: an NBL's frames or shapes");
+	return -1;
+}
+
+static int src_in(struct nbl_src *s, struct io *io, uint32_t i, uintptr_t *slots,
+		  uint32_t *n_nb, const struct ipoc_frame **frames, char *err, size_t errlen)
+{
+	const struct eh_nbl_in *l = &s->in->nbls[i];
+	uint32_t n = *n_nb = l->n_nb;
+
+	memcpy(slots, l->slots, sizeof(l->slots));
+	if (n == 0 || n > HP_MAX_NB) {
+		snprintf(err, errlen, "bad request: %u NBs in an NBL", n);
+		return -1;
+	}
+	if (!grow((void **)&io->frames, &io->cap_frames, n, sizeof(*io->frames)))
+		goto bad;
+	for (uint32_t j = 0; j < n; j++) {
+		const struct eh_nb_in *b = &l->nbs[j];
+
+		if (b->shape.n_cuts > b->len)
+			goto bad;
+		io->frames[j] = (struct ipoc_frame){ b->data, b->len, b->shape };
+	}
+	*frames = io->frames;
+	return 0;
+bad:
+	snprintf(err, errlen, "bad request: an NBL's frames or shapes");
+	return -1;
+}
+
+/* Take NBL i of the request from src and build it. */
+static int build_nbl(struct io *io, struct nbl_src *src, uint32_t i, enum ipoc_nbl_guard guard,
+		     char *err, size_t errlen)
+{
+	struct ipoc_nbl_opts o = { guard };
+	struct io_nbl *n = &io->nbls[i];
+	uintptr_t slots[EH_SLOTS];
+	const struct ipoc_frame *f;
+
+	if (src->get(src, io, i, slots, &n->n_nb, &f, err, errlen) != 0)
+		return -1;
+	if (!grow((void **)&io->snap, &io->cap_snap, io->n_snap + n->n_nb, sizeof(*io->snap))) {
+		snprintf(err, errlen, "bad request: an NBL's frames or shapes");
+		return -1;
+	}
+	n->first = io->n_snap;
+	io->n_snap += n->n_nb;
+	if (ipoc_nbl_build_ex(&n->nbl, f, n->n_nb, &o, err, errlen) != 0) {
+		if (!err[0])
+			snprintf(err, errlen, "bad request: an NBL's frames or shapes");
+		return -1;
+	}
 	for (int k = 0; k < EH_SLOTS; k++)
 		n->nbl->NetBufferListInfo[k] = (PVOID)slots[k];
 	ipoc_nbl_meta_snapshot(n->nbl);
-	rc = 0;
-out:
-	if (rc != 0 && !err[0])
-		snprintf(err, errlen, "bad request: an NBL's frames or shapes");
-	for (uint32_t j = 0; cuts && j < n->n_nb; j++)
-		free(cuts[j]);
-	free(cuts);
-	free(f);
-	return rc;
-}
-
-static void reply_io(const struct io *io, const char *err, double ns, uint32_t writable,
-		     struct mb *rep)
-{
-	mb_str(rep, err);
-	mb_u64(rep, (uint64_t)ns);
-	mb_u32(rep, io->calls);
-	mb_u32(rep, io->strays);
-	mb_u32(rep, io->bad_count);
-	mb_u32(rep, io->late);
-	mb_u32(rep, io->n_nbl);
-	for (uint32_t i = 0; i < io->n_nbl; i++) {
-		const struct io_nbl *n = &io->nbls[i];
-		char gerr[256] = "", merr[256] = "";
-
-		if (n->nbl && n->returned) {
-			ipoc_nbl_check_guards(n->nbl, gerr, sizeof(gerr));
-			ipoc_nbl_check_meta(n->nbl, writable, merr, sizeof(merr));
-		}
-		mb_u32(rep, n->returned);
-		mb_u32(rep, (uint32_t)n->status);
-		for (int k = 0; k < EH_SLOTS; k++)
-			mb_u64(rep, n->slots[k]);
-		mb_str(rep, gerr);
-		mb_str(rep, merr);
-		mb_u32(rep, n->n_nb);
-		for (uint32_t j = 0; j < n->n_nb; j++) {
-			mb_u32(rep, n->bytes && n->bytes[j] ? 1 : 0);
-			mb_bytes(rep, n->bytes && n->bytes[j] ? n->bytes[j] : NULL,
-				 n->bytes && n->bytes[j] ? n->len[j] : 0);
-		}
-	}
-	mb_u32(rep, io->n_tx);
-	for (uint32_t i = 0; i < io->n_tx; i++) {
-		mb_u32(rep, io->tx[i].nbl);
-		mb_u32(rep, (uint32_t)io->tx[i].nb);
-		mb_u32(rep, io->tx[i].after_return);
-		mb_bytes(rep, io->tx[i].bytes, io->tx[i].bytes ? io->tx[i].len : 0);
-	}
+	return 0;
 }
 
 /* Wait for late send completions, up to EH_LATE_COMPLETION_MS. */
@@ -521,63 +639,218 @@ static void lend(struct inst *in, struct io *io)
 	}
 }
 
-static int op_io(struct hs *hs, struct inst *in, struct mr *r, struct mb *rep, bool receive)
+static const uint8_t no_bytes[1];
+
+/* The answer of the call (host.h's eh_io_out) into io->out: what each NBL
+ * looked like when it came back, its guards and structures checked now. 1
+ * when an NBL has more NBs than a reply may carry (the count a bad request
+ * gave: the host takes such a reply as malformed); -1 when out of memory. */
+static int answer(struct io *io, const char *err, double ns, uint32_t writable)
 {
-	struct io io;
-	enum ipoc_nbl_guard guard;
-	uint32_t writable, n;
-	ULONG port, flags;
+	struct eh_io_out *o = &io->out;
+	uint32_t total = 0;
+
+	for (uint32_t i = 0; i < io->n_nbl; i++) {
+		if (io->nbls[i].n_nb > HP_MAX_NB)
+			return 1;
+		total += io->nbls[i].n_nb;
+	}
+	if (!grow((void **)&io->onbl, &io->cap_onbl, io->n_nbl, sizeof(*io->onbl)) ||
+	    !grow((void **)&io->onb, &io->cap_onb, total, sizeof(*io->onb)) ||
+	    !grow((void **)&io->otx, &io->cap_otx, io->n_tx, sizeof(*io->otx)))
+		return -1;
+	memset(o, 0, sizeof(*o));
+	snprintf(o->error, sizeof(o->error), "%s", err);
+	o->ns = (uint64_t)ns;
+	o->calls = io->calls;
+	o->strays = io->strays;
+	o->bad_count = io->bad_count;
+	o->late = io->late;
+	o->n_nbl = io->n_nbl;
+	o->nbls = io->onbl;
+	total = 0;
+	for (uint32_t i = 0; i < io->n_nbl; i++) {
+		const struct io_nbl *n = &io->nbls[i];
+		struct eh_nbl_out *d = &io->onbl[i];
+
+		d->guard_err[0] = d->meta_err[0] = '\0';
+		if (n->nbl && n->returned) {
+			ipoc_nbl_check_guards(n->nbl, d->guard_err, sizeof(d->guard_err));
+			ipoc_nbl_check_meta(n->nbl, writable, d->meta_err, sizeof(d->meta_err));
+		}
+		d->returned = n->returned;
+		d->status = n->returned ? n->status : 0;
+		if (n->returned)
+			memcpy(d->slots, n->slots, sizeof(d->slots));
+		else
+			memset(d->slots, 0, sizeof(d->slots));
+		d->n_nb = n->n_nb;
+		d->nbs = io->onb + total;
+		for (uint32_t j = 0; j < n->n_nb; j++) {
+			/* an NBL never built, or never back, has nothing readable */
+			const struct snap *s = n->nbl && n->returned ? &io->snap[n->first + j] : NULL;
+
+			d->nbs[j].bytes = s && s->ok ? s->p : NULL;
+			d->nbs[j].len = s && s->ok ? s->len : 0;
+		}
+		total += n->n_nb;
+	}
+	o->n_tx = io->n_tx;
+	o->tx = io->otx;
+	for (uint32_t i = 0; i < io->n_tx; i++) {
+		const struct io_tx *t = &io->tx[i];
+
+		io->otx[i] = (struct eh_tx){ t->nbl, t->nb, t->after_return,
+					     t->bytes ? t->bytes : no_bytes,
+					     t->bytes ? t->len : 0 };
+	}
+	return 0;
+}
+
+/* A send or receive on instance in: 0 with the answer in hs->io.out; -1
+ * for a request that cannot be carried out (as hs_handle refuses it). */
+static int run_io(struct hs *hs, struct inst *in, bool receive, enum ipoc_nbl_guard guard,
+		  uint32_t writable, ULONG port, ULONG flags, uint32_t n, struct nbl_src *src)
+{
+	struct io *io = &hs->io;
 	char err[256] = "";
 	double t0 = 0, t1 = 0;
+	int rc;
 
-	memset(&io, 0, sizeof(io));
-	pthread_mutex_init(&io.mu, NULL);
-	io.receive = receive;
-	guard = (enum ipoc_nbl_guard)mr_u32(r);
-	writable = mr_u32(r);
-	port = mr_u32(r);
-	flags = mr_u32(r);
-	n = mr_u32(r);
-	if (r->bad || n == 0 || n > HP_MAX_NBL || guard > IPOC_NBL_GUARD_HEAD) {
-		io_free(&io);
+	io_reset(io);
+	if (n == 0 || n > HP_MAX_NBL || guard > IPOC_NBL_GUARD_HEAD)
 		return -1;
-	}
-	io.nbls = calloc(n, sizeof(*io.nbls));
-	if (!io.nbls) {
-		io_free(&io);
+	if (!grow((void **)&io->nbls, &io->cap_nbl, n, sizeof(*io->nbls)))
 		return -1;
+	io->receive = receive;
+	io->n_nbl = n;
+	for (uint32_t i = 0; i < n; i++) {
+		io->nbls[i].nbl = NULL;
+		io->nbls[i].n_nb = 0;
+		io->nbls[i].returned = 0;
 	}
-	io.n_nbl = n;
 	for (uint32_t i = 0; i < n && !err[0]; i++)
-		if (build_nbl(r, guard, &io.nbls[i], err, sizeof(err)) == 0 && i)
-			io.nbls[i - 1].nbl->Next = io.nbls[i].nbl;
+		if (build_nbl(io, src, i, guard, err, sizeof(err)) == 0 && i)
+			io->nbls[i - 1].nbl->Next = io->nbls[i].nbl;
 	if (!err[0]) {
-		in->s.obs = (struct session_observer){ .ctx = &io, .transmit = on_transmit,
+		in->s.obs = (struct session_observer){ .ctx = io, .transmit = on_transmit,
 						       .complete_call = on_complete_call,
 						       .indicate_call = on_indicate_call };
 		t0 = mono_ns();
 		if (receive)
-			hs->le.ops->receive_net_buffer_lists(in->s.engine, io.nbls[0].nbl, flags);
+			hs->le.ops->receive_net_buffer_lists(in->s.engine, io->nbls[0].nbl, flags);
 		else
-			hs->le.ops->send_net_buffer_lists(in->s.engine, io.nbls[0].nbl, port, flags);
+			hs->le.ops->send_net_buffer_lists(in->s.engine, io->nbls[0].nbl, port, flags);
 		t1 = mono_ns();
-		pthread_mutex_lock(&io.mu);
-		io.entry_returned = true;
-		pthread_mutex_unlock(&io.mu);
+		pthread_mutex_lock(&io->mu);
+		io->entry_returned = true;
+		pthread_mutex_unlock(&io->mu);
 		if (!receive)
-			wait_late(&io);
+			wait_late(io);
 		note_logs(hs, in);
 	}
-	pthread_mutex_lock(&io.mu);
-	reply_io(&io, err, t1 - t0, writable, rep);
+	pthread_mutex_lock(&io->mu);
+	rc = answer(io, err, t1 - t0, writable);
 	if (!receive)
-		lend(in, &io);
+		lend(in, io);
 	in->s.obs = (struct session_observer){ 0 };
-	pthread_mutex_unlock(&io.mu);
+	pthread_mutex_unlock(&io->mu);
 	for (uint32_t i = 0; i < n; i++)
-		ipoc_nbl_free(io.nbls[i].nbl);
-	io_free(&io);
+		ipoc_nbl_recycle(io->nbls[i].nbl);
+	return rc;
+}
+
+/* The answer o into a reply body (host_proto.h). */
+static void reply_io(const struct eh_io_out *o, struct mb *rep)
+{
+	mb_str(rep, o->error);
+	mb_u64(rep, o->ns);
+	mb_u32(rep, o->calls);
+	mb_u32(rep, o->strays);
+	mb_u32(rep, o->bad_count);
+	mb_u32(rep, o->late);
+	mb_u32(rep, o->n_nbl);
+	for (uint32_t i = 0; i < o->n_nbl; i++) {
+		const struct eh_nbl_out *n = &o->nbls[i];
+
+		mb_u32(rep, n->returned);
+		mb_u32(rep, (uint32_t)n->status);
+		for (int k = 0; k < EH_SLOTS; k++)
+			mb_u64(rep, n->slots[k]);
+		mb_str(rep, n->guard_err);
+		mb_str(rep, n->meta_err);
+		mb_u32(rep, n->n_nb);
+		for (uint32_t j = 0; j < n->n_nb; j++) {
+			mb_u32(rep, n->nbs[j].bytes ? 1 : 0);
+			mb_bytes(rep, n->nbs[j].bytes, n->nbs[j].len);
+		}
+	}
+	mb_u32(rep, o->n_tx);
+	for (uint32_t i = 0; i < o->n_tx; i++) {
+		mb_u32(rep, o->tx[i].nbl);
+		mb_u32(rep, (uint32_t)o->tx[i].nb);
+		mb_u32(rep, o->tx[i].after_return);
+		mb_bytes(rep, o->tx[i].bytes, o->tx[i].len);
+	}
+}
+
+static int op_io(struct hs *hs, struct inst *in, struct mr *r, struct mb *rep, bool receive)
+{
+	struct nbl_src src = { src_msg, r, NULL };
+	enum ipoc_nbl_guard guard = (enum ipoc_nbl_guard)mr_u32(r);
+	uint32_t writable = mr_u32(r);
+	ULONG port = mr_u32(r), flags = mr_u32(r);
+	uint32_t n = mr_u32(r);
+	int rc;
+
+	if (r->bad)
+		return -1;
+	rc = run_io(hs, in, receive, guard, writable, port, flags, n, &src);
+	if (rc == 1) {
+		/* more NBs than a reply carries: a reply the host refuses */
+		reply_io(&(struct eh_io_out){ .n_nbl = HP_MAX_NBL + 1 }, rep);
+		return 0;
+	}
+	if (rc == 0)
+		reply_io(&hs->io.out, rep);
+	return rc;
+}
+
+/* see host_server.h */
+int hs_io(struct hs *hs, uint32_t inst, bool receive, const struct eh_io_in *in,
+	  const struct eh_io_out **out, char *msg, size_t msglen)
+{
+	struct nbl_src src = { src_in, NULL, in };
+	struct inst *ins = inst_of(hs, inst);
+	int rc;
+
+	*out = NULL;
+	hs->log_lines = 0;
+	if (!ins) {
+		snprintf(msg, msglen, "host: %s request refused (no such instance)",
+			 hp_op_name(receive ? HP_RECEIVE : HP_SEND));
+		return -1;
+	}
+	rc = run_io(hs, ins, receive, in->guard, in->writable_slots, in->port, in->flags,
+		    in->n_nbl, &src);
+	if (rc == 1) {
+		snprintf(msg, msglen, "host: malformed reply");
+		return 1;
+	}
+	if (rc != 0) {
+		snprintf(msg, msglen, "host: %s request refused (malformed or not possible)",
+			 hp_op_name(receive ? HP_RECEIVE : HP_SEND));
+		return -1;
+	}
+	*out = &hs->io.out;
 	return 0;
+}
+
+/* see host_server.h */
+const char *hs_last_log(const struct hs *hs, unsigned *lines)
+{
+	*lines = hs->log_lines;
+	return hs->last_log;
 }
 
 static int op_hook(struct hs *hs, struct inst *in, struct mr *r, struct mb *rep, bool iv)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "host.h"
 #include "host_msg.h"
 
 struct hs;
@@ -22,6 +23,18 @@ void hs_free(struct hs *hs);
 /* Carry out one request (len bytes at req) and write the reply into rep
  * (reset first). Returns 1 for QUIT (no reply), else 0. */
 int hs_handle(struct hs *hs, const uint8_t *req, size_t len, struct mb *rep);
+
+/* A send or receive carried out directly on the caller's structures (an
+ * engine in this process, no request to keep): what hs_handle does for a
+ * SEND or RECEIVE request built from in, without encoding it, and without
+ * copying the answer into a reply. 0 with *out (the hs's until its next
+ * request); -1 when refused, 1 when the answer is one a reply could not
+ * carry, each with msg as the host would say it (host.c's error). */
+int hs_io(struct hs *hs, uint32_t inst, bool receive, const struct eh_io_in *in,
+	  const struct eh_io_out **out, char *msg, size_t msglen);
+/* The engine's last log line, and in *lines the lines it wrote during the
+ * last request. */
+const char *hs_last_log(const struct hs *hs, unsigned *lines);
 
 /* Serve the requests that arrive on fd, one reply each, until QUIT or the
  * other side goes away. */

@@ -74,6 +74,7 @@ struct mdl_rec {
 struct nbl_priv {
 	uint32_t magic;
 	const NET_BUFFER_LIST *owner;
+	size_t alloc_len;            /* bytes of the block nbl_alloc made */
 	size_t n_nb;
 	size_t n_mdl;
 	NET_BUFFER *nbs;
@@ -207,9 +208,15 @@ static int buf_alloc(struct mdl_rec *r, uint32_t n, enum ipoc_nbl_guard guard)
 		r->post_len = GUARD;
 		return 0;
 	}
-	if (ipoc_gpage_alloc(n, guard == IPOC_NBL_GUARD_TAIL ? IPOC_GPAGE_TAIL : IPOC_GPAGE_HEAD,
-			     &r->g) != 0)
+	if (r->g.cell) {
+		/* A recycled NBL's cell (nbl_reuse): the buffer placed in it as
+		 * ipoc_gpage_alloc places one. */
+		r->g.len = n;
+		r->g.buf = guard == IPOC_NBL_GUARD_TAIL ? r->g.cell + r->g.cell_len - n : r->g.cell;
+	} else if (ipoc_gpage_alloc(n, guard == IPOC_NBL_GUARD_TAIL ? IPOC_GPAGE_TAIL
+				    : IPOC_GPAGE_HEAD, &r->g) != 0) {
 		return -1;
+	}
 	r->buf = r->g.buf;
 	slack = ipoc_gpage_slack(&r->g, IPOC_GPAGE_TAIL);
 	if (slack > GUARD)
@@ -271,10 +278,17 @@ static int mdl_make(MDL *m, struct mdl_rec *r, const struct ipoc_frame *f, uint3
 	r->room_hi = head + (to - from);
 	if (buf_alloc(r, r->byte_count, guard) != 0)
 		return -1;
-	memset(r->buf, ROOM_FILL, head);
+	/* Nothing is written where there is nothing to write: a buffer that
+	 * ends at a guard page has its end there, and a store of no bytes
+	 * at that address is not free (an AVX-512 masked store of none
+	 * still costs a fault-suppression assist on the PROT_NONE page,
+	 * some hundreds of cycles per frame). */
+	if (head)
+		memset(r->buf, ROOM_FILL, head);
 	if (to > from)
 		memcpy(r->buf + head, f->data + from, to - from);
-	memset(r->buf + head + (to - from), ROOM_FILL, tail);
+	if (tail)
+		memset(r->buf + head + (to - from), ROOM_FILL, tail);
 	guards_fill(r);
 	mdl_describe(m, r->buf, r->byte_count);
 	return 0;
@@ -328,39 +342,115 @@ static size_t place(size_t *at, size_t align, size_t size)
 	return off;
 }
 
+/* Where nbl_alloc places the parts of the block for n_nb NBs and n_mdl
+ * MDLs; returns the block's size. */
+struct nbl_layout {
+	size_t o_p, o_nbs, o_mdls, o_nbsb, o_mdlsb, o_recs;
+};
+
+static size_t nbl_layout(size_t n_nb, size_t n_mdl, struct nbl_layout *l)
+{
+	size_t at = sizeof(NET_BUFFER_LIST);
+
+	l->o_p = PLACE(&at, struct nbl_priv, 1);
+	l->o_nbs = PLACE(&at, NET_BUFFER, n_nb);
+	l->o_mdls = PLACE(&at, MDL, n_mdl);
+	l->o_nbsb = PLACE(&at, NET_BUFFER, n_nb);
+	l->o_mdlsb = PLACE(&at, MDL, n_mdl);
+	l->o_recs = PLACE(&at, struct mdl_rec, n_mdl);
+	return (at + _Alignof(NET_BUFFER_LIST) - 1) / _Alignof(NET_BUFFER_LIST) *
+	       _Alignof(NET_BUFFER_LIST);
+}
+
+/* The NBL at m (a zeroed block of len bytes laid out by nbl_layout), its
+ * bookkeeping pointed at. */
+static NET_BUFFER_LIST *nbl_init(uint8_t *m, size_t len, size_t n_nb, size_t n_mdl,
+				 const struct nbl_layout *l)
+{
+	NET_BUFFER_LIST *nbl = (NET_BUFFER_LIST *)(void *)m;
+	struct nbl_priv *p = (struct nbl_priv *)(void *)(m + l->o_p);
+
+	p->magic = PRIV_MAGIC;
+	p->owner = nbl;
+	p->alloc_len = len;
+	p->n_nb = n_nb;
+	p->n_mdl = n_mdl;
+	p->nbs = (NET_BUFFER *)(void *)(m + l->o_nbs);
+	p->mdls = (MDL *)(void *)(m + l->o_mdls);
+	p->nbs_built = (NET_BUFFER *)(void *)(m + l->o_nbsb);
+	p->mdls_built = (MDL *)(void *)(m + l->o_mdlsb);
+	p->recs = (struct mdl_rec *)(void *)(m + l->o_recs);
+	nbl->ProtocolReserved[0] = p;
+	return nbl;
+}
+
 /* The NBL and its bookkeeping in one zeroed allocation (a receive builds
  * one NBL per frame: one allocation and one free each, not seven). */
 static NET_BUFFER_LIST *nbl_alloc(size_t n_nb, size_t n_mdl)
 {
-	size_t at = sizeof(NET_BUFFER_LIST), o_p, o_nbs, o_mdls, o_nbsb, o_mdlsb, o_recs;
-	NET_BUFFER_LIST *nbl;
-	struct nbl_priv *p;
-	uint8_t *m;
+	struct nbl_layout l;
+	size_t at = nbl_layout(n_nb, n_mdl, &l);
+	uint8_t *m = zalloc_aligned(_Alignof(NET_BUFFER_LIST), at);
 
-	o_p = PLACE(&at, struct nbl_priv, 1);
-	o_nbs = PLACE(&at, NET_BUFFER, n_nb);
-	o_mdls = PLACE(&at, MDL, n_mdl);
-	o_nbsb = PLACE(&at, NET_BUFFER, n_nb);
-	o_mdlsb = PLACE(&at, MDL, n_mdl);
-	o_recs = PLACE(&at, struct mdl_rec, n_mdl);
-	at = (at + _Alignof(NET_BUFFER_LIST) - 1) / _Alignof(NET_BUFFER_LIST) *
-	     _Alignof(NET_BUFFER_LIST);
-	m = zalloc_aligned(_Alignof(NET_BUFFER_LIST), at);
-	if (!m)
-		return NULL;
-	nbl = (NET_BUFFER_LIST *)(void *)m;
-	p = (struct nbl_priv *)(void *)(m + o_p);
-	p->magic = PRIV_MAGIC;
-	p->owner = nbl;
-	p->n_nb = n_nb;
-	p->n_mdl = n_mdl;
-	p->nbs = (NET_BUFFER *)(void *)(m + o_nbs);
-	p->mdls = (MDL *)(void *)(m + o_mdls);
-	p->nbs_built = (NET_BUFFER *)(void *)(m + o_nbsb);
-	p->mdls_built = (MDL *)(void *)(m + o_mdlsb);
-	p->recs = (struct mdl_rec *)(void *)(m + o_recs);
-	nbl->ProtocolReserved[0] = p;
-	return nbl;
+	return m ? nbl_init(m, at, n_nb, n_mdl, &l) : NULL;
+}
+
+/* ---- recycled NBLs ----
+ *
+ * An NBL of one NET_BUFFER in one MDL whose buffer lies in a guard-page
+ * cell of the arena, given back with ipoc_nbl_recycle, is kept with its
+ * cell and built again for a later frame that fits the cell: a replay or a
+ * suite builds the same kind of NBL for every frame, and the block and the
+ * cell are then taken, not allocated. Building into a kept NBL zeroes its
+ * whole block first, so what comes out is what nbl_alloc and
+ * ipoc_gpage_alloc would have given (the arena, too, hands back the cell
+ * freed last, and never clears a cell). While kept, the block is poisoned
+ * under AddressSanitizer, so that an engine that touches an NBL after it
+ * was handed back still trips it. Not thread-safe, as the arena. */
+#define POOL_MAX 512u
+
+struct pool_ent {
+	NET_BUFFER_LIST *nbl;
+	size_t len;
+	struct ipoc_gbuf g;
+};
+
+static struct {
+	struct pool_ent e[POOL_MAX];
+	unsigned n;
+} Pool;
+
+#ifdef IPOC_NBL_ASAN
+#define BLOCK_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define BLOCK_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define BLOCK_POISON(p, n) ((void)(p), (void)(n))
+#define BLOCK_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+/* A kept NBL for one frame of bc bytes in one MDL (the last kept whose
+ * cell holds them), zeroed and laid out, its cell in *cell; NULL when none
+ * fits. */
+static NET_BUFFER_LIST *nbl_reuse(uint32_t bc, struct ipoc_gbuf *cell)
+{
+	struct nbl_layout l;
+	size_t at = nbl_layout(1, 1, &l);
+
+	for (unsigned i = Pool.n; i-- > 0;) {
+		struct pool_ent *e = &Pool.e[i];
+		NET_BUFFER_LIST *nbl;
+
+		if (e->len != at || e->g.cell_len < (bc ? bc : 1))
+			continue;
+		nbl = e->nbl;
+		*cell = e->g;
+		memmove(&Pool.e[i], &Pool.e[i + 1], (Pool.n - i - 1) * sizeof(Pool.e[0]));
+		Pool.n--;
+		BLOCK_UNPOISON(nbl, at);
+		memset(nbl, 0, at);
+		return nbl_init((uint8_t *)nbl, at, 1, 1, &l);
+	}
+	return NULL;
 }
 
 /* see ipoc_nbl.h */
@@ -380,7 +470,18 @@ int ipoc_nbl_build_ex(NET_BUFFER_LIST **out, const struct ipoc_frame *frames, si
 	*out = NULL;
 	if (frames_check(frames, n, &n_mdl, err, errlen) != 0)
 		return -1;
-	nbl = nbl_alloc(n, n_mdl);
+	nbl = NULL;
+	if (n == 1 && n_mdl == 1 && guard != IPOC_NBL_GUARD_BYTES && Pool.n) {
+		const struct ipoc_mdl_shape *s = &frames[0].shape;
+		struct ipoc_gbuf cell;
+
+		/* one MDL: no cuts, no lead; frame_check bounded the sum */
+		nbl = nbl_reuse(s->headroom + frames[0].len + s->tailroom, &cell);
+		if (nbl)
+			priv_of(nbl)->recs[0].g = cell;
+	}
+	if (!nbl)
+		nbl = nbl_alloc(n, n_mdl);
 	if (!nbl) {
 		seterr(err, errlen, "out of memory for %zu NBs and %zu MDLs", n, n_mdl);
 		return -1;
@@ -430,6 +531,36 @@ void ipoc_nbl_free(NET_BUFFER_LIST *nbl)
 			buf_free(&p->recs[i]);
 	p->magic = 0;
 	free(nbl);   /* and with it everything nbl_alloc placed behind it */
+}
+
+/* see ipoc_nbl.h */
+void ipoc_nbl_recycle(NET_BUFFER_LIST *nbl)
+{
+	struct nbl_priv *p = priv_of(nbl);
+	struct mdl_rec *r;
+
+	if (!p || p->n_nb != 1 || p->n_mdl != 1 || Pool.n == POOL_MAX || p->recs[0].base ||
+	    !p->recs[0].buf || p->recs[0].g.slot == -1) {
+		ipoc_nbl_free(nbl);
+		return;
+	}
+	r = &p->recs[0];
+	guards_unpoison(r);
+	Pool.e[Pool.n++] = (struct pool_ent){ nbl, p->alloc_len, r->g };
+	p->magic = 0;
+	BLOCK_POISON(nbl, p->alloc_len);
+}
+
+/* see ipoc_nbl.h */
+void ipoc_nbl_pool_drain(void)
+{
+	while (Pool.n) {
+		struct pool_ent *e = &Pool.e[--Pool.n];
+
+		ipoc_gpage_free(&e->g);
+		BLOCK_UNPOISON(e->nbl, e->len);
+		free(e->nbl);
+	}
 }
 
 /* see ipoc_nbl.h */

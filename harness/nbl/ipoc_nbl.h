@@ -103,6 +103,15 @@ void ipoc_nbl_free(NET_BUFFER_LIST *nbl);
 /* Free a chain of them linked through Next. */
 void ipoc_nbl_free_chain(NET_BUFFER_LIST *chain);
 
+/* Done with nbl (as ipoc_nbl_free): an NBL of one NB in one MDL with its
+ * buffer in a guard-page cell is kept, with its cell, and built again by a
+ * later ipoc_nbl_build_ex of one frame in one MDL that fits that cell (as
+ * a fresh NBL in every field, ipoc_gpage.h's cell memory not cleared, as
+ * ever); any other NBL is freed. The kept ones are the process's (at most
+ * a few hundred); ipoc_nbl_pool_drain frees them. Not thread-safe. */
+void ipoc_nbl_recycle(NET_BUFFER_LIST *nbl);
+void ipoc_nbl_pool_drain(void);
+
 /* Check every guard of every MDL of every NB of nbl, and that no byte of
  * unused data space (headroom, tailroom, the lead MDL) changed. Returns 0
  * when all are intact; otherwise -1 and err names the NB, the MDL (both

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* replay_infer.c - see replay_infer.h. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ipoc/ndis.h"
@@ -12,11 +13,38 @@ const char *replay_nat_t_name(enum replay_nat_t m)
 	return m == REPLAY_NAT_T_TUNNEL ? "tunnel" : m == REPLAY_NAT_T_OFF ? "off" : "transport";
 }
 
-/* The first pass: seen[i] for every frame of the capture an SA matches. */
+/* Note where record `records` + 1 starts when a chunk starts there; false
+ * once the index cannot go on. */
+static bool index_at(struct replay_index *ix, const struct pcap_in *in, uint64_t records)
+{
+	uint64_t at = pcap_in_offset(in);
+
+	if (records % ix->every)
+		return true;
+	if (at == UINT64_MAX)
+		return false;
+	if (ix->n == ix->cap) {
+		size_t cap = ix->cap ? ix->cap * 2 : 64;
+		uint64_t *p = realloc(ix->off, cap * sizeof(*p));
+
+		if (!p)
+			return false;
+		ix->off = p;
+		ix->cap = cap;
+	}
+	ix->off[ix->n++] = at;
+	return true;
+}
+
+/* The first pass: seen[i] for every frame of the capture an SA matches;
+ * the chunks' offsets into ix (may be NULL). */
 static int count_frames(const char *capture, const struct key_file *keys,
-			struct replay_seen *seen, char *err, size_t errlen)
+			struct replay_seen *seen, struct replay_index *ix, char *err,
+			size_t errlen)
 {
 	struct pcap_in *in = pcap_in_open(capture, err, errlen);
+	bool indexing = ix && ix->every;
+	uint64_t records = 0;
 	char why[256];
 	int rc = 0;
 
@@ -27,8 +55,13 @@ static int count_frames(const char *capture, const struct key_file *keys,
 		uint32_t len;
 		uint64_t num, ts;
 		struct rp_outer o;
-		enum pcap_in_result r = pcap_in_next(in, &f, &len, &num, &ts, why, sizeof(why));
+		enum pcap_in_result r;
 		long i;
+
+		if (indexing)
+			indexing = index_at(ix, in, records);
+		r = pcap_in_next(in, &f, &len, &num, &ts, why, sizeof(why));
+		records++;
 
 		if (r == PCAP_IN_EOF)
 			break;
@@ -54,6 +87,13 @@ int replay_udp_plan(const char *capture, const struct key_file *keys, enum repla
 		    uint32_t *udp_esp, struct replay_seen *seen, FILE *out, char *err,
 		    size_t errlen)
 {
+	return replay_udp_plan_ix(capture, keys, nat_t, udp_esp, seen, out, NULL, err, errlen);
+}
+
+int replay_udp_plan_ix(const char *capture, const struct key_file *keys,
+		       enum replay_nat_t nat_t, uint32_t *udp_esp, struct replay_seen *seen,
+		       FILE *out, struct replay_index *ix, char *err, size_t errlen)
+{
 	uint32_t type = nat_t == REPLAY_NAT_T_TUNNEL ? IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TUNNEL
 						      : IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TRANSPORT;
 	int n = 0;
@@ -68,7 +108,7 @@ int replay_udp_plan(const char *capture, const struct key_file *keys, enum repla
 	if (keys->format != KEYFILE_ESP_SA || nat_t == REPLAY_NAT_T_OFF || !keys->n || !seen)
 		return 0;
 	memset(seen, 0, keys->n * sizeof(*seen));
-	if (count_frames(capture, keys, seen, err, errlen) != 0)
+	if (count_frames(capture, keys, seen, ix, err, errlen) != 0)
 		return -1;
 	for (size_t i = 0; i < keys->n; i++) {
 		struct replay_seen *s = &seen[i];

@@ -34,6 +34,17 @@ struct replay_seen {
 	bool inferred;                /* offloaded with UDP-ESP because of them */
 };
 
+/* Where the capture's chunks of `every` records start in its file, as the
+ * first pass found them (pcap_in_offset): off[k] is where record
+ * k * every + 1 starts, for k < n; it stops where the pass stopped or
+ * could not tell (a reader that is not reading the file itself). A job of
+ * --jobs goes straight to its chunks with it. */
+struct replay_index {
+	uint64_t every;
+	uint64_t *off;
+	size_t n, cap;
+};
+
 /* Fill udp_esp[i] (IPSEC_OFFLOAD_V2_UDP_ESP_* or 0) and, for an esp_sa
  * file, seen[i], for every SA of keys (both arrays keys->n long; seen may
  * be NULL for an xfrm file). For an esp_sa file with nat_t not OFF this
@@ -45,6 +56,11 @@ struct replay_seen {
 int replay_udp_plan(const char *capture, const struct key_file *keys, enum replay_nat_t nat_t,
 		    uint32_t *udp_esp, struct replay_seen *seen, FILE *out, char *err,
 		    size_t errlen);
+/* The same, the pass also filling ix (every set, off NULL or the caller's
+ * to free) when it runs; ix NULL: as replay_udp_plan. */
+int replay_udp_plan_ix(const char *capture, const struct key_file *keys,
+		       enum replay_nat_t nat_t, uint32_t *udp_esp, struct replay_seen *seen,
+		       FILE *out, struct replay_index *ix, char *err, size_t errlen);
 
 /* "transport", "tunnel", "off". */
 const char *replay_nat_t_name(enum replay_nat_t m);

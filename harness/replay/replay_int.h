@@ -47,6 +47,7 @@ struct engine_run {
 struct bent {
 	uint64_t num, ts;
 	size_t off, raw_off;      /* the frame and the record as captured, in the batch */
+	const uint8_t *ext, *ext_raw;   /* or where the reader keeps them (not copied) */
 	uint32_t len, raw_len;
 	bool skip;                /* no IP packet: why */
 	char why[256];
@@ -57,6 +58,7 @@ struct batch {
 	unsigned n;
 	uint8_t *buf;
 	size_t used, cap;
+	size_t bytes;             /* of its frames and records, copied or not */
 	struct outcome eo[REPLAY_BATCH], ro[REPLAY_BATCH];
 };
 
@@ -71,6 +73,7 @@ struct replay_ctx {
 	struct reenc *reenc;
 	uint32_t *udp_esp;        /* per key-file SA: its UdpEspEncapsulation */
 	struct replay_seen *seen; /* per key-file SA: what the first pass saw */
+	struct replay_index ix;   /* --jobs: where the chunks start, from the first pass */
 	uint8_t *after;           /* --reencrypt: a decrypted frame */
 	struct batch *b;
 	unsigned batch;           /* records per batch: REPLAY_BATCH, 1 with --reencrypt */
@@ -102,6 +105,9 @@ void rjob_after_frame(struct replay_ctx *c, uint64_t num, unsigned faults_before
 void rjob_fail(struct replay_ctx *c, const uint8_t *raw, uint32_t len, uint64_t ts,
 	       const char *comment);
 void rjob_frame(struct replay_ctx *c, const struct replay_frame *f);
+
+/* Records per chunk of --jobs. */
+uint64_t replay_chunk_size(void);
 
 /* --jobs: replay_run's loop over jobs forked from c (set up); 0, -1 / -4
  * with err as replay_run. */

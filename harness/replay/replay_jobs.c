@@ -186,7 +186,7 @@ static void put_err(struct rjob *j, int32_t code, const char *why)
 
 /* Records per chunk: REPLAY_CHUNK, or what REPLAY_CHUNK_ENV says when it
  * is a multiple of REPLAY_BATCH (batches then stay those of one process). */
-static uint64_t chunk_size(void)
+uint64_t replay_chunk_size(void)
 {
 	const char *e = getenv(REPLAY_CHUNK_ENV);
 	char *end;
@@ -205,7 +205,7 @@ static int job_work(void *ctx, unsigned worker, unsigned jobs, struct ojw *w)
 	struct replay_ctx *c = a->c;
 	struct rjob j = { .w = w };
 	char err[1024], why[256];
-	uint64_t chunk = UINT64_MAX, size = chunk_size();
+	uint64_t chunk = UINT64_MAX, size = replay_chunk_size(), next = 1;
 	bool mine = false;
 
 	c->job = &j;
@@ -229,9 +229,18 @@ static int job_work(void *ctx, unsigned worker, unsigned jobs, struct ojw *w)
 	for (;;) {
 		const uint8_t *f = NULL;
 		uint32_t len;
-		uint64_t num, ts, k;
-		enum pcap_in_result r = pcap_in_next(c->in, &f, &len, &num, &ts, why, sizeof(why));
+		uint64_t num, ts, k = (next - 1) / size;
+		enum pcap_in_result r;
 
+		/* At another job's chunk: straight to this job's next one where
+		 * the first pass saw it start (records between are not read). */
+		if (k % jobs != worker) {
+			uint64_t to = k + (worker + jobs - k % jobs) % jobs;
+
+			if (to < c->ix.n && pcap_in_seek(c->in, c->ix.off[to], to * size) == 0)
+				next = to * size + 1;
+		}
+		r = pcap_in_next(c->in, &f, &len, &num, &ts, why, sizeof(why));
 		if (r == PCAP_IN_EOF)
 			break;
 		if (r == PCAP_IN_ERROR) {
@@ -242,6 +251,7 @@ static int job_work(void *ctx, unsigned worker, unsigned jobs, struct ojw *w)
 			}
 			break;
 		}
+		next = num + 1;
 		k = (num - 1) / size;
 		if (k != chunk) {
 			if (mine) {
