@@ -482,11 +482,9 @@ static void job_gmac(const struct ref_xform *x, IMB_JOB *j, const uint8_t *nonce
 	j->auth_tag_output_len_in_bytes = tag_len;
 }
 
-/* A job from the manager, cleared of what the last user left in it. */
-static IMB_JOB *next_job(IMB_MGR *m)
+/* A job, cleared of what its last user left in it. */
+static void clear_job(IMB_JOB *j)
 {
-	IMB_JOB *j = IMB_GET_NEXT_JOB(m);
-
 	j->cipher_mode = IMB_CIPHER_NULL;
 	j->hash_alg = IMB_AUTH_NULL;
 	j->chain_order = IMB_ORDER_CIPHER_HASH;
@@ -503,6 +501,14 @@ static IMB_JOB *next_job(IMB_MGR *m)
 	j->auth_tag_output_len_in_bytes = 0;
 	j->user_data = NULL;
 	j->user_data2 = NULL;
+}
+
+/* The manager's next job, cleared. */
+static IMB_JOB *next_job(IMB_MGR *m)
+{
+	IMB_JOB *j = IMB_GET_NEXT_JOB(m);
+
+	clear_job(j);
 	return j;
 }
 
@@ -813,28 +819,6 @@ static void collect(IMB_JOB *done, struct ref_job **again, size_t *n_again)
 
 	if (finish(done, r))
 		again[(*n_again)++] = r;
-}
-
-/* A burst job, cleared of what its last user left in it (next_job's
- * fields). */
-static void clear_job(IMB_JOB *j)
-{
-	j->cipher_mode = IMB_CIPHER_NULL;
-	j->hash_alg = IMB_AUTH_NULL;
-	j->chain_order = IMB_ORDER_CIPHER_HASH;
-	j->cipher_direction = IMB_DIR_ENCRYPT;
-	j->src = NULL;
-	j->dst = NULL;
-	j->cipher_start_src_offset_in_bytes = 0;
-	j->msg_len_to_cipher_in_bytes = 0;
-	j->hash_start_src_offset_in_bytes = 0;
-	j->msg_len_to_hash_in_bytes = 0;
-	j->iv = NULL;
-	j->iv_len_in_bytes = 0;
-	j->auth_tag_output = NULL;
-	j->auth_tag_output_len_in_bytes = 0;
-	j->user_data = NULL;
-	j->user_data2 = NULL;
 }
 
 /* At most IMB_MAX_BURST_SIZE of the listed jobs through the burst API:
