@@ -121,7 +121,7 @@ struct mapped {
  * never written). */
 static void map_drop(struct mapped *m, size_t pos)
 {
-	if (pos - m->dropped >= 2 * DROP_STEP) {
+	if (pos >= m->dropped + 2 * DROP_STEP) {
 		size_t upto = (pos - DROP_STEP) / DROP_STEP * DROP_STEP;
 
 		madvise((void *)(uintptr_t)(m->base + m->dropped), upto - m->dropped,
@@ -323,12 +323,16 @@ uint64_t pcap_in_offset(const struct pcap_in *in)
 
 int pcap_in_seek(struct pcap_in *in, uint64_t off, uint64_t records)
 {
-	const struct mapped *m = in->map;
+	struct mapped *m = (struct mapped *)(uintptr_t)in->map;
 
 	if (!in->direct || off < 24 || off > m->size)
 		return -1;
 	in->off = (size_t)off;
 	in->number = records;
+	/* Back before pages let go of: they are ahead of the reader again
+	 * (as map_seek has it), and are let go of again once read. */
+	if (m->dropped > in->off)
+		m->dropped = in->off / DROP_STEP * DROP_STEP;
 	return 0;
 }
 
