@@ -5,8 +5,9 @@
  * every variant: little- and big-endian, micro- and nanosecond, records
  * cut by a snap length, captured longer than the original, past 2038, of
  * no bytes, beyond the snapshot length, beyond 256 KiB, a file cut short
- * in a record header and in a record body, no records at all, fractions
- * of a second or more, raw IP; and the files the fast path leaves to libpcap
+ * in a record header, in a record body and 5 bytes short of its end, no
+ * records at all, fractions of a second or more, raw IP; and the files
+ * the fast path leaves to libpcap
  * (pcapng, version 2.3, the modified format).
  *
  * Each file is read three ways: pcap_in_open (the mapping: fast path
@@ -134,6 +135,8 @@ static const struct variant variants[] = {
 	  4, 4, "truncated dump file" },
 	{ "cut-in-body", HEAD(true, US, 4, 65535, LT_ETHERNET), false, mix_us, 4, 3, 16 + 100,
 	  3, 3, "truncated dump file" },
+	{ "cut-5-bytes-short", HEAD(false, US, 4, 65535, LT_ETHERNET), false, mix_us, 4, 3,
+	  16 + 9000 - 5, 3, 3, "truncated dump file" },
 	{ "empty", HEAD(false, US, 4, 65535, LT_ETHERNET), false, mix_us, 0, 0, 0, 0, 0, NULL },
 	{ "empty-be-ns", HEAD(true, NS, 4, 65535, LT_ETHERNET), false, mix_us, 0, 0, 0, 0, 0,
 	  NULL },
