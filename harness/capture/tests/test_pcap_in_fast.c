@@ -7,8 +7,8 @@
  * no bytes, beyond the snapshot length, beyond 256 KiB, a file cut short
  * in a record header, in a record body and 5 bytes short of its end, no
  * records at all, fractions of a second or more, raw IP; and the files
- * the fast path leaves to libpcap
- * (pcapng, version 2.3, the modified format).
+ * the fast path leaves to libpcap (pcapng, version 2.3, the modified
+ * format).
  *
  * Each file is read three ways: pcap_in_open (the mapping: fast path
  * first), pcap_in_fopen on a stdio stream (libpcap alone) and libpcap

@@ -81,34 +81,37 @@ static void mdl_image(const MDL *m, enum ipoc_nbl_guard guard, const NET_BUFFER_
 	}
 }
 
-int nbl_image_take(const NET_BUFFER_LIST *nbl, enum ipoc_nbl_guard guard,
-		   struct nbl_image *img)
+int nbl_image_take(const NET_BUFFER_LIST *nbl, enum ipoc_nbl_guard guard, uint32_t n_nb,
+		   uint32_t n_mdl, struct nbl_image *img)
 {
 	const NET_BUFFER *nb = nbl->FirstNetBuffer;
-	size_t i = 0;
 
 	memset(img, 0, sizeof(*img));
+	if (n_nb > IMG_NBS || n_mdl > IMG_MDLS)
+		return -1;
 	memcpy(&img->nbl, nbl, sizeof(*nbl));
 	img->nbl.FirstNetBuffer = rel(nbl->FirstNetBuffer, nbl);
 	img->nbl.ProtocolReserved[0] = rel(nbl->ProtocolReserved[0], nbl);
-	for (; nb; nb = nb->Next, i++) {
-		const MDL *m = nb->MdlChain;
-		size_t j = 0;
+	for (uint32_t i = 0; i < n_nb; i++) {
+		const MDL *m;
 
-		if (i == IMG_NBS)
+		if (!nb)
 			return -1;
+		m = nb->MdlChain;
 		memcpy(&img->nb[i], nb, sizeof(*nb));
 		img->nb[i].Next = rel(nb->Next, nbl);
 		img->nb[i].CurrentMdl = rel(nb->CurrentMdl, nbl);
 		img->nb[i].MdlChain = rel(nb->MdlChain, nbl);
-		for (; m; m = m->Next, j++) {
-			if (j == IMG_MDLS)
+		for (uint32_t j = 0; j < n_mdl; j++) {
+			if (!m)
 				return -1;
 			mdl_image(m, guard, nbl, img, i, j);
+			m = j + 1 < n_mdl ? m->Next : NULL;
 		}
-		img->n_mdl[i] = (uint32_t)j;
+		img->n_mdl[i] = n_mdl;
+		nb = i + 1 < n_nb ? nb->Next : NULL;
 	}
-	img->n_nb = (uint32_t)i;
+	img->n_nb = n_nb;
 	return 0;
 }
 

@@ -32,12 +32,14 @@ struct nbl_image {
 	uint32_t n_nb, n_mdl[IMG_NBS];
 };
 
-/* The image of nbl built with guard (at most IMG_NBS NBs of IMG_MDLS
- * MDLs). Guard bytes are taken as far as a fresh cell of the buffer's
- * size has them (up to IMG_GUARD on the open side; both sides for
- * IPOC_NBL_GUARD_BYTES). Returns 0, or -1 when the NBL is larger. */
-int nbl_image_take(const NET_BUFFER_LIST *nbl, enum ipoc_nbl_guard guard,
-		   struct nbl_image *img);
+/* The image of nbl built with guard as n_nb NBs of n_mdl MDLs each (at
+ * most IMG_NBS and IMG_MDLS): the links are followed that far and no
+ * further, so that a stale link is seen in the image, not followed. Guard
+ * bytes are taken as far as a fresh cell of the buffer's size has them
+ * (up to IMG_GUARD on the open side; both sides for
+ * IPOC_NBL_GUARD_BYTES). Returns 0, or -1 when a link it needs is NULL. */
+int nbl_image_take(const NET_BUFFER_LIST *nbl, enum ipoc_nbl_guard guard, uint32_t n_nb,
+		   uint32_t n_mdl, struct nbl_image *img);
 
 /* Bytes of the open side a fresh guard-page cell leaves for a buffer of
  * bc bytes, up to IMG_GUARD. */
