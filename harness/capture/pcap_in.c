@@ -42,7 +42,8 @@ struct pcap_in {
 	/* Records read straight from the mapping (classic pcap 2.4): the
 	 * frame is the mapped record itself, no copy; off is where the next
 	 * record starts. Anything the fast path does not take (a record
-	 * beyond the snapshot length, a file cut short) is handed to libpcap
+	 * beyond the snapshot length, a file cut short, a timestamp whose
+	 * fraction is a second or more) is handed to libpcap
 	 * at that record, for good, so its handling and messages stay
 	 * libpcap's. */
 	bool direct;
@@ -120,7 +121,7 @@ struct mapped {
  * never written). */
 static void map_drop(struct mapped *m, size_t pos)
 {
-	if (pos - m->dropped >= 2 * DROP_STEP) {
+	if (pos >= m->dropped + 2 * DROP_STEP) {
 		size_t upto = (pos - DROP_STEP) / DROP_STEP * DROP_STEP;
 
 		madvise((void *)(uintptr_t)(m->base + m->dropped), upto - m->dropped,
@@ -241,7 +242,7 @@ static int direct_next(struct pcap_in *in, struct pcap_pkthdr *h, const u_char *
 	const struct mapped *m = in->map;
 	const uint8_t *p = m->base + in->off;
 	size_t left = m->size - in->off;
-	uint32_t caplen;
+	uint32_t caplen, frac;
 
 	if (left == 0)
 		return 0;
@@ -250,9 +251,15 @@ static int direct_next(struct pcap_in *in, struct pcap_pkthdr *h, const u_char *
 	caplen = rd32(p + 8, in->swapped);
 	if (caplen > in->snaplen || caplen > 262144u || caplen > left - 16)
 		return -1;
+	/* A fraction of a second or more is no timestamp a capture tool
+	 * writes, and libpcap reads one signed in a file of the host's byte
+	 * order and unsigned in the other: such a record is libpcap's. */
+	frac = rd32(p + 4, in->swapped);
+	if (frac >= (in->nano ? 1000000000u : 1000000u))
+		return -1;
 	/* libpcap reads the seconds as a signed 32-bit number */
 	h->ts.tv_sec = (int32_t)rd32(p, in->swapped);
-	h->ts.tv_usec = (suseconds_t)(int32_t)rd32(p + 4, in->swapped) * (in->nano ? 1 : 1000);
+	h->ts.tv_usec = (suseconds_t)frac * (in->nano ? 1 : 1000);
 	h->caplen = caplen;
 	h->len = rd32(p + 12, in->swapped);
 	*r = p + 16;
@@ -316,12 +323,16 @@ uint64_t pcap_in_offset(const struct pcap_in *in)
 
 int pcap_in_seek(struct pcap_in *in, uint64_t off, uint64_t records)
 {
-	const struct mapped *m = in->map;
+	struct mapped *m = (struct mapped *)(uintptr_t)in->map;
 
 	if (!in->direct || off < 24 || off > m->size)
 		return -1;
 	in->off = (size_t)off;
 	in->number = records;
+	/* Back before pages let go of: they are ahead of the reader again
+	 * (as map_seek has it), and are let go of again once read. */
+	if (m->dropped > in->off)
+		m->dropped = in->off / DROP_STEP * DROP_STEP;
 	return 0;
 }
 
