@@ -17,7 +17,11 @@
  * with the header information of the innermost ESP trailer and the packet
  * back as framed (IV and ICV fields as sealed); a Pad Length beyond the
  * payload is CRYPTO_INVALID_PACKET_SYNTAX (PROFILE.md P-8), NextCryptoDone
- * when it is the inner portion's.
+ * when it is the inner portion's. An engine that does not claim transport
+ * over tunnel processes the outer portion alone (NextCryptoDone 0, the
+ * inner one left to the host's stack): a well-formed outer portion is
+ * CRYPTO_SUCCESS, and what the inner one holds is not its business
+ * (rx_class.c judges the bytes, outer portion decrypted).
  *
  * Every ICV verifies, so an engine's memory of what an SA's packets
  * protected (PROFILE.md 11) decides no outcome here: the SAs stay as
@@ -66,16 +70,19 @@ static void expect(const struct rx_sealed *s, const struct eh_nbl_out *n)
 	bool done = s1 & IPSEC_RX_CRYPTO_DONE, next = s1 & IPSEC_RX_NEXT_CRYPTO_DONE;
 	uint16_t st = (uint16_t)IPSEC_RX_CRYPTO_STATUS(s1);
 	char a[96], b[96];
+	bool outer_only = s->n_sa == 2 && !fz_engine()->caps.IPsecV2.TransportTunnelCombined;
 
 	if (s->mismatch)
 		return;
 	if (!s->lies) {
-		if (!done || st != CRYPTO_SUCCESS || next != (s->n_sa == 2))
+		if (!done || st != CRYPTO_SUCCESS || next != (s->n_sa == 2 && !outer_only))
 			fz_fault("rx_sealed: a well-formed sealed packet not taken",
 				 "SA %s%s%s: CryptoDone %d NextCryptoDone %d %s",
 				 rx_sa_name(s->sa[0], a, sizeof(a)), s->n_sa == 2 ? " over " : "",
 				 s->n_sa == 2 ? rx_sa_name(s->sa[1], b, sizeof(b)) : "", done, next,
 				 crypto_status_name(st));
+		if (outer_only)
+			return;
 		if (s12 != want12(s))
 			fz_fault("rx_sealed: the header information is not the innermost trailer's",
 				 "slot 12 0x%lx, want 0x%lx", (unsigned long)s12,
@@ -89,7 +96,7 @@ static void expect(const struct rx_sealed *s, const struct eh_nbl_out *n)
 	}
 	/* A Pad Length beyond the payload: the outer one, or the inner one
 	 * behind an outer portion with no lie of its own. */
-	if (s->pad_lies == 0 || (s->pad_lies == 1 && !(s->lies_outer))) {
+	if (s->pad_lies == 0 || (s->pad_lies == 1 && !(s->lies_outer) && !outer_only)) {
 		if (!done || st != CRYPTO_INVALID_PACKET_SYNTAX || next != (s->pad_lies == 1))
 			fz_fault("rx_sealed: a Pad Length beyond the payload not CRYPTO_INVALID_PACKET_SYNTAX",
 				 "level %d: CryptoDone %d NextCryptoDone %d %s (PROFILE.md P-8)",

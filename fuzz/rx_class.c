@@ -94,6 +94,7 @@ static void match(struct rx_table *t, const uint8_t *p, bool outer, struct rxk_l
 	om = rx_outer(sa);
 	if ((om->op == IPsecOffloadV2Ah) != l->ah) {
 		l->bad = "the frame's protocol is not the SA's (AH / ESP)";
+		l->other_protocol = true;
 		return;
 	}
 	if (l->udp != rx_udp_expected(sa, outer)) {
@@ -486,7 +487,11 @@ void rx_judge(struct rx_table *t, const uint8_t *in, uint32_t len, const struct 
 			"0x%lx\n", len, kind_name(o->kind), o->bad ? " (cannot succeed)" : "", done,
 			next, done ? crypto_status_name(st) : "-", (unsigned long)s12);
 	must_not_process(o, done, false);
-	if (o->kind == RXK_MATCH && !done)
+	/* An SA is looked up by SPI, destination and protocol (PROFILE.md 27):
+	 * AH on an ESP SA's SPI (or the reverse) may be taken as no SA at all
+	 * and indicated untouched (R-RX-2b, suite case class-013), or as
+	 * CRYPTO_INVALID_PROTOCOL. */
+	if (o->kind == RXK_MATCH && !done && !o->other_protocol)
 		fz_fault("receive: a frame of an offloaded SA not processed",
 			 "SA %s: CryptoDone 0 (PROFILE.md 6: CryptoDone whenever an SA matched)",
 			 sa_text(o));
@@ -547,7 +552,10 @@ void rx_judge(struct rx_table *t, const uint8_t *in, uint32_t len, const struct 
 	else if (tunnel_nh(oo.nh))
 		il.kind = RXK_MALFORMED;
 	must_not_process(&il, next, true);
-	if (il.kind == RXK_MATCH && !next)
+	/* The inner portion is the engine's only where it claims transport
+	 * over tunnel (the suite's transport-over-tunnel cases need it too);
+	 * else the host's stack processes it. */
+	if (il.kind == RXK_MATCH && !next && fz_engine()->caps.IPsecV2.TransportTunnelCombined)
 		fz_fault("receive: a transport portion inside a tunnel not processed",
 			 "inner SA %s: NextCryptoDone 0 (R-RX-3)", sa_text(&il));
 	if (next && il.kind == RXK_NO_SA && st == CRYPTO_SUCCESS)

@@ -43,6 +43,7 @@ struct rxk_level {
 	bool udp;                  /* ESP behind UDP port 4500 */
 	struct rx_sa *sa;          /* RXK_MATCH */
 	const char *bad;           /* RXK_MATCH: why it can never be CRYPTO_SUCCESS, or NULL */
+	bool other_protocol;       /* RXK_MATCH: AH on an ESP SA's SPI or the reverse */
 	uint32_t ah_len;           /* AH's length (AH SAs, when it can be read) */
 	uint32_t esp;              /* the SA's ESP header (behind AH in a bundle), 0: none */
 };

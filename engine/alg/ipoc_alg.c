@@ -11,7 +11,8 @@
 #include "ipoc_alg.h"
 
 /* The macro name without "IPSEC_OFFLOAD_V2_ENCRYPTION_" or
- * "..._AUTHENTICATION_": the kind says which. */
+ * "..._AUTHENTICATION_": the kind says which (indexed, not added, which
+ * clang's -Wstring-plus-int refuses). */
 #define ENC_PREFIX (sizeof("IPSEC_OFFLOAD_V2_ENCRYPTION_") - 1)
 #define AUTH_PREFIX (sizeof("IPSEC_OFFLOAD_V2_AUTHENTICATION_") - 1)
 #define PREFIX_CIPHER ENC_PREFIX
@@ -21,7 +22,7 @@
 
 #define IPOC_ALG(ndis, kind, name, label, rfc, key, salt, icv, icvs, iv, block, esp_sa, \
 		 xfrm, evp, prim, scapy, v1) \
-	{ ndis, IPOC_ALG_##kind, #ndis, #ndis + PREFIX_##kind, name, label, rfc, key, salt, \
+	{ ndis, IPOC_ALG_##kind, #ndis, &(#ndis)[PREFIX_##kind], name, label, rfc, key, salt, \
 	  icv, icvs, iv, block, esp_sa, xfrm, evp, prim, scapy, v1 },
 
 const struct ipoc_alg ipoc_algs[] = {

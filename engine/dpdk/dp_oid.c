@@ -11,6 +11,7 @@
 #include "ndis_oid.h"
 #include "ndis_sa.h"
 
+__attribute__((format(printf, 3, 0)))
 static void log_va(void *ctx, int level, const char *fmt, va_list ap)
 {
 	const struct ipoc_engine *e = ctx;

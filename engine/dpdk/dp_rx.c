@@ -146,7 +146,9 @@ static void finish(struct ipoc_engine *e, NET_BUFFER_LIST *nbl, struct dp_job *j
 }
 
 /* Job j failed its ICV on an ESN SA: try the next high half when the low
- * half is below 2^31; j takes the retry's result when it verifies. */
+ * half is below 2^31; j takes the retry's result when its ICV verifies,
+ * also when lib/ipsec then refuses the decrypted packet (padding: that is
+ * CRYPTO_INVALID_PACKET_SYNTAX, not an authentication failure). */
 static void retry_next_epoch(struct ipoc_engine *e, NET_BUFFER_LIST *nbl, struct dp_job *j)
 {
 	NET_BUFFER *nb = nbl->FirstNetBuffer;
@@ -164,7 +166,7 @@ static void retry_next_epoch(struct ipoc_engine *e, NET_BUFFER_LIST *nbl, struct
 	}
 	t.epoch_ahead = 1;
 	dp_esp_run(e, &t, 1, false);
-	if (t.rc == DP_OK) {
+	if (t.rc == DP_OK || t.rc == DP_SYNTAX_DECRYPTED) {
 		rte_pktmbuf_free(j->mb);
 		*j = t;
 	} else {

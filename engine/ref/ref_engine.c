@@ -12,6 +12,7 @@
 #include "ref_crypto.h"
 #include "ref_internal.h"
 
+__attribute__((format(printf, 3, 0)))
 static void ref_vlog(const struct ipoc_engine *e, int level, const char *fmt, va_list ap)
 {
 	char msg[512];

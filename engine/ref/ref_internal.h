@@ -148,7 +148,8 @@ struct ipoc_engine {
 void ref_log(const struct ipoc_engine *e, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The same lines for engine/ndis (struct ndis_ctx.log; ctx is the engine). */
-void ref_ndis_log(void *ctx, int level, const char *fmt, va_list ap);
+void ref_ndis_log(void *ctx, int level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 static inline struct ndis_ctx ref_ndis_ctx(struct ipoc_engine *e)
 {
