@@ -214,3 +214,26 @@ const struct ipoc_alg *ipoc_alg_null(void)
 			return &ipoc_algs[i];
 	return NULL;
 }
+
+const char *ipoc_alg_icv_text(const struct ipoc_alg *a, unsigned unit, char *buf, size_t n)
+{
+	unsigned count = 0, seen = 0;
+	size_t o = 0;
+
+	if (n == 0)
+		return buf;
+	for (uint32_t v = 0; v < 32; v++)
+		count += ipoc_alg_icv_ok(a, v);
+	buf[0] = '\0';
+	for (uint32_t v = 0; v < 32 && o < n; v++) {
+		int w;
+
+		if (!ipoc_alg_icv_ok(a, v))
+			continue;
+		seen++;
+		w = snprintf(buf + o, n - o, "%s%u", seen == 1 ? "" : seen == count ? " or " : ", ",
+			     v * unit);
+		o += w > 0 ? (size_t)w : 0;
+	}
+	return buf;
+}

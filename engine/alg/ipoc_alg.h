@@ -121,6 +121,10 @@ static inline bool ipoc_alg_is_null(const struct ipoc_alg *a)
 	return a && a->kind == IPOC_ALG_CIPHER && a->key_len == 0 && a->iv_len == 0;
 }
 
+/* The ICV lengths a row allows, for messages: "8, 12 or 16" (unit 1:
+ * bytes) or "64, 96 or 128" (unit 8: bits), into buf (n bytes); buf. */
+const char *ipoc_alg_icv_text(const struct ipoc_alg *a, unsigned unit, char *buf, size_t n);
+
 /* The NULL cipher's row (what an ESP SA with GMAC or HMAC alone carries). */
 const struct ipoc_alg *ipoc_alg_null(void);
 

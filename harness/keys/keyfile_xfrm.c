@@ -544,28 +544,6 @@ static int line_auth(struct xp *x, bool trunc)
 	return rc;
 }
 
-/* "64, 96 or 128": the ICV lengths in bits a row allows, for messages. */
-static const char *icv_bits(const struct ipoc_alg *a, char *buf, size_t n)
-{
-	unsigned count = 0, seen = 0;
-	size_t o = 0;
-
-	for (uint32_t v = 0; v < 32; v++)
-		count += ipoc_alg_icv_ok(a, v);
-	buf[0] = '\0';
-	for (uint32_t v = 0; v < 32 && o < n; v++) {
-		int w;
-
-		if (!ipoc_alg_icv_ok(a, v))
-			continue;
-		seen++;
-		w = snprintf(buf + o, n - o, "%s%u", seen == 1 ? "" : seen == count ? " or " : ", ",
-			     v * 8);
-		o += w > 0 ? (size_t)w : 0;
-	}
-	return buf;
-}
-
 /* `aead`: a combined-mode row (rfc4106(gcm(aes))), or a GMAC one
  * (rfc4543(gcm(aes)): NULL encryption with AES-GMAC integrity). */
 static int aead_map(struct xp *x, const struct alg_line *a)
@@ -580,7 +558,7 @@ static int aead_map(struct xp *x, const struct alg_line *a)
 	if (a->bits % 8 || !ipoc_alg_icv_ok(row, a->bits / 8))
 		return kf_fail(x->p, x->p->lineno, "aead: %.*s with a %u-bit ICV; %s allows %s",
 			       SHOW(a->name), a->bits, row->rfc,
-			       icv_bits(row, allowed, sizeof(allowed)));
+			       ipoc_alg_icv_text(row, 8, allowed, sizeof(allowed)));
 	if (find_alg(x, a, kinds, &row) < 0)
 		return -1;
 	sa->icv_len = a->bits / 8;

@@ -115,28 +115,6 @@ static int check_esp_algs(struct parser *p, struct vec_esp *e, int base)
 			     auth_is_gmac(e->auth));
 }
 
-/* "8, 12 or 16": the ICV lengths a row allows, for messages. */
-static const char *icv_list(const struct ipoc_alg *a, char *buf, size_t n)
-{
-	unsigned count = 0, seen = 0;
-	size_t o = 0;
-
-	for (uint32_t v = 0; v < 32; v++)
-		count += ipoc_alg_icv_ok(a, v);
-	buf[0] = '\0';
-	for (uint32_t v = 0; v < 32 && o < n; v++) {
-		int w;
-
-		if (!ipoc_alg_icv_ok(a, v))
-			continue;
-		seen++;
-		w = snprintf(buf + o, n - o, "%s%u", seen == 1 ? "" : seen == count ? " or " : ", ",
-			     v);
-		o += w > 0 ? (size_t)w : 0;
-	}
-	return buf;
-}
-
 static int check_esp_icv(struct parser *p, struct vec_esp *e, int base)
 {
 	int k = base + K_SA_ESP_ICV_LEN;
@@ -152,7 +130,7 @@ static int check_esp_icv(struct parser *p, struct vec_esp *e, int base)
 		if (!ipoc_alg_icv_ok(vec_enc_alg(e->enc), e->icv_len))
 			return vecp_fail(p, p->key_line[k], "%s: %u, %s allows %s",
 					 vecp_key_name(k), e->icv_len, vec_enc_name(e->enc),
-					 icv_list(vec_enc_alg(e->enc), icvs, sizeof(icvs)));
+					 ipoc_alg_icv_text(vec_enc_alg(e->enc), 1, icvs, sizeof(icvs)));
 		return 0;
 	}
 	if (p->key_line[k] && e->icv_len != want)
