@@ -36,6 +36,12 @@
 #include "wipe.h"
 
 #define TAIL_KEEP 4096u
+/* A fresh engine host's first answer may take this much longer than the
+ * operation deadline: the wait then includes the process's start (the
+ * fork, a sanitizer runtime, loading the engine and its libraries), which
+ * on a loaded machine can outlast a short --timeout without the engine
+ * call being slow. Later calls get the deadline alone. */
+#define HOST_START_MS 5000u
 #define REPRO_MAGIC "ipoc-repro 1"
 
 struct repro_handle {
@@ -55,6 +61,7 @@ struct eh {
 	pid_t pid;                  /* child */
 	int sock, errfd;
 	bool down;                  /* the child is gone: eh_restart */
+	bool fresh;                 /* spawned, no answer yet: HOST_START_MS more */
 	char tail_buf[TAIL_KEEP + 1];
 	struct tailbuf tail;        /* the child's last output, in tail_buf */
 	struct mb req, rep;
@@ -214,6 +221,7 @@ static int spawn(struct eh *eh)
 	eh->sock = sv[0];
 	eh->errfd = ep[0];
 	eh->down = false;
+	eh->fresh = true;
 	eh->tail = (struct tailbuf){ eh->tail_buf, 0, TAIL_KEEP };
 	eh->tail_buf[0] = '\0';
 	return 0;
@@ -274,7 +282,7 @@ static enum eh_rc child_roundtrip(struct eh *eh, const char *op)
 	uint8_t hdr[4] = { (uint8_t)eh->req.len, (uint8_t)(eh->req.len >> 8),
 			   (uint8_t)(eh->req.len >> 16), (uint8_t)(eh->req.len >> 24) };
 	unsigned timeout = eh->o.timeout_ms ? eh->o.timeout_ms : 5000;
-	long long deadline = now_ms() + timeout;
+	long long deadline = now_ms() + timeout + (eh->fresh ? HOST_START_MS : 0);
 	size_t have = 0, want = 4;
 	uint8_t *d;
 
@@ -319,6 +327,7 @@ static enum eh_rc child_roundtrip(struct eh *eh, const char *op)
 			continue;
 		}
 		drain(eh);
+		eh->fresh = false;
 		return EH_OK;
 	}
 }

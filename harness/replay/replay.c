@@ -778,8 +778,14 @@ void replay_flush(struct replay_ctx *c)
 			eh_fault_text(c->eng.eh, what, sizeof(what));
 			snprintf(tail, sizeof(tail), "%s", eh_fault(c->eng.eh)->tail);
 			restart(c);
-			if (c->dead)
+			if (c->dead) {
 				c->dead_at = b->e[0].num;
+				/* No frame of the batch is judged: a job says
+				 * now why it stops, or the run would end
+				 * without a reason. */
+				if (c->job)
+					rjob_after_frame(c, c->dead_at, c->faults);
+			}
 		}
 		if (!singles && c->o->ref) {
 			if (receive_chain(&c->ref, fr, len, n, &o) == EH_OK && per_nbl(o, n))
