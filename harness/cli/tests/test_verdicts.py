@@ -101,6 +101,21 @@ for name, verdict, text in [
           rc == 1 and c.get(verdict, 0) == 3 and "the replay stopped at frame" in err,
           f"exit {rc}, counts {c}; {err.strip()[:300]}")
 
+# replay: an engine that crashes on a chain and then cannot be opened again
+# in a fresh engine host stops the run at the chain's first frame, with the
+# reason, whether one process replays or jobs do (a job used to go dead
+# without saying so, and the run ended "no frame was judged").
+mark = os.path.join(tempfile.mkdtemp(prefix="ipoc-fault-mark-"), "crashed")
+for jobs in ("1", "2"):
+    if os.path.exists(mark):
+        os.unlink(mark)
+    os.environ["IPOC_FAULT_MARK"] = mark
+    rc, out, err = replay(fault("no_reopen"), "--jobs", jobs)
+    del os.environ["IPOC_FAULT_MARK"]
+    check(f"replay, no reopen after a crash, --jobs {jobs}: stops at frame 1 with the reason",
+          rc == 1 and "the replay stopped at frame 1:" in err and "no frame was judged" not in err,
+          f"exit {rc}; {err.strip()[-400:]}")
+
 # replay --jobs: an engine that faults on every IPsec frame gives the same
 # lines, the same closing counts and stops at the same frame (--max-faults
 # counted over the jobs, in capture order) with --jobs 1, 2 and 3; jobs take
