@@ -17,32 +17,15 @@
 #include <string.h>
 
 #include "dp_int.h"
+#include "ndis_host.h"
 
 void dp_log(const struct ipoc_engine *e, int level, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
-	if (!e->host.log)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ndis_host_vlog(&e->host, level, fmt, ap);
 	va_end(ap);
-	e->host.log(e->host.ctx, level, msg);
-}
-
-/* Copy the host table up to what both sides know; the rest stays NULL. */
-static int copy_host(struct ipoc_engine *e, const struct ipoc_host_ops *host)
-{
-	size_t n = host->struct_size < sizeof(e->host) ? host->struct_size : sizeof(e->host);
-
-	if (n < offsetof(struct ipoc_host_ops, log))
-		return -1;
-	memcpy(&e->host, host, n);
-	e->host.struct_size = (uint32_t)n;
-	if (!e->host.transmit || !e->host.send_complete || !e->host.indicate_receive)
-		return -1;
-	return 0;
 }
 
 static void dp_close(ipoc_engine *e)
@@ -60,7 +43,7 @@ static NDIS_STATUS dp_open(const struct ipoc_host_ops *host, const struct ipoc_o
 			   ipoc_engine **out)
 {
 	struct ipoc_engine *e;
-	uint32_t cap = DP_DEFAULT_CAPACITY;
+	uint32_t cap;
 	char why[256];
 
 	if (!out)
@@ -68,20 +51,14 @@ static NDIS_STATUS dp_open(const struct ipoc_host_ops *host, const struct ipoc_o
 	*out = NULL;
 	if (!host)
 		return NDIS_STATUS_INVALID_PARAMETER;
-	if (p && p->struct_size >= offsetof(struct ipoc_open_params, flags) &&
-	    p->sa_offload_capacity)
-		cap = p->sa_offload_capacity;
-	if (cap > DP_MAX_CAPACITY)
-		cap = DP_MAX_CAPACITY;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NDIS_STATUS_RESOURCES;
-	if (copy_host(e, host) != 0) {
+	if (ndis_host_copy(&e->host, host) != 0) {
 		free(e);
 		return NDIS_STATUS_INVALID_PARAMETER;
 	}
-	if (p && p->struct_size >= offsetof(struct ipoc_open_params, reserved))
-		e->open_flags = p->flags;
+	ndis_open_params(p, DP_DEFAULT_CAPACITY, DP_MAX_CAPACITY, &cap, &e->open_flags);
 	e->dev = dp_dev_get(why, sizeof(why));
 	if (!e->dev) {
 		dp_log(e, IPOC_LOG_ERROR, "DPDK: %s", why);

@@ -8,17 +8,14 @@
 #include <string.h>
 
 #include "dp_int.h"
+#include "ndis_host.h"
 #include "ndis_oid.h"
 #include "ndis_sa.h"
 
 __attribute__((format(printf, 3, 0)))
 static void log_va(void *ctx, int level, const char *fmt, va_list ap)
 {
-	const struct ipoc_engine *e = ctx;
-	char line[512];
-
-	vsnprintf(line, sizeof(line), fmt, ap);
-	dp_log(e, level, "%s", line);
+	ndis_host_vlog(&((const struct ipoc_engine *)ctx)->host, level, fmt, ap);
 }
 
 static struct ndis_ctx ctx_of(struct ipoc_engine *e)

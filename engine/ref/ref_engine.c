@@ -9,46 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ndis_host.h"
 #include "ref_crypto.h"
 #include "ref_internal.h"
-
-__attribute__((format(printf, 3, 0)))
-static void ref_vlog(const struct ipoc_engine *e, int level, const char *fmt, va_list ap)
-{
-	char msg[512];
-
-	if (!e->host.log)
-		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	e->host.log(e->host.ctx, level, msg);
-}
 
 void ref_log(const struct ipoc_engine *e, int level, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	ref_vlog(e, level, fmt, ap);
+	ndis_host_vlog(&e->host, level, fmt, ap);
 	va_end(ap);
 }
 
 void ref_ndis_log(void *ctx, int level, const char *fmt, va_list ap)
 {
-	ref_vlog(ctx, level, fmt, ap);
-}
-
-/* Copy the host table up to what both sides know; the rest stays NULL. */
-static int copy_host(struct ipoc_engine *e, const struct ipoc_host_ops *host)
-{
-	size_t n = host->struct_size < sizeof(e->host) ? host->struct_size : sizeof(e->host);
-
-	if (n < offsetof(struct ipoc_host_ops, log))
-		return -1;
-	memcpy(&e->host, host, n);
-	e->host.struct_size = (uint32_t)n;
-	if (!e->host.transmit || !e->host.send_complete || !e->host.indicate_receive)
-		return -1;
-	return 0;
+	ndis_host_vlog(&((const struct ipoc_engine *)ctx)->host, level, fmt, ap);
 }
 
 static void ref_close(ipoc_engine *e);
@@ -57,27 +33,21 @@ static NDIS_STATUS ref_open(const struct ipoc_host_ops *host, const struct ipoc_
 			    ipoc_engine **out)
 {
 	struct ipoc_engine *e;
-	uint32_t cap = REF_DEFAULT_SA_CAPACITY;
+	uint32_t cap;
 
 	if (!out)
 		return NDIS_STATUS_INVALID_PARAMETER;
 	*out = NULL;
 	if (!host)
 		return NDIS_STATUS_INVALID_PARAMETER;
-	if (p && p->struct_size >= offsetof(struct ipoc_open_params, flags) &&
-	    p->sa_offload_capacity)
-		cap = p->sa_offload_capacity;
-	if (cap > REF_MAX_SA_CAPACITY)
-		cap = REF_MAX_SA_CAPACITY;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NDIS_STATUS_RESOURCES;
-	if (copy_host(e, host) != 0) {
+	if (ndis_host_copy(&e->host, host) != 0) {
 		free(e);
 		return NDIS_STATUS_INVALID_PARAMETER;
 	}
-	if (p && p->struct_size >= offsetof(struct ipoc_open_params, reserved))
-		e->open_flags = p->flags;
+	ndis_open_params(p, REF_DEFAULT_SA_CAPACITY, REF_MAX_SA_CAPACITY, &cap, &e->open_flags);
 	e->scratch_len = REF_SCRATCH_LEN;
 	e->scratch = malloc(REF_SCRATCH_LEN);
 	e->peek = malloc(REF_PEEK_LEN);
