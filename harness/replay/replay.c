@@ -1070,6 +1070,11 @@ static int loop(struct replay_ctx *c, char *err, size_t errlen)
 	}
 	c->st->seconds = now() - start;
 	progress(c, start, &last, true);
+	return replay_check_count(c, err, errlen);
+}
+
+int replay_check_count(const struct replay_ctx *c, char *err, size_t errlen)
+{
 	if (c->o->expect && c->st->frames != c->o->expect->frames) {
 		snprintf(err, errlen, "%s: lists %llu frames, the capture has %llu frames",
 			 c->o->expect->name, (unsigned long long)c->o->expect->frames,

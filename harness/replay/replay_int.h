@@ -101,6 +101,9 @@ void replay_flush(struct replay_ctx *c);
 /* In a job: after each frame judged (num), a fault to say, or the run's
  * end (replay_jobs.c). */
 void rjob_after_frame(struct replay_ctx *c, uint64_t num, unsigned faults_before);
+/* At the end of a run: -1 (and err) when the expectations list another
+ * number of frames than the capture had, else 0. */
+int replay_check_count(const struct replay_ctx *c, char *err, size_t errlen);
 /* In a job: a failing frame for the failures file, the report's record. */
 void rjob_fail(struct replay_ctx *c, const uint8_t *raw, uint32_t len, uint64_t ts,
 	       const char *comment);

@@ -510,11 +510,5 @@ int replay_jobs_loop(struct replay_ctx *c, const char *capture, char *err, size_
 		fprintf(stderr, "replay: %llu frames, %.0f frames/s, %u jobs\n",
 			(unsigned long long)c->st->frames,
 			c->st->frames / (c->st->seconds > 0 ? c->st->seconds : 1), c->o->jobs);
-	if (c->o->expect && c->st->frames != c->o->expect->frames) {
-		snprintf(err, errlen, "%s: lists %llu frames, the capture has %llu frames",
-			 c->o->expect->name, (unsigned long long)c->o->expect->frames,
-			 (unsigned long long)c->st->frames);
-		return -1;
-	}
-	return 0;
+	return replay_check_count(c, err, errlen);
 }
