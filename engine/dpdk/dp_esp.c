@@ -31,6 +31,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_esp.h"
+#include "ipoc_cursor.h"
 
 enum { ESP_HDR = 8, TRAILER = 2 };
 
@@ -178,6 +179,23 @@ static void open_refused(struct dp_job *j)
 		return;
 	j->out = rte_pktmbuf_mtod_offset(j->mb, const uint8_t *, DP_STANDIN_LEN + fixed);
 	j->out_len = j->esp_len - fixed - j->sa->icv_len;
+}
+
+/* ---------------------------------------------------------------- frames */
+
+struct rte_mbuf *dp_frame_mbuf(struct ipoc_engine *e, const NET_BUFFER *nb, uint8_t **p)
+{
+	uint32_t len = nb ? nb->DataLength : 0;
+	struct rte_mbuf *mb;
+
+	if (len == 0 || len > DP_MAX_FRAME || !(mb = rte_pktmbuf_alloc(e->dev->mbuf_pool)))
+		return NULL;
+	*p = (uint8_t *)rte_pktmbuf_append(mb, (uint16_t)len);
+	if (!*p || ipoc_nb_copy_out(nb, 0, *p, len) != 0) {
+		rte_pktmbuf_free(mb);
+		return NULL;
+	}
+	return mb;
 }
 
 /* ----------------------------------------------------------------- run */

@@ -36,6 +36,11 @@ struct dp_job {
 	uint32_t out_len;
 };
 
+/* A frame (nb's used data space, 1..DP_MAX_FRAME bytes) copied into a new
+ * mbuf of one segment, *p its first byte; NULL when nb is empty, too long or
+ * malformed, or no mbuf is left. */
+struct rte_mbuf *dp_frame_mbuf(struct ipoc_engine *e, const NET_BUFFER *nb, uint8_t **p);
+
 /* Seal (seal true) or open n <= DP_BURST jobs; each gets rc and, on
  * DP_OK, out. The mbufs stay the caller's. */
 void dp_esp_run(struct ipoc_engine *e, struct dp_job *jobs, uint16_t n, bool seal);

@@ -158,12 +158,9 @@ static void retry_next_epoch(struct ipoc_engine *e, NET_BUFFER_LIST *nbl, struct
 
 	if (!j->sa->esn || ipoc_nb_copy_out(nb, j->esp_off + 4, low, 4) != 0 || low[0] >= 0x80)
 		return;
-	t.mb = rte_pktmbuf_alloc(e->dev->mbuf_pool);
-	if (!t.mb || !(p = (uint8_t *)rte_pktmbuf_append(t.mb, (uint16_t)nb->DataLength)) ||
-	    ipoc_nb_copy_out(nb, 0, p, nb->DataLength) != 0) {
-		rte_pktmbuf_free(t.mb);
+	t.mb = dp_frame_mbuf(e, nb, &p);
+	if (!t.mb)
 		return;
-	}
 	t.epoch_ahead = 1;
 	dp_esp_run(e, &t, 1, false);
 	if (t.rc == DP_OK || t.rc == DP_SYNTAX_DECRYPTED) {
@@ -226,11 +223,11 @@ static void recv_nbl(struct ipoc_engine *e, struct rx_batch *b, NET_BUFFER_LIST 
 	uint8_t *p;
 
 	memset(r, 0, sizeof(*r));
-	if (!nb || (len = nb->DataLength) == 0 || len > DP_MAX_FRAME)
+	mb = dp_frame_mbuf(e, nb, &p);
+	if (!mb)
 		return;
-	mb = rte_pktmbuf_alloc(e->dev->mbuf_pool);
-	if (!mb || !(p = (uint8_t *)rte_pktmbuf_append(mb, (uint16_t)len)) ||
-	    ipoc_nb_copy_out(nb, 0, p, len) != 0 || dp_parse_frame(p, len, &ip) != 0 ||
+	len = nb->DataLength;
+	if (dp_parse_frame(p, len, &ip) != 0 ||
 	    ip.frag || find_esp(p, &ip, &off, &udp) != 0 || ESP_FIXED > ip.end - off) {
 		rte_pktmbuf_free(mb);
 		return;

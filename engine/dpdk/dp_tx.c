@@ -77,15 +77,9 @@ static void queue_nb(struct ipoc_engine *e, struct tx_batch *b, NET_BUFFER_LIST 
 	uint32_t len = nb->DataLength, esp_off, t;
 	uint8_t *p;
 
-	if (len == 0 || len > DP_MAX_FRAME) {
-		fail(e, nbl, "NET_BUFFER empty or longer than a frame");
-		return;
-	}
-	mb = rte_pktmbuf_alloc(e->dev->mbuf_pool);
-	if (!mb || !(p = (uint8_t *)rte_pktmbuf_append(mb, (uint16_t)len)) ||
-	    ipoc_nb_copy_out(nb, 0, p, len) != 0) {
-		rte_pktmbuf_free(mb);
-		fail(e, nbl, "NET_BUFFER malformed, or no mbuf");
+	mb = dp_frame_mbuf(e, nb, &p);
+	if (!mb) {
+		fail(e, nbl, "NET_BUFFER empty, longer than a frame or malformed, or no mbuf");
 		return;
 	}
 	esp_off = 0;
